@@ -1,0 +1,38 @@
+// ESLint flat config: eslint-plugin-obsidianmd's recommended set (type-aware),
+// applied to the plugin and to the tests, CLI and benchmarks that share its code.
+import { defineConfig, globalIgnores } from "eslint/config";
+import obsidianmd from "eslint-plugin-obsidianmd";
+import globals from "globals";
+
+export default defineConfig([
+  globalIgnores([
+    "node_modules/",
+    "main.js",
+    "demo-vault/",
+    "tests/e2e/.build/",
+    "artifacts/",
+    "test-results/",
+  ]),
+  ...obsidianmd.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ["eslint.config.mjs", "esbuild.config.mjs", "scripts/*.mjs", "bin/*.mjs"],
+        },
+      },
+    },
+  },
+  {
+    // Headless code (CLI, tests, benchmarks, build scripts) runs in Node, not in Obsidian:
+    // Node built-ins and console output are what it is for.
+    files: ["src/cli/**", "src/node/**", "tests/**", "bench/**", "scripts/**", "bin/**", "*.config.*"],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "obsidianmd/no-nodejs-modules": "off",
+      "import/no-nodejs-modules": "off",
+      "no-console": "off",
+      "obsidianmd/ui/sentence-case": "off",
+    },
+  },
+]);

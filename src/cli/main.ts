@@ -1,0 +1,64 @@
+// `lesson-lab` / `npm run cli -- <command>`: the plugin's core, run headless.
+// Each command lives in its own module, loaded only when asked for, so that
+// `timestamps` never pays for tfjs.
+
+type CommandRunner = (args: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
+  timestamps: {
+    summary: "timestamps FILE... [--json]  list the timestamps of notes and the videos they seek",
+    load: async () => (await import("./timestamps")).run,
+  },
+  train: {
+    summary: "train FOLDER [--epochs N] [--valid-pct P] [--seed S] [--backbone ID] [--json]  train a classifier",
+    load: async () => (await import("./train")).run,
+  },
+  predict: {
+    summary: "predict FOLDER_OR_MODEL IMAGE... [--json]  classify images with a saved model",
+    load: async () => (await import("./predict")).run,
+  },
+  clean: {
+    summary: "clean FOLDER [--top K] [--json]  list the images most likely mislabeled",
+    load: async () => (await import("./clean")).run,
+  },
+  demo: {
+    summary: "demo VAULT  run the main jobs on the demo vault",
+    load: async () => (await import("./demo")).run,
+  },
+};
+
+function usage(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.summary}`);
+  return `usage: lesson-lab <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`lesson-lab: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  let runner: CommandRunner;
+  try {
+    runner = await command.load();
+  } catch (error) {
+    process.stderr.write(`lesson-lab: the "${name}" command is not available in this build (${String(error)})\n`);
+    return 1;
+  }
+  return runner(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`lesson-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,17 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Unit and DOM tests. `obsidian` (types only on npm) is replaced by the
+// obsidian-test-mocks stand-in, extended in tests/standin/ where it falls short.
+export default defineConfig({
+  resolve: {
+    alias: { obsidian: fileURLToPath(new URL("./tests/standin/obsidian.ts", import.meta.url)) },
+  },
+  test: {
+    include: ["tests/unit/**/*.test.ts"],
+    setupFiles: ["tests/standin/setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
