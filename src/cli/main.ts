@@ -9,22 +9,6 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: "timestamps FILE... [--json]  list the timestamps of notes and the videos they seek",
     load: async () => (await import("./timestamps")).run,
   },
-  train: {
-    summary: "train FOLDER [--epochs N] [--valid-pct P] [--seed S] [--backbone ID] [--json]  train a classifier",
-    load: async () => (await import("./train")).run,
-  },
-  predict: {
-    summary: "predict FOLDER_OR_MODEL IMAGE... [--json]  classify images with a saved model",
-    load: async () => (await import("./predict")).run,
-  },
-  clean: {
-    summary: "clean FOLDER [--top K] [--json]  list the images most likely mislabeled",
-    load: async () => (await import("./clean")).run,
-  },
-  demo: {
-    summary: "demo VAULT  run the main jobs on the demo vault",
-    load: async () => (await import("./demo")).run,
-  },
 };
 
 function usage(): string {
