@@ -1,0 +1,273 @@
+// `lesson-lab timestamps FILE... [--json] [--vault DIR]`: lists the timestamps of notes and the
+// videos they seek, as the plugin would resolve them.
+//
+// Exit codes: 0 when every file was read (even if some timestamps have errors: those are reported
+// in the listing, since a note with a typo is still a note that was read); 1 when a file or
+// directory could not be read (the others are still listed); 2 for a usage error.
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { scanNote } from "../timestamps/note";
+import type { TimestampEntry, VideoRef } from "../timestamps/types";
+import { parseArgs } from "./args";
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** One line of `--json` output. Keys and their order are a contract: scripts rely on them. */
+export interface TimestampRecord {
+  file: string;
+  /** 1-based line. */
+  line: number;
+  text: string;
+  seconds: number | null;
+  /** The label written after the time, or else the heading that follows its block. */
+  label: string;
+  video: { kind: VideoRef["kind"]; id: string; url: string } | null;
+  error: string | null;
+}
+
+const USAGE = `usage: lesson-lab timestamps FILE_OR_DIR... [--json] [--vault DIR]
+
+Lists every timestamp of the notes (directories: their .md files, recursively), in order.
+  --json       one JSON array of {file, line, text, seconds, label, video, error}
+  --vault DIR  vault root for [[video.mp4]] links (default: the nearest folder above the note
+               holding .obsidian, else the note's folder)
+Exit code 0 when every file was read, even if timestamps have errors; 1 when a file could not be read.
+`;
+
+/** Folders never searched besides hidden ones (.obsidian, .git, .trash): dependencies. */
+const SKIPPED_DIRS = new Set(["node_modules"]);
+const MAX_VAULT_FILES = 200_000;
+
+function errorText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** All files under `root` (vault-relative, "/"-separated), skipping hidden and tool folders. */
+async function listFiles(root: string, keep: (rel: string) => boolean): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // an unreadable sub-folder hides its files, it does not stop the listing
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (found.length >= MAX_VAULT_FILES) return;
+      const child = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) await walk(child);
+      } else if (e.isFile() && keep(child)) {
+        found.push(child);
+      }
+    }
+  };
+  await walk("");
+  return found;
+}
+
+async function findVaultRoot(noteDir: string): Promise<string> {
+  let dir = path.resolve(noteDir);
+  for (;;) {
+    // Headless, there is no Vault#configDir to ask: the default config folder is what marks a vault.
+    if (await isDirectory(path.join(dir, ".obsidian"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(noteDir);
+    dir = parent;
+  }
+}
+
+/** Resolves vault links like Obsidian: relative paths, vault paths, then the shortest match by name. */
+class VaultIndex {
+  private files: Promise<string[]> | null = null;
+  constructor(readonly root: string) {}
+
+  private all(): Promise<string[]> {
+    this.files ??= listFiles(this.root, () => true);
+    return this.files;
+  }
+
+  /** The vault-relative path of the file `link` names from a note at `noteRel` (null when outside the vault). */
+  async resolve(link: string, noteRel: string | null): Promise<string | { error: string }> {
+    const files = await this.all();
+    const exact = new Set(files);
+    const lower = new Map<string, string>();
+    for (const f of files) if (!lower.has(f.toLowerCase())) lower.set(f.toLowerCase(), f);
+    const lookup = (p: string): string | undefined => (exact.has(p) ? p : lower.get(p.toLowerCase()));
+    const noteDir = noteRel === null ? null : path.posix.dirname(noteRel);
+
+    let target = link.replace(/\\/g, "/");
+    if (target.startsWith("./") || target.startsWith("../")) {
+      if (noteDir === null) return { error: `vault file not found: "${link}" (the note is outside the vault ${this.root})` };
+      const joined = path.posix.normalize(path.posix.join(noteDir, target));
+      if (joined === ".." || joined.startsWith("../")) return { error: `vault file outside the vault: "${link}"` };
+      return lookup(joined) ?? { error: `vault file not found: "${link}" (in vault ${this.root})` };
+    }
+    target = path.posix.normalize(target.replace(/^\/+/, ""));
+    if (target === ".." || target.startsWith("../")) return { error: `vault file outside the vault: "${link}"` };
+    const direct = lookup(target);
+    if (direct) return direct;
+    if (noteDir !== null && noteDir !== ".") {
+      const beside = lookup(path.posix.join(noteDir, target));
+      if (beside) return beside;
+    }
+    const wanted = `/${target.toLowerCase()}`;
+    const matches = files.filter((f) => `/${f.toLowerCase()}`.endsWith(wanted));
+    if (matches.length === 0) return { error: `vault file not found: "${link}" (in vault ${this.root})` };
+    const depth = (f: string): number => f.split("/").length;
+    matches.sort((a, b) => {
+      const sameA = path.posix.dirname(a) === noteDir ? 0 : 1;
+      const sameB = path.posix.dirname(b) === noteDir ? 0 : 1;
+      return sameA - sameB || depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    return matches[0];
+  }
+}
+
+function recordOf(file: string, e: TimestampEntry): TimestampRecord {
+  return {
+    file,
+    line: e.line + 1,
+    text: e.text,
+    seconds: e.seconds,
+    label: e.label !== "" ? e.label : e.heading,
+    video: e.video === null ? null : { kind: e.video.kind, id: e.video.id, url: e.video.url },
+    error: e.error,
+  };
+}
+
+function textLine(r: TimestampRecord): string {
+  const where = `${r.file}:${r.line}`;
+  const time = r.text === "" ? "(empty)" : r.text;
+  if (r.error !== null) return `${where}  ${time}  error: ${r.error}\n`;
+  const secs = r.seconds === null ? "" : `  (${Number(r.seconds.toFixed(3))} s)`;
+  const label = r.label === "" ? "" : `  ${r.label}`;
+  const video = r.video === null ? "" : `  → ${r.video.kind} ${r.video.id}`;
+  return `${where}  ${time}${secs}${label}${video}\n`;
+}
+
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+  const parsed = parseArgs(args, { json: "boolean", vault: "string", help: { type: "boolean", short: "h" } });
+  if ("error" in parsed) {
+    io.err(`lesson-lab timestamps: ${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.flags.help === true) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (parsed.positional.length === 0) {
+    io.err(`lesson-lab timestamps: no file given\n\n${USAGE}`);
+    return 2;
+  }
+  let vaultRoot: string | null = null;
+  if (parsed.flags.vault !== undefined) {
+    vaultRoot = path.resolve(parsed.flags.vault);
+    if (parsed.flags.vault.trim() === "" || !(await isDirectory(vaultRoot))) {
+      io.err(`lesson-lab timestamps: --vault "${parsed.flags.vault}" is not a directory\n`);
+      return 2;
+    }
+  }
+
+  let code = 0;
+  const fail = (message: string): void => {
+    io.err(`lesson-lab timestamps: ${message}\n`);
+    code = 1;
+  };
+
+  // Expand directories to their .md files; keep the order the user gave.
+  const files: string[] = [];
+  for (const arg of parsed.positional) {
+    let info;
+    try {
+      info = await stat(arg);
+    } catch (error) {
+      fail(`cannot read "${arg}": ${errorText(error)}`);
+      continue;
+    }
+    if (info.isDirectory()) {
+      const notes = await listFiles(arg, (rel) => rel.toLowerCase().endsWith(".md"));
+      if (notes.length === 0) fail(`no .md files in directory "${arg}"`);
+      files.push(...notes.map((rel) => path.join(arg, rel)));
+    } else {
+      files.push(arg);
+    }
+  }
+
+  const indexes = new Map<string, VaultIndex>();
+  const records: TimestampRecord[] = [];
+  let withTimestamps = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      fail(`cannot read "${file}": ${errorText(error)}`);
+      continue;
+    }
+    const scan = scanNote(text.replace(/^\uFEFF/, ""));
+    const root = vaultRoot ?? (await findVaultRoot(path.dirname(file)));
+    let index = indexes.get(root);
+    if (!index) {
+      index = new VaultIndex(root);
+      indexes.set(root, index);
+    }
+    const rel = path.relative(root, path.resolve(file)).split(path.sep).join("/");
+    const noteRel = rel.startsWith("../") || rel === ".." || path.isAbsolute(rel) ? null : rel;
+
+    const fileRecords: TimestampRecord[] = [];
+    for (const entry of scan.timestamps) {
+      const record = recordOf(file, entry);
+      if (entry.video?.kind === "vault" && record.video !== null) {
+        const found = await index.resolve(entry.video.id, noteRel);
+        if (typeof found === "string") {
+          record.video = { kind: "vault", id: found, url: entry.video.url };
+        } else {
+          // A video that cannot be found cannot be sought: report it instead of the time.
+          record.video = null;
+          if (record.error === null) {
+            record.error = found.error;
+            record.seconds = null;
+          }
+        }
+      }
+      fileRecords.push(record);
+    }
+    if (fileRecords.length > 0) withTimestamps += 1;
+    else if (parsed.flags.json !== true) io.out(`${file}: no timestamps\n`);
+    for (const r of fileRecords) {
+      records.push(r);
+      if (parsed.flags.json !== true) io.out(textLine(r));
+    }
+  }
+
+  if (parsed.flags.json === true) {
+    io.out(`${JSON.stringify(records, null, 2)}\n`);
+  } else if (files.length > 0) {
+    const errors = records.filter((r) => r.error !== null).length;
+    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+    io.out(`${plural(records.length, "timestamp")} in ${plural(withTimestamps, "file")}, ${plural(errors, "error")}\n`);
+  }
+  return code;
+}

@@ -1,0 +1,100 @@
+// Times as people write them in lesson notes ("06:45", "1:02:03", "75.5"). Pure: no Obsidian import.
+
+/** Times at or beyond this many seconds (1000 hours) are refused as typos. */
+export const MAX_SECONDS = 1000 * 3600;
+
+/** Longer inputs are refused before any parsing: no lesson time needs 32 characters. */
+const MAX_TIME_LENGTH = 32;
+
+export type TimeResult = { seconds: number } | { error: string };
+
+const WHOLE = /^[0-9]+$/;
+const WITH_FRACTION = /^([0-9]+)(\.[0-9]+)?$/;
+
+/**
+ * Reads a time: `s` (`75`, `75.5`), `m:ss`, `mm:ss`, `h:mm:ss`.
+ * Minutes may exceed 59 when there is no hour part (`61:00` = 3660 s); seconds (and minutes
+ * under an hour part) must be two digits below 60. Only the last part may carry a fraction.
+ */
+export function parseTime(text: string): TimeResult {
+  const t = String(text ?? "").trim();
+  if (t === "") return { error: "empty time" };
+  if (t.length > MAX_TIME_LENGTH) return { error: `time too long: "${t.slice(0, MAX_TIME_LENGTH)}…"` };
+  const shown = `"${t}"`;
+  if (t.startsWith("-")) return { error: `negative time: ${shown}` };
+  if (!/^[0-9:.]+$/.test(t)) {
+    return { error: `not a time: ${shown} (write s, m:ss or h:mm:ss, e.g. 6:45 or 1:02:03)` };
+  }
+  const parts = t.split(":");
+  if (parts.length > 3) return { error: `too many parts in time ${shown} (at most h:mm:ss)` };
+  const last = parts[parts.length - 1];
+  const head = parts.slice(0, -1);
+  const lastMatch = WITH_FRACTION.exec(last);
+  if (!lastMatch || head.some((p) => !WHOLE.test(p))) {
+    return { error: `not a time: ${shown} (write s, m:ss or h:mm:ss; only the seconds may have a fraction)` };
+  }
+  let seconds: number;
+  if (parts.length === 1) {
+    seconds = Number(t);
+  } else {
+    if (lastMatch[1].length !== 2) return { error: `seconds must be two digits in ${shown} (e.g. 6:05)` };
+    const secs = Number(last);
+    if (secs >= 60) return { error: `seconds must be below 60 in ${shown}` };
+    if (parts.length === 2) {
+      seconds = Number(parts[0]) * 60 + secs;
+    } else {
+      const [h, m] = head;
+      if (m.length !== 2) return { error: `minutes must be two digits in ${shown} (e.g. 1:05:00)` };
+      if (Number(m) >= 60) return { error: `minutes must be below 60 in ${shown} when there is an hour part` };
+      seconds = Number(h) * 3600 + Number(m) * 60 + secs;
+    }
+  }
+  if (!Number.isFinite(seconds)) return { error: `not a time: ${shown}` };
+  if (seconds >= MAX_SECONDS) return { error: `time ${shown} is too large (over 1000 hours)` };
+  return { seconds };
+}
+
+/**
+ * Writes seconds as `m:ss` or `h:mm:ss`, keeping one decimal when there is a fraction
+ * (`10.46` → `0:10.5`). Negative or non-finite input is not a time and gives `--:--`.
+ */
+export function formatTime(seconds: number): string {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) return "--:--";
+  // Round once, in tenths, so 59.96 carries to 1:00 instead of printing 0:60.0.
+  const tenths = Math.round(seconds * 10);
+  const whole = Math.floor(tenths / 10);
+  const fraction = tenths % 10;
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const ss = `${String(s).padStart(2, "0")}${fraction ? `.${fraction}` : ""}`;
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+export interface TimeLine {
+  /** The time as written (e.g. "06:45"). */
+  text: string;
+  seconds: number | null;
+  /** What follows the time, separator removed; "" when none. */
+  label: string;
+  error: string | null;
+}
+
+/**
+ * Splits one written timestamp into its time and label. The time is the first word; the label is
+ * the rest, with one leading separator dropped so that `06:45 Data cleaning`,
+ * `06:45 - Data cleaning`, `06:45 – Data cleaning`, `06:45 | Data cleaning` and
+ * `06:45: Data cleaning` all give the label "Data cleaning".
+ */
+export function parseTimeLine(line: string): TimeLine {
+  const trimmed = String(line ?? "").trim();
+  const space = trimmed.search(/\s/);
+  let text = space < 0 ? trimmed : trimmed.slice(0, space);
+  let rest = space < 0 ? "" : trimmed.slice(space);
+  // `06:45: label` — the colon belongs to the sentence, not to the time.
+  if (/^[0-9.:]*[0-9]:$/.test(text) && rest !== "") text = text.slice(0, -1);
+  rest = rest.trim().replace(/^(?:-|–|—|:|\|)(?:\s+|$)/, "").trim();
+  const parsed = parseTime(text);
+  if ("error" in parsed) return { text, seconds: null, label: rest, error: parsed.error };
+  return { text, seconds: parsed.seconds, label: rest, error: null };
+}
