@@ -1,4 +1,6 @@
 // vitest setup: Obsidian's DOM and JS prototype extensions (createEl, createDiv, ...).
-import { setup } from "obsidian-test-mocks/setup";
-
-setup();
+// Only where there is a DOM: the mocks touch `document` on import, and pure tests run in node.
+if (typeof document !== "undefined") {
+  const { setup } = await import("obsidian-test-mocks/setup");
+  setup();
+}
