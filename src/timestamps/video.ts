@@ -132,6 +132,8 @@ function youtubeVideo(url: URL, written: string): VideoResult {
   else if (segs[0] === "watch" || segs.length === 0) id = url.searchParams.get("v");
   else if (["shorts", "embed", "live", "v", "e"].includes(segs[0])) id = segs[1] ?? null;
   if (id === null || id === "") return { error: `YouTube URL without a video id: ${quote(written)}` };
+  // `embed/videoseries?list=…` is a playlist player; "videoseries" happens to be 11 characters long.
+  if (id === "videoseries") return { error: `YouTube playlist URL without a video id: ${quote(written)}` };
   if (!YOUTUBE_ID.test(id)) {
     return { error: `not a YouTube video id: ${quote(id)} in ${quote(written)} (ids are 11 letters, digits, - or _)` };
   }
