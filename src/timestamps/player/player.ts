@@ -1,0 +1,53 @@
+// The common face of the HTML5, YouTube and Vimeo players. DOM only: never imports `obsidian`.
+import type { VideoRef } from "../types";
+
+export interface Player {
+  /** The element this player put in its container (a <video>, <audio> or <iframe>). */
+  readonly element: HTMLElement;
+  /** Whether this player can show this kind of video by switching its source. */
+  accepts(video: VideoRef): boolean;
+  /** Show `video` from `startSeconds`. `src` overrides video.url (vault files resolve to a resource URL). */
+  load(video: VideoRef, startSeconds: number, src?: string): void;
+  seek(seconds: number): void;
+  play(): void;
+  pause(): void;
+  toggle(): void;
+  paused(): boolean;
+  currentTime(): number;
+  /** Length in seconds, or null while unknown. */
+  duration(): number | null;
+  setRate(rate: number): void;
+  rate(): number;
+  /** Called with the current time as playback advances; returns an unsubscribe function. */
+  onTime(cb: (seconds: number) => void): () => void;
+  /** Called when playback pauses (user or command); returns an unsubscribe function. */
+  onPause(cb: () => void): () => void;
+  destroy(): void;
+}
+
+export interface PlayerOptions {
+  /** Start playing after a load or a seek. Players never rely on it succeeding. */
+  autoplay: boolean;
+}
+
+/** A tiny listener list, so every player notifies the same way. */
+export class Listeners<T extends unknown[]> {
+  private readonly fns = new Set<(...args: T) => void>();
+  add(fn: (...args: T) => void): () => void {
+    this.fns.add(fn);
+    return () => this.fns.delete(fn);
+  }
+  emit(...args: T): void {
+    for (const fn of [...this.fns]) {
+      try {
+        fn(...args);
+      } catch (e) {
+        // A broken listener must not stop playback updates for the others.
+        console.error("Lesson Lab: player listener failed", e);
+      }
+    }
+  }
+  clear(): void {
+    this.fns.clear();
+  }
+}
