@@ -1,0 +1,199 @@
+// The browser harness: Debian's Chromium (driven by playwright-core) loads a page that runs the
+// built plugin (main.js) on the obsidian-test-mocks stand-in, with a vault served over HTTP from
+// 127.0.0.1. Notes are rendered by a stand-in for Obsidian's Reading view
+// (tests/standin/browser-reading-view.ts): it splits the note into sections and calls the
+// plugin's registered code-block processors and post-processors the way Obsidian does; it is
+// not Obsidian's Markdown renderer. No request leaves 127.0.0.1: YouTube and Vimeo embeds are
+// answered by recording fakes (fake-embeds.ts), anything else is aborted and listed.
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, sep } from "node:path";
+import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import type { BootResult, RenderResult } from "../../standin/browser-harness";
+import { FACTORY_GLOBAL } from "../../standin/browser-protocol";
+import { buildStandIn, REPO_ROOT } from "./build";
+import { fakeEmbedHtml, fakeProviderFor, type Provider } from "./fake-embeds";
+import { startServer, type HarnessServer } from "./server";
+
+export { REPO_ROOT } from "./build";
+export type { Provider } from "./fake-embeds";
+
+export const DEMO_VAULT = join(REPO_ROOT, "demo-vault");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
+export interface HarnessOptions {
+  /** Vault folder to serve and load; defaults to demo-vault/. */
+  vault?: string;
+  /** Render this note once the plugin is loaded. */
+  note?: string;
+  /** Plugin bundle; defaults to the repository's built main.js. */
+  mainJs?: string;
+  viewport?: { width: number; height: number };
+}
+
+export interface Harness {
+  page: Page;
+  context: BrowserContext;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  vaultDir: string;
+  /** `await plugin.onload()` in the page, ms. */
+  onloadMs: number;
+  boot: BootResult;
+  renderNote(path: string, options?: { expectLinks?: number; withoutProcessors?: boolean }): Promise<RenderResult>;
+  /** The fake embed frame of a provider, once the player created it. */
+  embedFrame(provider: Provider): Frame | null;
+  /** Messages the fake embed received, JSON strings parsed. */
+  embedMessages(provider: Provider): Promise<unknown[]>;
+  /** Requests to anything but 127.0.0.1 that no fake answers (aborted). Should stay empty. */
+  externalRequests: string[];
+  /** Requests the fakes answered. */
+  fakeRequests: string[];
+  /** Uncaught page errors and console errors, for diagnosis. */
+  pageErrors: string[];
+  consoleErrors: string[];
+  server: HarnessServer;
+  close(): Promise<void>;
+}
+
+/** Vault path → text for Markdown files, "" for the rest; skips .obsidian/ and dot-folders. */
+export async function readVaultFiles(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  async function walk(folder: string): Promise<void> {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue;
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) {
+        const path = relative(dir, full).split(sep).join("/");
+        files[path] = path.toLowerCase().endsWith(".md") ? await readFile(full, "utf8") : "";
+      }
+    }
+  }
+  await walk(dir);
+  return files;
+}
+
+/** Writes a throw-away vault (path → text or bytes) and returns its folder. */
+export async function makeTempVault(files: Record<string, string | Uint8Array>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "lesson-lab-vault-"));
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, ...path.split("/"));
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, content);
+  }
+  return dir;
+}
+
+export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const vaultDir = options.vault ?? DEMO_VAULT;
+  const mainJs = options.mainJs ?? join(REPO_ROOT, "main.js");
+  if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run \`npm run build\` first`);
+  const standin = await buildStandIn();
+  const routes: Record<string, string> = {
+    "/": join(REPO_ROOT, "tests", "e2e", "harness", "page.html"),
+    "/standin.js": standin,
+  };
+  const styles = join(dirname(mainJs), "styles.css");
+  // main.js is CommonJS: served inside a function so the page can give it module/exports/require.
+  const inline: Record<string, { contentType: string; body: string }> = {
+    "/main.js": {
+      contentType: "text/javascript; charset=utf-8",
+      body: `window.${FACTORY_GLOBAL} = function (module, exports, require) {\n${await readFile(mainJs, "utf8")}\n};\n`,
+    },
+  };
+  if (existsSync(styles)) routes["/styles.css"] = styles;
+  else inline["/styles.css"] = { contentType: "text/css", body: "/* the plugin ships no styles.css */\n" };
+  const server = await startServer({ files: routes, inline, vaultDir });
+
+  const userDataDir = await mkdtemp(join(tmpdir(), "lesson-lab-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+  });
+  const externalRequests: string[] = [];
+  const fakeRequests: string[] = [];
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.origin + "/")) return route.continue();
+    const provider = fakeProviderFor(url);
+    if (provider) {
+      fakeRequests.push(url);
+      return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: fakeEmbedHtml(provider, url) });
+    }
+    externalRequests.push(url);
+    return route.abort("blockedbyclient");
+  });
+
+  const closeAll = async (): Promise<void> => {
+    await context.close().catch(() => undefined);
+    await server.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    await page.goto(server.origin + "/");
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, "manifest.json"), "utf8")) as Record<string, unknown>;
+    const files = await readVaultFiles(vaultDir);
+    const boot = await page.evaluate(
+      (opts) => window.lessonLabHarness.boot(opts),
+      { files, resourceBase: server.origin + "/vault/", mainJsUrl: server.origin + "/main.js", manifest: manifest as never },
+    );
+
+    const embedFrame = (provider: Provider): Frame | null => page.frames().find((f) => fakeProviderFor(f.url()) === provider) ?? null;
+    const harness: Harness = {
+      page,
+      context,
+      origin: server.origin,
+      vaultDir,
+      onloadMs: boot.onloadMs,
+      boot,
+      renderNote: (path, opts) => page.evaluate(([p, o]) => window.lessonLabHarness.renderNote(p, o), [path, opts ?? {}] as const),
+      embedFrame,
+      embedMessages: async (provider) => {
+        const frame = embedFrame(provider);
+        if (!frame) return [];
+        const raw = await frame.evaluate(() => (window as unknown as { __fakeEmbed?: { received: unknown[] } }).__fakeEmbed?.received ?? []);
+        return raw.map((d) => {
+          if (typeof d !== "string") return d;
+          try {
+            return JSON.parse(d) as unknown;
+          } catch {
+            return d;
+          }
+        });
+      },
+      externalRequests,
+      fakeRequests,
+      pageErrors,
+      consoleErrors,
+      server,
+      close: closeAll,
+    };
+    if (options.note) await harness.renderNote(options.note);
+    return harness;
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
