@@ -1,0 +1,137 @@
+// Embedding cache: one file per backbone, `embeddings-<backbone>.bin`, in a folder the caller
+// chooses (the plugin: `<configDir>/plugins/lesson-lab/cache`; the CLI: the vault's
+// `.obsidian/plugins/lesson-lab/cache` when the dataset is in a vault, else
+// `.lesson-lab-cache` beside the dataset folder). Keyed by (content sha256, view id), so that a
+// renamed or relabelled file is still a hit and an edited file is a miss.
+//
+// File format (little-endian): "LLEC" | u32 version (1) | u32 header byte length |
+// header JSON {backbone, dim, keys: ["<sha256>:<view>", ...]} | zero padding to a multiple of 4 |
+// float32[keys.length * dim]. Saved as a temporary file, then renamed over the old one. A file
+// that fails to parse is ignored with a warning and rebuilt.
+import type { FileStore } from "./types";
+import { joinPath } from "./model-io";
+
+const MAGIC = "LLEC";
+const VERSION = 1;
+/** Entries not used by the latest run are dropped beyond this many. */
+export const MAX_CACHE_ENTRIES = 100_000;
+
+export function cacheKey(hash: string, view: string): string {
+  return `${hash}:${view}`;
+}
+
+export function cacheFileName(backbone: string): string {
+  return `embeddings-${backbone.replace(/[^A-Za-z0-9._-]/g, "_")}.bin`;
+}
+
+export function encodeCache(backbone: string, dim: number, entries: Map<string, Float32Array>): Uint8Array {
+  const keys = [...entries.keys()];
+  const header = new TextEncoder().encode(JSON.stringify({ backbone, dim, keys }));
+  const headerEnd = 12 + header.byteLength;
+  const dataStart = Math.ceil(headerEnd / 4) * 4;
+  const out = new Uint8Array(dataStart + keys.length * dim * 4);
+  out.set(new TextEncoder().encode(MAGIC), 0);
+  const view = new DataView(out.buffer);
+  view.setUint32(4, VERSION, true);
+  view.setUint32(8, header.byteLength, true);
+  out.set(header, 12);
+  const floats = new Float32Array(out.buffer, dataStart, keys.length * dim);
+  keys.forEach((k, i) => floats.set(entries.get(k) as Float32Array, i * dim));
+  return out;
+}
+
+/** Parses a cache file; throws an Error saying what is wrong. */
+export function decodeCache(bytes: Uint8Array, backbone: string, dim: number): Map<string, Float32Array> {
+  if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new Error("not an embedding cache");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(4, true) !== VERSION) throw new Error(`unknown cache version ${view.getUint32(4, true)}`);
+  const headerLength = view.getUint32(8, true);
+  if (12 + headerLength > bytes.byteLength) throw new Error("truncated header");
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as { backbone?: unknown; dim?: unknown; keys?: unknown };
+  if (header.backbone !== backbone) throw new Error(`made for backbone ${String(header.backbone)}`);
+  if (header.dim !== dim) throw new Error(`holds ${String(header.dim)}-d embeddings, expected ${dim}`);
+  if (!Array.isArray(header.keys) || !header.keys.every((k) => typeof k === "string")) throw new Error("bad key list");
+  const keys: string[] = header.keys;
+  const dataStart = Math.ceil((12 + headerLength) / 4) * 4;
+  if (bytes.byteLength !== dataStart + keys.length * dim * 4) throw new Error("truncated data");
+  // Copy: the input may not be 4-byte aligned, and entries must outlive it.
+  const floats = new Float32Array(bytes.slice(dataStart).buffer);
+  const entries = new Map<string, Float32Array>();
+  keys.forEach((k, i) => {
+    const e = floats.slice(i * dim, (i + 1) * dim);
+    if (e.every((v) => Number.isFinite(v))) entries.set(k, e);
+  });
+  return entries;
+}
+
+export class EmbeddingCache {
+  private readonly used = new Set<string>();
+  private dirty = false;
+
+  private constructor(
+    private readonly store: FileStore,
+    readonly path: string,
+    readonly backbone: string,
+    readonly dim: number,
+    private readonly entries: Map<string, Float32Array>,
+  ) {}
+
+  /** Loads the cache of `backbone` from `folder`; a missing file is an empty cache, a bad one too (plus a warning). */
+  static async open(store: FileStore, folder: string, backbone: string, dim: number, warnings: string[] = []): Promise<EmbeddingCache> {
+    const path = joinPath(folder, cacheFileName(backbone));
+    let entries = new Map<string, Float32Array>();
+    try {
+      if (await store.exists(path)) entries = decodeCache(await store.readBinary(path), backbone, dim);
+    } catch (error) {
+      warnings.push(`the embedding cache ${path} could not be used (${error instanceof Error ? error.message : String(error)}); it is rebuilt`);
+      entries = new Map();
+    }
+    return new EmbeddingCache(store, path, backbone, dim, entries);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(hash: string, view: string): Float32Array | undefined {
+    const key = cacheKey(hash, view);
+    const hit = this.entries.get(key);
+    if (hit) this.used.add(key);
+    return hit;
+  }
+
+  set(hash: string, view: string, embedding: Float32Array): void {
+    if (embedding.length !== this.dim) throw new Error(`embedding of size ${embedding.length} for a ${this.dim}-d cache`);
+    const key = cacheKey(hash, view);
+    this.entries.set(key, embedding);
+    this.used.add(key);
+    this.dirty = true;
+  }
+
+  /** Writes the cache when it changed: temporary file, then rename over the old file. */
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    if (this.entries.size > MAX_CACHE_ENTRIES) {
+      for (const key of [...this.entries.keys()]) {
+        if (this.entries.size <= MAX_CACHE_ENTRIES) break;
+        if (!this.used.has(key)) this.entries.delete(key);
+      }
+    }
+    const folder = this.path.slice(0, Math.max(0, this.path.lastIndexOf("/")));
+    if (folder) await this.store.mkdir(folder);
+    const unique = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const temp = `${this.path}.tmp-${unique}`;
+    const old = `${this.path}.old-${unique}`;
+    try {
+      await this.store.writeBinary(temp, encodeCache(this.backbone, this.dim, this.entries));
+      const hadOld = await this.store.exists(this.path);
+      if (hadOld) await this.store.rename(this.path, old);
+      await this.store.rename(temp, this.path);
+      if (hadOld) await this.store.removeOwn(old);
+    } catch (error) {
+      await this.store.removeOwn(temp).catch(() => undefined);
+      throw error;
+    }
+    this.dirty = false;
+  }
+}

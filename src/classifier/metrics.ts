@@ -1,0 +1,116 @@
+// Interpretation of a trained classifier's predictions (fastai's ClassificationInterpretation,
+// done by hand). Pure: no tfjs, no Obsidian. Every entry names the image file it comes from.
+
+/** One scored image: its true label index and the head's probabilities (labels order). */
+export interface ScoredItem {
+  path: string;
+  actual: number;
+  probabilities: ArrayLike<number>;
+}
+
+/** Rows are actual labels, columns predicted labels, both in `labels` order. */
+export interface ConfusionMatrix {
+  labels: string[];
+  matrix: number[][];
+}
+
+export interface PerClassAccuracy {
+  label: string;
+  /** Validation images of this label. */
+  count: number;
+  correct: number;
+  /** correct / count; null when the label has no validation image. */
+  accuracy: number | null;
+}
+
+export interface ConfusedPair {
+  actual: string;
+  predicted: string;
+  count: number;
+  /** The images behind the count. */
+  paths: string[];
+}
+
+export interface TopLoss {
+  path: string;
+  actual: string;
+  predicted: string;
+  /** Cross-entropy of the actual label: -ln p(actual). */
+  loss: number;
+  probabilityPredicted: number;
+  probabilityActual: number;
+}
+
+/** Index of the largest value; the first on ties. */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+// Clamp keeps a confident wrong answer finite (a loss of ~36.8 instead of Infinity).
+const MIN_PROBABILITY = 1e-16;
+
+export function crossEntropy(probabilities: ArrayLike<number>, actual: number): number {
+  return -Math.log(Math.max(probabilities[actual], MIN_PROBABILITY));
+}
+
+export function confusionMatrix(labels: string[], items: ScoredItem[]): ConfusionMatrix {
+  const matrix = labels.map(() => labels.map(() => 0));
+  for (const item of items) matrix[item.actual][argmax(item.probabilities)]++;
+  return { labels: [...labels], matrix };
+}
+
+export function perClassAccuracy(confusion: ConfusionMatrix): PerClassAccuracy[] {
+  return confusion.labels.map((label, i) => {
+    const row = confusion.matrix[i];
+    const count = row.reduce((a, b) => a + b, 0);
+    const correct = row[i];
+    return { label, count, correct, accuracy: count === 0 ? null : correct / count };
+  });
+}
+
+/** Fraction of items whose top prediction is their label; null with no items. */
+export function accuracy(items: ScoredItem[]): number | null {
+  if (items.length === 0) return null;
+  let correct = 0;
+  for (const item of items) if (argmax(item.probabilities) === item.actual) correct++;
+  return correct / items.length;
+}
+
+/** (actual, predicted) pairs off the diagonal with at least `minCount` images, most frequent first. */
+export function mostConfused(labels: string[], items: ScoredItem[], minCount = 1): ConfusedPair[] {
+  const pairs = new Map<string, ConfusedPair>();
+  for (const item of items) {
+    const predicted = argmax(item.probabilities);
+    if (predicted === item.actual) continue;
+    const key = `${item.actual}\u0000${predicted}`;
+    let pair = pairs.get(key);
+    if (!pair) {
+      pair = { actual: labels[item.actual], predicted: labels[predicted], count: 0, paths: [] };
+      pairs.set(key, pair);
+    }
+    pair.count++;
+    pair.paths.push(item.path);
+  }
+  return [...pairs.values()]
+    .filter((p) => p.count >= minCount)
+    .sort((a, b) => b.count - a.count || a.actual.localeCompare(b.actual) || a.predicted.localeCompare(b.predicted));
+}
+
+/** The `k` items with the highest loss (all when k is omitted), highest first. */
+export function topLosses(labels: string[], items: ScoredItem[], k?: number): TopLoss[] {
+  const all = items.map((item): TopLoss => {
+    const predicted = argmax(item.probabilities);
+    return {
+      path: item.path,
+      actual: labels[item.actual],
+      predicted: labels[predicted],
+      loss: crossEntropy(item.probabilities, item.actual),
+      probabilityPredicted: item.probabilities[predicted],
+      probabilityActual: item.probabilities[item.actual],
+    };
+  });
+  all.sort((a, b) => b.loss - a.loss || a.path.localeCompare(b.path));
+  return k === undefined ? all : all.slice(0, Math.max(0, k));
+}

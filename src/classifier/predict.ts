@@ -1,0 +1,79 @@
+// Using a trained classifier: image → label and probabilities. No Obsidian, no file access of
+// its own: bytes come from the caller, decoding from an ImageDecoder.
+import type { ImageDecoder, RgbImage } from "./types";
+import type { LoadedModel } from "./model-io";
+
+/** What the classifier needs from a backbone (a Backbone, or an embed pool wrapped to look like one). */
+export interface Embedder {
+  id: string;
+  /** Side of the square images it takes. */
+  inputSize: number;
+  /** Length of each embedding. */
+  dim: number;
+  embed(images: RgbImage[], onProgress?: (done: number) => void): Promise<Float32Array[]>;
+  dispose?(): void;
+}
+
+export interface Prediction {
+  label: string;
+  /** label → probability, most probable first. */
+  probabilities: Record<string, number>;
+}
+
+/** Throws a clear message when the backbone is not the one the model was trained on. */
+export function assertCompatible(model: LoadedModel, backbone: Embedder): void {
+  const m = model.metadata;
+  if (m.backbone !== backbone.id) throw new Error(`This classifier was trained on backbone "${m.backbone}", not "${backbone.id}".`);
+  if (m.embeddingDim !== backbone.dim) throw new Error(`This classifier takes ${m.embeddingDim}-d embeddings; backbone "${backbone.id}" makes ${backbone.dim}-d ones.`);
+}
+
+export function toPrediction(labels: string[], probabilities: ArrayLike<number>): Prediction {
+  const order = labels.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+  const out: Record<string, number> = {};
+  for (const i of order) out[labels[i]] = probabilities[i];
+  return { label: labels[order[0]], probabilities: out };
+}
+
+export async function predictImages(model: LoadedModel, backbone: Embedder, images: RgbImage[]): Promise<Prediction[]> {
+  assertCompatible(model, backbone);
+  if (images.length === 0) return [];
+  const embeddings = await backbone.embed(images);
+  return model.head.predict(embeddings).map((p) => toPrediction(model.metadata.labels, p));
+}
+
+export async function predictImage(model: LoadedModel, backbone: Embedder, rgb: RgbImage): Promise<Prediction> {
+  return (await predictImages(model, backbone, [rgb]))[0];
+}
+
+/** A loaded model, its backbone and a decoder: bytes in, prediction out. */
+export class Classifier {
+  private disposed = false;
+
+  constructor(
+    readonly model: LoadedModel,
+    private readonly backbone: Embedder,
+    private readonly decoder: ImageDecoder,
+    /** Dispose the backbone too when this classifier is disposed. */
+    private readonly ownsBackbone = false,
+  ) {
+    assertCompatible(model, backbone);
+  }
+
+  get labels(): string[] {
+    return this.model.metadata.labels;
+  }
+
+  /** Decodes and classifies one image; decoding errors (ImageReadError) propagate to the caller. */
+  async predict(bytes: Uint8Array): Promise<Prediction> {
+    if (this.disposed) throw new Error("This classifier was disposed.");
+    const rgb = await this.decoder.decode(bytes, this.backbone.inputSize);
+    return predictImage(this.model, this.backbone, rgb);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.head.dispose();
+    if (this.ownsBackbone) this.backbone.dispose?.();
+  }
+}

@@ -1,0 +1,114 @@
+// The epoch loop: fastai-style per-epoch metrics, cancellable between batches, tensor-tidy.
+import type { EpochMetrics } from "./types";
+import type { Head } from "./head";
+import { argmax, crossEntropy } from "./metrics";
+
+export interface LabeledEmbeddings {
+  x: Float32Array[];
+  /** Label index of each embedding. */
+  y: number[];
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  /** Seeds the shuffling of each epoch. */
+  seed: number;
+  signal?: AbortSignal;
+  /** Called after each epoch. */
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+/** A small, fast, seedable PRNG (mulberry32): returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** The error thrown when a caller's AbortSignal fires; `name` is "AbortError" like fetch's. */
+export class AbortError extends Error {
+  constructor(message = "Training was cancelled.") {
+    super(message);
+    this.name = "AbortError";
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
+}
+
+// Lets a pending abort (a click on Cancel, a timer) run between batches.
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => globalThis.setTimeout(resolve, 0));
+
+/** Mean cross-entropy and error rate of the head on a labelled set; NaN for an empty set. */
+export function evaluate(head: Head, data: LabeledEmbeddings): { loss: number; errorRate: number; probabilities: Float32Array[] } {
+  if (data.x.length === 0) return { loss: NaN, errorRate: NaN, probabilities: [] };
+  const probabilities = head.predict(data.x);
+  let loss = 0;
+  let wrong = 0;
+  probabilities.forEach((p, i) => {
+    loss += crossEntropy(p, data.y[i]);
+    if (argmax(p) !== data.y[i]) wrong++;
+  });
+  return { loss: loss / probabilities.length, errorRate: wrong / probabilities.length, probabilities };
+}
+
+/**
+ * Trains `head` for `epochs` passes over `train` in shuffled mini-batches. valid_loss and
+ * error_rate are NaN (null in JSON) when `valid` is empty. Throws AbortError when cancelled.
+ */
+export async function fitHead(head: Head, train: LabeledEmbeddings, valid: LabeledEmbeddings, options: FitOptions): Promise<EpochMetrics[]> {
+  if (train.x.length === 0) throw new Error("There are no training images.");
+  if (train.x.length !== train.y.length) throw new Error("Embeddings and labels differ in number.");
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 32));
+  const random = seededRandom(options.seed);
+  const order = train.x.map((_, i) => i);
+  const history: EpochMetrics[] = [];
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const started = Date.now();
+    const indices = shuffled(order, random);
+    let lossSum = 0;
+    let batches = 0;
+    for (let start = 0; start < indices.length; start += batchSize) {
+      throwIfAborted(options.signal);
+      const batch = indices.slice(start, start + batchSize);
+      lossSum += head.trainBatch(
+        batch.map((i) => train.x[i]),
+        batch.map((i) => train.y[i]),
+      );
+      batches++;
+      await yieldToEventLoop();
+    }
+    throwIfAborted(options.signal);
+    const { loss, errorRate } = evaluate(head, valid);
+    const metrics: EpochMetrics = {
+      epoch,
+      train_loss: lossSum / batches,
+      valid_loss: loss,
+      error_rate: errorRate,
+      seconds: (Date.now() - started) / 1000,
+    };
+    history.push(metrics);
+    options.onEpoch?.(metrics);
+  }
+  return history;
+}
