@@ -7,7 +7,7 @@ import { fmix32 } from "./hash";
 
 export interface AugParams {
   flip: boolean;
-  /** Rotation in degrees, counter-clockwise. */
+  /** Rotation in degrees, counter-clockwise as seen on screen (y pointing down). */
   angleDeg: number;
   /** Scale factor >= 1: the image is magnified about its centre. */
   zoom: number;
@@ -121,8 +121,8 @@ export function applyAugmentation(img: RgbImage, p: AugParams): RgbImage {
         o += 3;
         continue;
       }
-      const sx = reflect(cx + fx * (cos * dx + sin * dy), w);
-      const sy = reflect(cy + (-sin * dx + cos * dy), h);
+      const sx = reflect(cx + fx * (cos * dx - sin * dy), w);
+      const sy = reflect(cy + (sin * dx + cos * dy), h);
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const x1 = x0 + 1 < w ? x0 + 1 : x0;
