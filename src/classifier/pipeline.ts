@@ -175,7 +175,9 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
   const { store, decoder, backbone, signal } = args;
   const started = Date.now();
   const progress = (p: TrainProgress): void => args.onProgress?.(p);
-  const o = { ...TRAIN_DEFAULTS, ...(args.options ?? {}) };
+  // Options given as undefined (an absent CLI flag) keep their defaults.
+  const given = Object.fromEntries(Object.entries(args.options ?? {}).filter(([, v]) => v !== undefined)) as TrainOptions;
+  const o = { ...TRAIN_DEFAULTS, ...given };
   const augViews = o.augment ? o.augViews : 0;
   const result = emptyResult(args.folder);
   const problem = optionsProblem(o);

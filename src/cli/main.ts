@@ -9,6 +9,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: "timestamps FILE... [--json]  list the timestamps of notes and the videos they seek",
     load: async () => (await import("./timestamps")).run,
   },
+  train: {
+    summary: "train FOLDER [--epochs N] [--valid-pct P] [--json] ...  train an image classifier on FOLDER/<label>/*",
+    load: async () => (await import("./train")).run,
+  },
+  predict: {
+    summary: "predict FOLDER_OR_MODEL IMAGE... [--json]  classify images with a trained model",
+    load: async () => (await import("./predict")).run,
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,78 @@
+// Text output helpers for the CLI: fixed-width tables, mm:ss, a progress line on stderr.
+import type { TrainProgress } from "../classifier/types";
+
+/** Right-aligns numbers, left-aligns the rest; columns separated by two spaces. */
+export function formatTable(headers: string[], rows: string[][], rightAligned: boolean[] = headers.map(() => false)): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n") + "\n";
+}
+
+/** fastai's time column: mm:ss. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** A number with `digits` decimals, or "—" for NaN/null (no validation set). */
+export function formatNumber(value: number | null | undefined, digits = 6): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? "—" : value.toFixed(digits);
+}
+
+export function formatPercent(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? "—" : `${(value * 100).toFixed(digits)}%`;
+}
+
+export function progressBar(done: number, total: number, width = 24): string {
+  const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  const filled = Math.round(fraction * width);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
+}
+
+/** One line describing a progress event. */
+export function describeProgress(p: TrainProgress): string {
+  switch (p.phase) {
+    case "scanning":
+    case "saving":
+      return p.message;
+    case "decoding":
+      return `reading  ${progressBar(p.done, p.total)} ${p.done}/${p.total}`;
+    case "embedding":
+      return `embedding ${progressBar(p.done, p.total)} ${p.done}/${p.total} ${p.imagesPerSecond.toFixed(1)} img/s (${p.cached} cached)`;
+    case "training":
+      return `training ${progressBar(p.epoch, p.epochs)} epoch ${p.epoch}/${p.epochs}`;
+  }
+}
+
+/**
+ * Writes progress to a stream: redrawn in place on a terminal; elsewhere (logs, pipes) one line
+ * per phase change and per 10% of a phase, so that logs stay short.
+ */
+export function createProgressWriter(write: (text: string) => void, isTty: boolean): { update(p: TrainProgress): void; end(): void } {
+  let lastPhase = "";
+  let lastDecile = -1;
+  let open = false;
+  return {
+    update(p) {
+      const text = describeProgress(p);
+      if (isTty) {
+        write(`\r\x1b[2K${text}`);
+        open = true;
+        return;
+      }
+      const fraction = p.phase === "training" ? p.epoch / Math.max(1, p.epochs) : "done" in p ? p.done / Math.max(1, p.total) : 1;
+      const decile = Math.floor(fraction * 10);
+      if (p.phase !== lastPhase || decile !== lastDecile || p.phase === "scanning" || p.phase === "saving") write(`${text}\n`);
+      lastPhase = p.phase;
+      lastDecile = decile;
+    },
+    end() {
+      if (open) write("\n");
+      open = false;
+    },
+  };
+}

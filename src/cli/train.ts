@@ -1,0 +1,253 @@
+// `lesson-lab train FOLDER [options]`: trains the classifier on a folder whose sub-folders are
+// the labels, prints fastai's epoch table and the interpretation, saves `FOLDER.model/`.
+//
+// Paths: the CLI works in the vault that holds FOLDER (the nearest folder above it with
+// `.obsidian`), else in FOLDER's parent. Every path it prints (images, the model) is relative
+// to that root, as the plugin would show it. The embedding cache goes to the vault's
+// `.obsidian/plugins/lesson-lab/cache` (shared with the plugin), else to
+// `.lesson-lab-cache/` beside FOLDER.
+//
+// Exit codes: 0 trained; 1 nothing trained (bad folder, one label…) or a failure; 2 usage;
+// 130 cancelled with Ctrl-C (no model written, dataset untouched).
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "./args";
+import { createProgressWriter, formatDuration, formatNumber, formatPercent, formatTable } from "./table";
+import type { TrainProgress } from "../classifier/types";
+import type { TrainResult } from "../classifier/pipeline";
+import { isAbortError } from "../classifier/train";
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is a terminal (progress redrawn in place). */
+  errIsTty: boolean;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTty: process.stderr.isTTY === true,
+};
+
+const USAGE = `usage: lesson-lab train FOLDER [options]
+
+Trains an image classifier on FOLDER, whose sub-folders are the labels (FOLDER/grizzly/*.jpg,
+FOLDER/teddy/*.jpg), and saves it beside it as FOLDER.model/ (a previous model is kept as
+FOLDER.model.previous-<time>/).
+  --epochs N       passes over the training images (default 10)
+  --valid-pct P    fraction kept for validation, 0 to 0.9 (default 0.2)
+  --seed S         seeds the split, the augmentation and the training (default 42)
+  --lr X           learning rate (default 0.001)
+  --backbone ID    feature extractor (default mobilenet_v2-nsfwjs)
+  --no-augment     train on the plain images only
+  --threads N      tfjs wasm threads for the backbone (default 1)
+  --no-cache       do not read or write the embedding cache
+  --no-save        train and report without writing FOLDER.model/
+  --json           one JSON object on stdout: {labels, counts, unreadable, unlabeled, warnings,
+                   epochs, confusion, model, accuracy, per_class, most_confused, top_losses, root}
+Progress goes to stderr. Paths are relative to the vault holding FOLDER, else to FOLDER's parent.
+`;
+
+const SPEC = {
+  epochs: "number",
+  "valid-pct": "number",
+  seed: "number",
+  lr: "number",
+  backbone: "string",
+  "no-augment": "boolean",
+  threads: "number",
+  "no-cache": "boolean",
+  "no-save": "boolean",
+  json: "boolean",
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export interface DatasetLocation {
+  /** Absolute store root: the vault above the folder, else the folder's parent. */
+  root: string;
+  /** The folder as a store path. */
+  folder: string;
+  /** Whether root is an Obsidian vault. */
+  inVault: boolean;
+}
+
+/** Where FOLDER sits: the nearest vault root strictly above it, else its parent directory. */
+export async function locateDataset(folderArg: string): Promise<DatasetLocation> {
+  const absolute = path.resolve(folderArg);
+  let dir = path.dirname(absolute);
+  for (;;) {
+    if (await isDirectory(path.join(dir, ".obsidian"))) {
+      return { root: dir, folder: path.relative(dir, absolute).split(path.sep).join("/"), inVault: true };
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return { root: path.dirname(absolute), folder: path.basename(absolute), inVault: false };
+}
+
+export function cacheFolderFor(location: DatasetLocation): string {
+  return location.inVault ? ".obsidian/plugins/lesson-lab/cache" : ".lesson-lab-cache";
+}
+
+/** The `--json` object; the first eight keys and their order are the contract. */
+export function trainJson(result: TrainResult, root: string): Record<string, unknown> {
+  return {
+    labels: result.labels,
+    counts: result.counts,
+    unreadable: result.unreadable.map((u) => ({ path: u.path, reason: u.reason })),
+    unlabeled: result.unlabeled,
+    warnings: result.warnings,
+    epochs: result.epochs.map((e) => ({
+      epoch: e.epoch,
+      train_loss: e.train_loss,
+      valid_loss: Number.isFinite(e.valid_loss) ? e.valid_loss : null,
+      error_rate: Number.isFinite(e.error_rate) ? e.error_rate : null,
+      seconds: e.seconds,
+    })),
+    confusion: result.confusion,
+    model: result.model,
+    accuracy: result.accuracy,
+    per_class: result.perClass,
+    most_confused: result.mostConfused,
+    top_losses: result.topLosses.slice(0, 20),
+    train_count: result.trainCount,
+    valid_count: result.validCount,
+    embedded: result.embedded,
+    cached: result.cached,
+    root,
+  };
+}
+
+export function formatReport(result: TrainResult): string {
+  const parts: string[] = [];
+  parts.push(
+    formatTable(
+      ["epoch", "train_loss", "valid_loss", "error_rate", "time"],
+      result.epochs.map((e) => [String(e.epoch), formatNumber(e.train_loss), formatNumber(e.valid_loss), formatNumber(e.error_rate), formatDuration(e.seconds)]),
+      [false, true, true, true, true],
+    ),
+  );
+  parts.push(`${result.trainCount} training and ${result.validCount} validation images; ${result.embedded} views embedded, ${result.cached} from the cache.\n`);
+  if (result.confusion) {
+    const { labels, matrix } = result.confusion;
+    parts.push(`Confusion matrix (rows: actual, columns: predicted), accuracy ${formatPercent(result.accuracy)}:\n`);
+    parts.push(formatTable(["actual \\ predicted", ...labels], labels.map((l, i) => [l, ...matrix[i].map(String)]), [false, ...labels.map(() => true)]));
+    parts.push("\nPer-class accuracy:\n");
+    parts.push(formatTable(["label", "correct", "images", "accuracy"], result.perClass.map((c) => [c.label, String(c.correct), String(c.count), formatPercent(c.accuracy)]), [false, true, true, true]));
+    if (result.mostConfused.length > 0) {
+      parts.push("\nMost confused (actual → predicted, images):\n");
+      for (const p of result.mostConfused.slice(0, 10)) parts.push(`  ${p.actual} → ${p.predicted}: ${p.count}\n`);
+    }
+    const wrong = result.topLosses.filter((t) => t.actual !== t.predicted).slice(0, 10);
+    if (wrong.length > 0) {
+      parts.push("\nTop losses (worth a look: mislabeled or ambiguous?):\n");
+      parts.push(
+        formatTable(
+          ["image", "actual", "predicted", "loss", "p(predicted)", "p(actual)"],
+          wrong.map((t) => [t.path, t.actual, t.predicted, t.loss.toFixed(2), t.probabilityPredicted.toFixed(2), t.probabilityActual.toFixed(2)]),
+          [false, false, false, true, true, true],
+        ),
+      );
+    }
+  }
+  if (result.unreadable.length > 0) {
+    parts.push(`\nLeft out ${result.unreadable.length} unreadable image(s):\n`);
+    for (const u of result.unreadable) parts.push(`  ${u.path}: ${u.reason}\n`);
+  }
+  for (const w of result.warnings) parts.push(`warning: ${w}\n`);
+  parts.push(result.model ? `\nModel saved to ${result.model.folder}${result.model.previous ? ` (the previous one is now ${result.model.previous})` : ""}\n` : "\nModel not saved (--no-save).\n");
+  return parts.join("");
+}
+
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+  const parsed = parseArgs(args, SPEC);
+  if ("error" in parsed) {
+    io.err(`lesson-lab train: ${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const { positional, flags } = parsed;
+  if (flags.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positional.length !== 1) {
+    io.err(`lesson-lab train: give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: quote a path with spaces)` : ""}\n\n${USAGE}`);
+    return 2;
+  }
+  const json = flags.json === true;
+  const fail = (message: string): number => {
+    io.err(`lesson-lab train: ${message}\n`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
+    return 1;
+  };
+  if (!(await isDirectory(positional[0]))) return fail(`"${positional[0]}" is not a folder (it does not exist or is a file)`);
+  if (flags.threads !== undefined && (!Number.isInteger(flags.threads) || flags.threads < 1 || flags.threads > 64)) return fail(`--threads must be a whole number from 1 to 64; got ${flags.threads}`);
+
+  const location = await locateDataset(positional[0]);
+  if (location.folder === "") return fail("the dataset folder must not be a vault root");
+  const [{ createFsStore }, { createSharpDecoder }, { loadBackbone, DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
+    import("../node/fs-store"),
+    import("../node/decode-sharp"),
+    import("../classifier/backbone"),
+    import("../classifier/pipeline"),
+  ]);
+  const progress = createProgressWriter(io.err, io.errIsTty);
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once("SIGINT", onSigint);
+  let backbone: Awaited<ReturnType<typeof loadBackbone>> | null = null;
+  try {
+    const store = createFsStore(location.root);
+    const backboneId = flags.backbone ?? DEFAULT_BACKBONE_ID;
+    progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
+    try {
+      backbone = await loadBackbone(backboneId, { store, tf: { threads: flags.threads ?? 1 } });
+    } catch (error) {
+      progress.end();
+      return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const result = await trainClassifier({
+      store,
+      folder: location.folder,
+      decoder: createSharpDecoder(),
+      backbone,
+      cacheFolder: flags["no-cache"] ? null : cacheFolderFor(location),
+      options: {
+        epochs: flags.epochs,
+        validPct: flags["valid-pct"],
+        seed: flags.seed,
+        lr: flags.lr,
+        augment: flags["no-augment"] ? false : undefined,
+        save: flags["no-save"] ? false : undefined,
+      },
+      onProgress: (p: TrainProgress) => progress.update(p),
+      signal: controller.signal,
+    });
+    progress.end();
+    if (result.error) return fail(result.error);
+    if (json) io.out(`${JSON.stringify(trainJson(result, location.root))}\n`);
+    else io.out(formatReport(result));
+    return 0;
+  } catch (error) {
+    progress.end();
+    if (isAbortError(error)) {
+      io.err("lesson-lab train: cancelled; no model was written\n");
+      if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
+      return 130;
+    }
+    return fail(error instanceof Error ? error.message : String(error));
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    backbone?.dispose();
+  }
+}
