@@ -1,0 +1,241 @@
+// The frozen feature extractor: images in, one embedding vector per image out.
+// Loading imports tfjs and the weights lazily (first classifier use), folds
+// BatchNorm into the convolutions once, and keeps only the truncated network.
+
+import type { LayersModel, Rank, Tensor, Tensor4D, io } from "@tensorflow/tfjs";
+import type { FileStore, RgbImage } from "./types";
+import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
+import type { FetchBinary } from "./backbones/remote";
+
+export interface Backbone {
+  id: string;
+  /** Images must be inputSize x inputSize RGB. */
+  inputSize: number;
+  /** Length of each embedding. */
+  dim: number;
+  /** One embedding per image, in order; batched internally (default 16). */
+  embed(images: RgbImage[]): Promise<Float32Array[]>;
+  dispose(): void;
+  /** The tfjs backend it runs on ("wasm", "webgl", "cpu"). */
+  backend: string;
+  /** Whether the BN-folded forward pass is used (false: the plain LayersModel). */
+  folded: boolean;
+}
+
+/**
+ * "mobilenet_v2-nsfwjs" (default) | "inception_v3-nsfwjs" | "imagenet-mobilenet" |
+ * "vault:<folder>#<layer>". Any id may end in "#layer+layer..." to pick other
+ * embedding layers; 4-d outputs are global-average-pooled and the pieces concatenated.
+ */
+export type BackboneId = string;
+
+export const DEFAULT_BACKBONE_ID = "mobilenet_v2-nsfwjs";
+
+export interface LoadBackboneOptions {
+  /** For "vault:" ids and the download cache. */
+  store?: FileStore;
+  /** Cache folder for downloaded models, e.g. `<configDir>/plugins/lesson-lab/models`. */
+  modelsDir?: string;
+  /** Downloads a URL (imagenet-mobilenet, once). */
+  fetchBinary?: FetchBinary;
+  /** Fold BN and fuse activations (default true). */
+  fold?: boolean;
+  /** Images per forward pass (default 16). */
+  batchSize?: number;
+  tf?: TfSetupOptions;
+}
+
+interface BaseSpec {
+  /** Embedding layers. */
+  layers: string[];
+  inputSize?: number;
+  /** x * scale + offset maps bytes 0..255 to the network's input range. */
+  scale: number;
+  offset: number;
+  load(opts: LoadBackboneOptions): Promise<io.ModelArtifacts>;
+}
+
+const ZERO_ONE = { scale: 1 / 255, offset: 0 };
+const MINUS_ONE_ONE = { scale: 2 / 255, offset: -1 };
+
+function splitLayers(id: string): { base: string; layers: string[] | null } {
+  const hash = id.indexOf("#");
+  if (hash < 0) return { base: id, layers: null };
+  const layers = id
+    .slice(hash + 1)
+    .split("+")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (layers.length === 0) throw new Error(`Backbone id "${id}": no layer name after "#"`);
+  return { base: id.slice(0, hash), layers };
+}
+
+/** Parses a backbone id into what to load; throws a readable error for unknown ids. */
+export function resolveBackboneSpec(id: BackboneId): BaseSpec {
+  const { base, layers } = splitLayers(id.trim());
+  if (base === "mobilenet_v2-nsfwjs" || base === "inception_v3-nsfwjs") {
+    const which = base === "mobilenet_v2-nsfwjs" ? "mobilenet_v2" : "inception_v3";
+    return {
+      layers: layers ?? ["flatten_1"],
+      ...ZERO_ONE,
+      load: async () => (await import("./backbones/nsfwjs")).nsfwjsArtifacts(which),
+    };
+  }
+  if (base === "imagenet-mobilenet") {
+    return {
+      layers: layers ?? ["out_relu"],
+      ...MINUS_ONE_ONE,
+      load: async (opts) => {
+        if (!opts.store || !opts.modelsDir || !opts.fetchBinary) {
+          throw new Error('Backbone "imagenet-mobilenet" needs a store, a modelsDir and fetchBinary (it is downloaded once)');
+        }
+        const { IMAGENET_MOBILENET, loadCachedRemoteModel } = await import("./backbones/remote");
+        return loadCachedRemoteModel(opts.store, opts.modelsDir, IMAGENET_MOBILENET.cacheName, IMAGENET_MOBILENET.url, opts.fetchBinary);
+      },
+    };
+  }
+  if (base.startsWith("vault:")) {
+    const folder = base.slice("vault:".length).replace(/\/+$/, "");
+    if (folder === "") throw new Error(`Backbone id "${id}": no folder after "vault:"`);
+    if (!layers) throw new Error(`Backbone id "${id}": name the embedding layer, e.g. "vault:${folder}#global_average_pooling2d"`);
+    return {
+      layers,
+      ...ZERO_ONE,
+      load: async (opts) => {
+        if (!opts.store) throw new Error(`Backbone "${id}" needs a store to read ${folder}`);
+        return (await import("./backbones/artifacts")).readModelFolder(opts.store, folder);
+      },
+    };
+  }
+  throw new Error(
+    `Unknown backbone "${id}". Use "mobilenet_v2-nsfwjs", "inception_v3-nsfwjs", "imagenet-mobilenet" or "vault:<folder>#<layer>".`,
+  );
+}
+
+/** Packs images into one NHWC float batch scaled to the network's range. */
+function toBatch(tf: Tf, images: RgbImage[], size: number, scale: number, offset: number): Tensor4D {
+  const px = size * size * 3;
+  const buf = new Float32Array(images.length * px);
+  for (let i = 0; i < images.length; i++) {
+    const d = images[i].data;
+    const base = i * px;
+    for (let j = 0; j < px; j++) buf[base + j] = d[j] * scale + offset;
+  }
+  return tf.tensor4d(buf, [images.length, size, size, 3]);
+}
+
+function checkImage(img: RgbImage, index: number, size: number): void {
+  if (!img || !(img.data instanceof Uint8Array)) throw new Error(`Image ${index}: not an RgbImage`);
+  if (img.width !== size || img.height !== size) {
+    throw new Error(`Image ${index} is ${img.width}x${img.height}; this backbone needs ${size}x${size}`);
+  }
+  if (img.data.length !== size * size * 3) {
+    throw new Error(`Image ${index}: expected ${size * size * 3} RGB bytes, got ${img.data.length}`);
+  }
+}
+
+/** Loads a backbone; tfjs and the weights are imported here, on first use. */
+export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: LoadBackboneOptions = {}): Promise<Backbone> {
+  const spec = resolveBackboneSpec(id);
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 16));
+  const { tf, backend } = await setupTf(opts.tf);
+  const artifacts = await spec.load(opts);
+  const full: LayersModel = await tf.loadLayersModel({ load: () => Promise.resolve(artifacts) });
+
+  const inputShape = full.inputs[0]?.shape;
+  const inputSize = inputShape?.[1];
+  if (!inputShape || inputShape.length !== 4 || typeof inputSize !== "number" || inputShape[2] !== inputSize || inputShape[3] !== 3) {
+    full.dispose();
+    throw new Error(`Backbone "${id}": expected a square RGB image input, the model takes ${JSON.stringify(inputShape)}`);
+  }
+  for (const l of spec.layers) {
+    try {
+      full.getLayer(l);
+    } catch {
+      full.dispose();
+      throw new Error(`Backbone "${id}": the model has no layer "${l}"`);
+    }
+  }
+
+  let forward: (x: Tensor4D) => Tensor[] = () => [];
+  let release: () => void = () => undefined;
+  let folded = false;
+  if (opts.fold !== false) {
+    try {
+      const { compileFolded } = await import("./fold-bn");
+      const net = compileFolded(tf, full, spec.layers);
+      full.dispose();
+      forward = (x) => net.run(x);
+      release = () => net.dispose();
+      folded = true;
+    } catch (err) {
+      if (!(err instanceof Error && err.name === "UnsupportedGraphError")) {
+        full.dispose();
+        throw err;
+      }
+      // A layer the compiler does not know: fall through to the LayersModel.
+    }
+  }
+  if (!folded) {
+    // The reference path (fold: false) and the fallback: the truncated LayersModel as is.
+    const truncated = tf.model({ inputs: full.inputs, outputs: spec.layers.map((l) => full.getLayer(l).output).flat() });
+    forward = (x) => {
+      const y = truncated.predict(x);
+      return Array.isArray(y) ? y : [y];
+    };
+    release = () => full.dispose();
+  }
+
+  /** Pools 4-d outputs and concatenates: [batch, dim]. */
+  const embedBatch = (x: Tensor4D): Tensor =>
+    tf.tidy(() => {
+      const outs = forward(x).map((o) => (o.rank === 4 ? tf.mean(o, [1, 2]) : o.rank === 2 ? o : tf.reshape(o, [o.shape[0], -1])));
+      return outs.length === 1 ? outs[0] : tf.concat(outs, 1);
+    });
+
+  // One warm-up pass: finds the output size and lets the backend compile/allocate.
+  let dim: number;
+  {
+    const x = tf.zeros<Rank.R4>([1, inputSize, inputSize, 3]);
+    const y = embedBatch(x);
+    dim = y.shape[1]!;
+    x.dispose();
+    y.dispose();
+  }
+
+  let disposed = false;
+  return {
+    id,
+    inputSize,
+    dim,
+    backend,
+    folded,
+    async embed(images: RgbImage[]): Promise<Float32Array[]> {
+      if (disposed) throw new Error(`Backbone "${id}" was disposed`);
+      images.forEach((img, i) => checkImage(img, i, inputSize));
+      const out: Float32Array[] = [];
+      for (let start = 0; start < images.length; start += batchSize) {
+        const chunk = images.slice(start, start + batchSize);
+        const x = toBatch(tf, chunk, inputSize, spec.scale, spec.offset);
+        let y: Tensor;
+        try {
+          y = embedBatch(x);
+        } finally {
+          x.dispose();
+        }
+        try {
+          const flat = (await y.data()) as Float32Array;
+          for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));
+        } finally {
+          y.dispose();
+        }
+      }
+      return out;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      release();
+    },
+  };
+}

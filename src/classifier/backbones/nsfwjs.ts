@@ -1,0 +1,33 @@
+// The Keras models that ship inside the npm package nsfwjs, loaded from its bundled
+// modules (model JSON object + base64 weight strings). The imports are dynamic and by
+// literal path, so esbuild inlines them into main.js but they are evaluated only when
+// a backbone is first loaded.
+
+import type { io } from "@tensorflow/tfjs";
+import { artifactsFromParts, base64ToArrayBuffer, checkModelJson } from "./artifacts";
+
+export type NsfwjsModel = "mobilenet_v2" | "inception_v3";
+
+interface Definition {
+  numOfWeightBundles: number;
+  modelJson: () => Promise<{ default: unknown }>;
+  weightBundles: Array<() => Promise<{ default: string }>>;
+}
+
+async function definition(which: NsfwjsModel): Promise<Definition> {
+  if (which === "mobilenet_v2") return (await import("nsfwjs/models/mobilenet_v2")).MobileNetV2Model;
+  return (await import("nsfwjs/models/inception_v3")).InceptionV3Model;
+}
+
+/** ModelArtifacts of one of nsfwjs's bundled models (the full classifier; callers truncate). */
+export async function nsfwjsArtifacts(which: NsfwjsModel): Promise<io.ModelArtifacts> {
+  const def = await definition(which);
+  const json = checkModelJson((await def.modelJson()).default, `nsfwjs/${which}`);
+  const shards: ArrayBuffer[] = [];
+  for (let i = 0; i < def.numOfWeightBundles; i++) {
+    const bundle = def.weightBundles[i];
+    if (!bundle) throw new Error(`nsfwjs/${which}: weight bundle ${i + 1} is missing`);
+    shards.push(base64ToArrayBuffer((await bundle()).default));
+  }
+  return artifactsFromParts(json, shards, `nsfwjs/${which}`);
+}
