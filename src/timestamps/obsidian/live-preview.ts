@@ -37,8 +37,8 @@ class TimestampWidget extends WidgetType {
   }
 
   override ignoreEvent(): boolean {
-    // The plugin's eventHandlers below take clicks; the editor must not move the cursor into it.
-    return true;
+    // Let events reach the view plugin's handlers below, which take clicks and keep the cursor out.
+    return false;
   }
 }
 
