@@ -15,7 +15,7 @@ import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
 import { playableSource } from "./timestamps/obsidian/vault";
 
 /** Positions are written at most this often while a video plays (ms). */
-const POSITION_SAVE_DELAY = 2000;
+const POSITION_SAVE_DELAY = 10_000;
 
 export default class LessonLabPlugin extends Plugin {
   settings: LessonLabSettings = { ...DEFAULT_SETTINGS };

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import type { Command, Editor } from "obsidian";
+import { Modal } from "obsidian-test-mocks/obsidian";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { insertedTimestamp } from "../../src/timestamps/obsidian/commands";
 import type { VideoRef } from "../../src/timestamps/types";
@@ -106,5 +107,33 @@ describe("commands", () => {
     expect(found?.problems).toHaveLength(1);
     expect(found?.problems[0]?.line).toBe(4);
     expect(found?.problems[0]?.message).toContain("6:7x");
+
+    // The command shows them in a modal, with 1-based line numbers.
+    const opened: Modal[] = [];
+    vi.spyOn(Modal.prototype, "open").mockImplementation(function (this: Modal) {
+      opened.push(this);
+      (this as unknown as { onOpen(): void }).onOpen();
+    });
+    command(h, "report-problems").callback?.();
+    await vi.waitFor(() => expect(opened).toHaveLength(1));
+    const items = [...(opened[0]?.contentEl.querySelectorAll("ul.lesson-lab-problems > li") ?? [])].map((li) => li.textContent);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatch(/^Line 5: .*6:7x/);
+
+    await leaf.openFile(lesson);
+    command(h, "report-problems").callback?.();
+    await vi.waitFor(() => expect(opened).toHaveLength(2));
+    expect(opened[1]?.contentEl.textContent).toContain("No problems found in this note.");
+  });
+
+  it("onload is quick and registers the processors, the Live Preview extension, the view and the tab", async () => {
+    const started = performance.now();
+    const h = await makePlugin();
+    expect(performance.now() - started).toBeLessThan(500); // generous: the CPU is shared in CI
+    const p = h.plugin as unknown as { markdownCodeBlockProcessors__: Map<string, unknown>; editorExtensions__: unknown[]; views__: Map<string, unknown>; settingTabs__: unknown[] };
+    expect([...p.markdownCodeBlockProcessors__.keys()].sort()).toEqual(["timestamp", "timestamp-url"]);
+    expect(p.editorExtensions__).toHaveLength(1);
+    expect([...p.views__.keys()]).toEqual(["lesson-lab-player"]);
+    expect(p.settingTabs__).toHaveLength(1);
   });
 });
