@@ -1,6 +1,8 @@
 // Harness-only page side of the browser tests: boots the built plugin (main.js, CommonJS) on the
 // obsidian-test-mocks stand-in inside Chromium and renders notes as Reading view would.
 // Driven from Node through page.evaluate (see tests/e2e/harness/index.ts).
+import * as codemirrorState from "@codemirror/state";
+import * as codemirrorView from "@codemirror/view";
 import type { PluginManifest, ViewCreator } from "obsidian";
 import * as standIn from "./obsidian";
 import { App, type Plugin, type TFile } from "obsidian-test-mocks/obsidian";
@@ -54,9 +56,35 @@ interface HarnessState {
 
 let state: HarnessState | null = null;
 
+export interface SeekRecord {
+  /** currentTime of the media element when its `seeked` event fired. */
+  time: number;
+  src: string;
+  tag: string;
+}
+
+// Media events do not bubble, but a capturing listener on the document sees every one:
+// each `seeked` of any <video>/<audio> in the page is recorded with the time it landed on.
+const seeks: SeekRecord[] = [];
+document.addEventListener(
+  "seeked",
+  (e) => {
+    const media = e.target;
+    if (media instanceof HTMLMediaElement) seeks.push({ time: media.currentTime, src: media.currentSrc, tag: media.tagName.toLowerCase() });
+  },
+  true,
+);
+
+// What Obsidian's require hands a plugin: its API and the CodeMirror 6 packages it ships.
+const MODULES: Record<string, unknown> = {
+  obsidian: standIn,
+  "@codemirror/state": codemirrorState,
+  "@codemirror/view": codemirrorView,
+};
+
 function requireShim(id: string): unknown {
-  if (id === "obsidian") return standIn;
-  throw new Error(`Cannot find module '${id}' (the harness provides only "obsidian")`);
+  if (id in MODULES) return MODULES[id];
+  throw new Error(`Cannot find module '${id}' (the harness provides ${Object.keys(MODULES).join(", ")})`);
 }
 
 function loadScript(src: string): Promise<void> {
@@ -182,10 +210,10 @@ async function renderNote(path: string, options: RenderOptions = {}): Promise<Re
   return { sections: rendered.sections.length, links: countLinks(sizer), errors: rendered.errors.map(String), ms };
 }
 
-/** Calls the plugin's `seek(video, seconds, sourcePath)` (part of its contract). */
-async function seek(video: string, seconds: number, sourcePath: string): Promise<void> {
+/** Calls the plugin's `seek(video, seconds, sourcePath)` (part of its contract; video is a VideoRef). */
+async function seek(video: unknown, seconds: number, sourcePath: string): Promise<void> {
   const { plugin } = booted();
-  const fn = (plugin as unknown as { seek?: (v: string, s: number, p: string) => unknown }).seek;
+  const fn = (plugin as unknown as { seek?: (v: unknown, s: number, p: string) => unknown }).seek;
   if (typeof fn !== "function") throw new Error("the plugin has no seek()");
   await fn.call(plugin, video, seconds, sourcePath);
 }
@@ -211,6 +239,9 @@ export const harness = {
   seek,
   leafTypes,
   unloadPlugin,
+  /** Every `seeked` so far (see SeekRecord); clear with takeSeeks(). */
+  takeSeeks: (): SeekRecord[] => seeks.splice(0),
+  seeks,
   splitSections,
   get app(): App {
     return booted().app;

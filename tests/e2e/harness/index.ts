@@ -37,7 +37,7 @@ export interface HarnessOptions {
   vault?: string;
   /** Render this note once the plugin is loaded. */
   note?: string;
-  /** Plugin bundle; defaults to the repository's built main.js. */
+  /** Plugin bundle; defaults to $LESSON_LAB_MAIN_JS, else the repository's built main.js. */
   mainJs?: string;
   viewport?: { width: number; height: number };
 }
@@ -56,6 +56,12 @@ export interface Harness {
   embedFrame(provider: Provider): Frame | null;
   /** Messages the fake embed received, JSON strings parsed. */
   embedMessages(provider: Provider): Promise<unknown[]>;
+  /** Messages the fake embed received, exactly as posted (event.data). */
+  embedRawMessages(provider: Provider): Promise<unknown[]>;
+  /** Calls the plugin's seek(video, seconds, sourcePath) in the page. */
+  seek(video: unknown, seconds: number, sourcePath: string): Promise<void>;
+  /** View types of all workspace leaves. */
+  leafTypes(): Promise<string[]>;
   /** Requests to anything but 127.0.0.1 that no fake answers (aborted). Should stay empty. */
   externalRequests: string[];
   /** Requests the fakes answered. */
@@ -98,7 +104,7 @@ export async function makeTempVault(files: Record<string, string | Uint8Array>):
 
 export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
   const vaultDir = options.vault ?? DEMO_VAULT;
-  const mainJs = options.mainJs ?? join(REPO_ROOT, "main.js");
+  const mainJs = options.mainJs ?? process.env.LESSON_LAB_MAIN_JS ?? join(REPO_ROOT, "main.js");
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run \`npm run build\` first`);
   const standin = await buildStandIn();
   const routes: Record<string, string> = {
@@ -161,6 +167,11 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
     );
 
     const embedFrame = (provider: Provider): Frame | null => page.frames().find((f) => fakeProviderFor(f.url()) === provider) ?? null;
+    const embedRawMessages = async (provider: Provider): Promise<unknown[]> => {
+      const frame = embedFrame(provider);
+      if (!frame) return [];
+      return frame.evaluate(() => (window as unknown as { __fakeEmbed?: { received: unknown[] } }).__fakeEmbed?.received ?? []);
+    };
     const harness: Harness = {
       page,
       context,
@@ -170,10 +181,9 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
       boot,
       renderNote: (path, opts) => page.evaluate(([p, o]) => window.lessonLabHarness.renderNote(p, o), [path, opts ?? {}] as const),
       embedFrame,
+      embedRawMessages,
       embedMessages: async (provider) => {
-        const frame = embedFrame(provider);
-        if (!frame) return [];
-        const raw = await frame.evaluate(() => (window as unknown as { __fakeEmbed?: { received: unknown[] } }).__fakeEmbed?.received ?? []);
+        const raw = await embedRawMessages(provider);
         return raw.map((d) => {
           if (typeof d !== "string") return d;
           try {
@@ -183,6 +193,9 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
           }
         });
       },
+      seek: (video, seconds, sourcePath) =>
+        page.evaluate(([v, s, p]) => window.lessonLabHarness.seek(v, s, p), [video, seconds, sourcePath] as const),
+      leafTypes: () => page.evaluate(() => window.lessonLabHarness.leafTypes()),
       externalRequests,
       fakeRequests,
       pageErrors,

@@ -69,17 +69,27 @@ export interface ServerRoutes {
   vaultDir: string;
 }
 
+export interface ServedEntry {
+  path: string;
+  status: number;
+  range?: string;
+}
+
 export interface HarnessServer {
   server: Server;
   origin: string;
   /** Every request path seen, in order (for tests that care what was fetched). */
   requests: string[];
+  /** Every answered file request: path, status, and the Range header when there was one. */
+  log: ServedEntry[];
   /** Replaces the folder served under /vault/. */
   setVaultDir(dir: string): void;
   close(): Promise<void>;
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, log: ServedEntry[]): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+  res.on("finish", () => log.push({ path: url, status: res.statusCode, ...(req.headers.range ? { range: req.headers.range } : {}) }));
   let size: number;
   try {
     const s = await stat(path);
@@ -115,6 +125,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string)
 export async function startServer(routes: ServerRoutes): Promise<HarnessServer> {
   let vaultDir = routes.vaultDir;
   const requests: string[] = [];
+  const log: ServedEntry[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     requests.push(url.pathname);
@@ -129,7 +140,7 @@ export async function startServer(routes: ServerRoutes): Promise<HarnessServer> 
     }
     const mapped = routes.files[url.pathname];
     if (mapped) {
-      void sendFile(req, res, mapped);
+      void sendFile(req, res, mapped, log);
       return;
     }
     if (url.pathname.startsWith("/vault/")) {
@@ -146,7 +157,7 @@ export async function startServer(routes: ServerRoutes): Promise<HarnessServer> 
         res.writeHead(403).end();
         return;
       }
-      void sendFile(req, res, full);
+      void sendFile(req, res, full, log);
       return;
     }
     res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
@@ -157,6 +168,7 @@ export async function startServer(routes: ServerRoutes): Promise<HarnessServer> 
     server,
     origin: `http://127.0.0.1:${port}`,
     requests,
+    log,
     setVaultDir: (dir) => {
       vaultDir = dir;
     },
