@@ -5,12 +5,15 @@
 // other files never changes it, and identical images (same content hash) always share a
 // split, so a duplicate can never leak from train into valid.
 //
-// Correction, so that every label can be both learnt and evaluated: for each label in
-// sorted order, counting its distinct content hashes,
+// Correction, so that every label can be both learnt and evaluated: first the "valid" rule
+// for every label (in sorted order), then the "train" rule, counting distinct content hashes:
 //   - if it has 2 or more and none is in valid, its lowest-scoring hash moves to valid;
 //   - if it has 2 or more and none is in train, its highest-scoring hash moves to train.
 // A move applies to every file with that hash (duplicates stay together, whatever their
-// label). Only labels lacking one side are touched, and only one hash per side each.
+// label); among a label's candidates, one whose move would empty that side for another
+// label sharing the duplicate is passed over when possible. Only labels lacking one side
+// are touched, and only one hash per side each. (With duplicates shared across labels no
+// assignment can always satisfy every label; then some label may still lack a side.)
 // validPct = 0 means "no validation set": every file is train and nothing is corrected.
 
 import { unitHash } from "./hash";
@@ -82,6 +85,24 @@ export function assignSplitDetailed(items: readonly SplitItem[], options: SplitO
       set.add(item.hash);
     }
     const labels = [...hashesByLabel.keys()].sort();
+    const labelsOf = new Map<string, string[]>();
+    for (const label of labels) {
+      for (const h of hashesByLabel.get(label) ?? []) {
+        const list = labelsOf.get(h);
+        if (list) list.push(label);
+        else labelsOf.set(h, [label]);
+      }
+    }
+    const leavesSideEmpty = (h: string, holders: string[], except: string): boolean => {
+      const from = side.get(h);
+      return holders.some((other) => {
+        if (other === except) return false;
+        const own = hashesByLabel.get(other) ?? new Set<string>();
+        if (own.size < 2) return false;
+        for (const g of own) if (g !== h && side.get(g) === from) return false;
+        return true;
+      });
+    };
     for (const wanted of ["valid", "train"] as const) {
       for (const label of labels) {
         const hashes = [...(hashesByLabel.get(label) ?? [])];
@@ -89,7 +110,10 @@ export function assignSplitDetailed(items: readonly SplitItem[], options: SplitO
         if (hashes.some((h) => side.get(h) === wanted)) continue;
         // Ties on score are broken by the hash itself, so the choice never depends on input order.
         hashes.sort((a, b) => (score.get(a) ?? 0) - (score.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
-        const pick = wanted === "valid" ? hashes[0] : hashes[hashes.length - 1];
+        if (wanted === "train") hashes.reverse();
+        // Prefer a hash whose move does not take the last image of that side from another
+        // label holding a duplicate of it; with no such hash, the best-scoring one.
+        const pick = hashes.find((h) => !leavesSideEmpty(h, labelsOf.get(h) ?? [], label)) ?? hashes[0];
         side.set(pick, wanted);
         corrected.set(pick, wanted);
       }

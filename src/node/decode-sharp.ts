@@ -40,7 +40,8 @@ export function createSharpDecoder(options: SharpDecoderOptions = {}): ImageDeco
       throw new RangeError(`output size must be a whole number from 1 to ${MAX_OUTPUT_SIZE}; got ${size}`);
     }
     const format = requireDecodable(bytes);
-    checkPixelLimit(readImageSize(bytes, format), maxPixels);
+    const header = readImageSize(bytes, format);
+    checkPixelLimit(header, maxPixels);
 
     let pipeline: Sharp;
     try {
@@ -48,10 +49,11 @@ export function createSharpDecoder(options: SharpDecoderOptions = {}): ImageDeco
         const bmp = decodeBmp(bytes, maxPixels);
         pipeline = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
       } else {
-        // libvips' own header read is the authority (readImageSize may miss odd files).
-        const input = sharp(bytes, { failOn: "truncated", limitInputPixels: false, animated: false });
-        const meta = await input.metadata();
-        checkPixelLimit(meta.width && meta.height ? { width: meta.width, height: meta.height } : null, maxPixels);
+        if (!header) {
+          // Our header reader gave up (an odd JPEG layout): ask libvips, which reads headers only here.
+          const meta = await sharp(bytes, { limitInputPixels: false, animated: false }).metadata();
+          checkPixelLimit(meta.width && meta.height ? { width: meta.width, height: meta.height } : null, maxPixels);
+        }
         // "truncated" fails on cut-off files but tolerates the harmless warnings common in real JPEGs.
         pipeline = sharp(bytes, { failOn: "truncated", limitInputPixels: maxPixels, animated: false, sequentialRead: true });
       }

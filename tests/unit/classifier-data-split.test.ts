@@ -129,6 +129,23 @@ describe("assignSplit", () => {
     expect(data.filter((d) => d.label === "few" && splits.get(d.path) === "valid").map((d) => d.hash)).toEqual([lowest]);
   });
 
+  it("does not fix one label by emptying a side of another label that shares a duplicate", () => {
+    // X = {a, b} both valid before correction, Y = {b, c} with b its only valid image; b scores above a,
+    // so the naive fix for X (its highest-scoring image to train) would take Y's only valid image.
+    const names = Array.from({ length: 400 }, (_, i) => `dup-${i}`);
+    const high = names.filter((h) => splitScore(h, 42) >= 0.9);
+    const low = names.filter((h) => splitScore(h, 42) < 0.9).sort((p, q) => splitScore(p, 42) - splitScore(q, 42));
+    const [a, b, c] = [low[0], low[low.length - 1], high[0]];
+    const data = [
+      { path: "X/a.png", label: "X", hash: a },
+      { path: "X/b.png", label: "X", hash: b },
+      { path: "Y/b-copy.png", label: "Y", hash: b },
+      { path: "Y/c.png", label: "Y", hash: c },
+    ];
+    const split = assignSplit(data, { validPct: 0.9 });
+    expect(Object.fromEntries(split)).toEqual({ "X/a.png": "train", "X/b.png": "valid", "Y/b-copy.png": "valid", "Y/c.png": "train" });
+  });
+
   it("validPct 0 puts everything in train; out-of-range values are refused with a clear message", () => {
     const data = items(50, ["a", "b"]);
     expect([...assignSplit(data, { validPct: 0 }).values()].every((s) => s === "train")).toBe(true);
