@@ -66,6 +66,8 @@ describe("postMessage payloads", () => {
       playbackRate: 1.5,
     });
     expect(parseYoutubeMessage({ event: "onStateChange", info: 2 })).toEqual({ playerState: 2 });
+    expect(parseYoutubeMessage({ event: "onError", info: 153 })).toEqual({ error: "YouTube refused the embed because it got no referrer (error 153)" });
+    expect(parseVimeoMessage({ event: "error", data: { message: "Private video" } })).toEqual({ error: "Vimeo could not play this video: Private video" });
     expect(parseYoutubeMessage("{not json")).toBeNull();
     expect(parseYoutubeMessage({ event: "onReady" })).toBeNull();
     expect(parseYoutubeMessage(null)).toBeNull();

@@ -78,6 +78,10 @@ describe("YouTube player", () => {
     expect(times).toEqual([42]);
     expect(p.currentTime()).toBe(42);
     expect(p.paused()).toBe(true);
+    const errors: string[] = [];
+    p.onError((m) => errors.push(m));
+    fromFrame(win, "https://www.youtube.com", JSON.stringify({ event: "onError", info: 150 }));
+    expect(errors).toEqual(["the owner of this YouTube video does not allow it to be embedded"]);
     p.destroy();
   });
 
@@ -178,6 +182,17 @@ describe("HTML5 player", () => {
     expect(refused).toHaveBeenCalled();
     await Promise.resolve();
     expect(el.getAttribute("src")).toBe("app://local/l2.mp3");
+    p.destroy();
+  });
+
+  it("reports a media error for people", () => {
+    const p = new Html5Player(document.body.createDiv(), { autoplay: false }, false);
+    p.load(MEDIA, 0, "app://local/missing.mp4");
+    const errors: string[] = [];
+    p.onError((m) => errors.push(m));
+    Object.defineProperty(p.element, "error", { configurable: true, get: () => ({ code: 4 }) });
+    p.element.dispatchEvent(new Event("error"));
+    expect(errors).toEqual(["app://local/missing.mp4 is missing or in a format this app cannot play"]);
     p.destroy();
   });
 

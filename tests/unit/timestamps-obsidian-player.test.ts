@@ -59,6 +59,20 @@ describe("player pane", () => {
     expect(h.app.workspace.getLeavesOfType(PLAYER_VIEW_TYPE)).toHaveLength(1);
   });
 
+  it("shows the player's errors in the pane", async () => {
+    const h = await makePlugin();
+    await h.plugin.seek(YT, 0, LESSON_PATH);
+    const iframe = h.rightEl.querySelector("iframe");
+    if (!iframe) throw new Error("no iframe");
+    // happy-dom loads no frame page: give the iframe a window for the message to come from.
+    const frameWindow = { postMessage: () => undefined } as unknown as Window;
+    Object.defineProperty(iframe, "contentWindow", { configurable: true, get: () => frameWindow });
+    window.dispatchEvent(new MessageEvent("message", { data: '{"event":"onError","info":100}', origin: "https://www.youtube.com", source: frameWindow }));
+    const message = h.rightEl.querySelector(".lesson-lab-player-message");
+    expect(message?.textContent).toBe("this YouTube video was not found (removed or private)");
+    expect(message?.hasClass("lesson-lab-error")).toBe(true);
+  });
+
   it("opens in a new tab when the setting says so", async () => {
     const h = await makePlugin();
     h.plugin.settings.playerLocation = "tab";

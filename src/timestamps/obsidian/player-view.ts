@@ -141,6 +141,7 @@ export class PlayerView extends ItemView {
         this.rememberNow();
         this.host.flushPositions();
       }),
+      player.onError((message) => this.showMessage(message, true)),
     );
   }
 

@@ -73,6 +73,8 @@ export function youtubeCommand(func: string, args: unknown[], playerId: string):
 }
 
 export interface YoutubeInfo {
+  /** A message for people, from an onError event. */
+  error?: string;
   currentTime?: number;
   /** -1 unstarted, 0 ended, 1 playing, 2 paused, 3 buffering, 5 cued. */
   playerState?: number;
@@ -104,6 +106,10 @@ export function parseYoutubeMessage(data: unknown): YoutubeInfo | null {
     const state = finite(msg.info);
     return state === undefined ? null : { playerState: state };
   }
+  if (msg.event === "onError") {
+    const code = finite(msg.info);
+    return code === undefined ? null : { error: youtubeErrorText(code) };
+  }
   if (msg.event === "onPlaybackRateChange") {
     const rate = finite(msg.info);
     return rate === undefined ? null : { playbackRate: rate };
@@ -123,12 +129,32 @@ export function parseYoutubeMessage(data: unknown): YoutubeInfo | null {
   return out;
 }
 
+/** What a YouTube player error code means, for people. */
+export function youtubeErrorText(code: number): string {
+  switch (code) {
+    case 2:
+      return "YouTube refused the request (invalid video id?)";
+    case 5:
+      return "YouTube could not play this video in the embedded player";
+    case 100:
+      return "this YouTube video was not found (removed or private)";
+    case 101:
+    case 150:
+      return "the owner of this YouTube video does not allow it to be embedded";
+    case 153:
+      return "YouTube refused the embed because it got no referrer (error 153)";
+    default:
+      return `YouTube player error ${code}`;
+  }
+}
+
 export function vimeoMessage(method: string, value?: unknown): string {
   return JSON.stringify(value === undefined ? { method } : { method, value });
 }
 
 export interface VimeoInfo {
   ready?: boolean;
+  error?: string;
   seconds?: number;
   paused?: boolean;
   playbackRate?: number;
@@ -140,6 +166,11 @@ export function parseVimeoMessage(data: unknown): VimeoInfo | null {
   if (!msg) return null;
   const event = msg.event;
   if (event === "ready") return { ready: true };
+  if (event === "error") {
+    const d = asObject(msg.data);
+    const text = d && typeof d.message === "string" && d.message !== "" ? d.message : "unknown error";
+    return { error: `Vimeo could not play this video: ${text}` };
+  }
   if (event === "timeupdate" || event === "playProgress" || event === "seeked") {
     const d = asObject(msg.data);
     const seconds = d ? finite(d.seconds) : undefined;

@@ -11,6 +11,7 @@ export class Html5Player implements Player {
   private pendingSeek: number | null = null;
   private readonly timeListeners = new Listeners<[number]>();
   private readonly pauseListeners = new Listeners<[]>();
+  private readonly errorListeners = new Listeners<[string]>();
   private readonly detach: Array<() => void> = [];
   private wantedRate = 1;
 
@@ -31,6 +32,7 @@ export class Html5Player implements Player {
     on("timeupdate", () => this.timeListeners.emit(el.currentTime));
     on("seeked", () => this.timeListeners.emit(el.currentTime));
     on("pause", () => this.pauseListeners.emit());
+    on("error", () => this.errorListeners.emit(mediaErrorText(el)));
     return el;
   }
 
@@ -125,6 +127,10 @@ export class Html5Player implements Player {
     return this.pauseListeners.add(cb);
   }
 
+  onError(cb: (message: string) => void): () => void {
+    return this.errorListeners.add(cb);
+  }
+
   private teardownElement(): void {
     for (const d of this.detach.splice(0)) d();
     try {
@@ -140,5 +146,23 @@ export class Html5Player implements Player {
     this.teardownElement();
     this.timeListeners.clear();
     this.pauseListeners.clear();
+    this.errorListeners.clear();
+  }
+}
+
+/** Why the media element gave up, for people. */
+export function mediaErrorText(el: HTMLMediaElement): string {
+  const what = el.getAttribute("src") ?? "the file";
+  switch (el.error?.code) {
+    case 1:
+      return `loading ${what} was aborted`;
+    case 2:
+      return `a network error stopped ${what}`;
+    case 3:
+      return `${what} could not be decoded`;
+    case 4:
+      return `${what} is missing or in a format this app cannot play`;
+    default:
+      return `could not play ${what}`;
   }
 }

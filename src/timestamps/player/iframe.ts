@@ -17,6 +17,7 @@ export abstract class IframePlayer implements Player {
   private knownDuration: number | null = null;
   private readonly timeListeners = new Listeners<[number]>();
   private readonly pauseListeners = new Listeners<[]>();
+  private readonly errorListeners = new Listeners<[string]>();
   private readonly messageHandler = (e: MessageEvent): void => this.receive(e);
   private readonly loadHandler = (): void => this.onFrameLoad();
 
@@ -118,6 +119,11 @@ export abstract class IframePlayer implements Player {
     if (paused && wasPlaying) this.pauseListeners.emit();
   }
 
+  protected reportError(message: string): void {
+    this.setClock(this.currentTime(), false);
+    this.errorListeners.emit(message);
+  }
+
   protected reportRate(rate: number): void {
     this.setClock(this.currentTime(), this.playing);
     this.currentRate = clampRate(rate);
@@ -185,11 +191,16 @@ export abstract class IframePlayer implements Player {
     return this.pauseListeners.add(cb);
   }
 
+  onError(cb: (message: string) => void): () => void {
+    return this.errorListeners.add(cb);
+  }
+
   destroy(): void {
     this.win.removeEventListener("message", this.messageHandler);
     this.element.removeEventListener("load", this.loadHandler);
     this.timeListeners.clear();
     this.pauseListeners.clear();
+    this.errorListeners.clear();
     this.queue = [];
     this.element.remove();
   }

@@ -22,6 +22,8 @@ export interface Player {
   onTime(cb: (seconds: number) => void): () => void;
   /** Called when playback pauses (user or command); returns an unsubscribe function. */
   onPause(cb: () => void): () => void;
+  /** Called with a message for people when the video cannot play; returns an unsubscribe function. */
+  onError(cb: (message: string) => void): () => void;
   destroy(): void;
 }
 

@@ -4,7 +4,7 @@ import { IframePlayer } from "./iframe";
 import { parseVimeoMessage, VIMEO_ORIGIN, vimeoEmbedUrl, vimeoHash, vimeoMessage } from "./embed";
 import type { PlayerOptions } from "./player";
 
-const EVENTS = ["timeupdate", "playProgress", "play", "pause", "ended", "seeked", "playbackratechange"];
+const EVENTS = ["timeupdate", "playProgress", "play", "pause", "ended", "seeked", "playbackratechange", "error"];
 
 export class VimeoPlayer extends IframePlayer {
   constructor(container: HTMLElement, options: PlayerOptions) {
@@ -32,6 +32,7 @@ export class VimeoPlayer extends IframePlayer {
     if (!info) return;
     // A player that (re)initialises forgets our subscriptions.
     if (info.ready) for (const m of this.handshake()) this.send(m);
+    if (info.error !== undefined) this.reportError(info.error);
     if (info.playbackRate !== undefined) this.reportRate(info.playbackRate);
     if (info.paused !== undefined) this.reportPaused(info.paused);
     if (info.seconds !== undefined) this.reportTime(info.seconds);

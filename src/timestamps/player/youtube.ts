@@ -50,6 +50,7 @@ export class YoutubePlayer extends IframePlayer {
     const info = parseYoutubeMessage(data);
     if (!info) return;
     this.heard = true;
+    if (info.error !== undefined) this.reportError(info.error);
     if (info.duration !== undefined) this.reportDuration(info.duration);
     if (info.playbackRate !== undefined) this.reportRate(info.playbackRate);
     if (info.playerState !== undefined) {
