@@ -4,7 +4,7 @@
 // targets an existing path, and one failing file is recorded while the batch goes on.
 
 import type { DecisionBook, Fingerprint } from "./decisions";
-import { baseName, freeNameAsync, parentOf } from "./names";
+import { baseName, freeNameAsync, parentOf, splitName } from "./names";
 import { fingerprintMismatch, type Plan } from "./plan";
 
 /** Where `trash` put a file. */
@@ -12,20 +12,44 @@ export type TrashResult = { where: "vault-trash"; trashPath: string } | { where:
 
 export type Awaitable<T> = T | Promise<T>;
 
-/** File operations on the live vault. */
+/**
+ * File operations on the live vault. Paths under `.trash/` are outside Obsidian's file index:
+ * an adapter answers them through the raw adapter (exists, stat, rename), not through TFiles.
+ */
 export interface FileOps {
-  /** Whether a file or folder exists at `path`. */
+  /**
+   * Whether a file or folder exists at `path`. On a case-insensitive file system (macOS, Windows)
+   * this must ignore case, so free names avoid `A.jpg` next to `a.jpg`.
+   */
   exists(path: string): Awaitable<boolean>;
   /** Size and modification time of the file at `path`; null when there is no file there. */
   stat(path: string): Awaitable<{ size: number; mtime: number } | null>;
   /** Moves a file, keeping links to it. Must fail (throw) when `to` exists. */
   move(from: string, to: string): Promise<void>;
-  /** Moves a file to the trash the user chose, and says where it went. */
+  /** Moves a file to the trash the user chose, and says where it went (see `newTrashEntry`). */
   trash(path: string): Promise<TrashResult>;
   /** Creates a folder and its parents. */
   mkdir(path: string): Promise<void>;
   /** Content hash of a file, when decisions record one. */
   hash?(path: string): Promise<string>;
+}
+
+/**
+ * Where a file sent to the vault's `.trash` folder landed, from the folder's listing before and after
+ * (Obsidian's trashFile does not say; it may rename on collision). Null when no single entry fits.
+ */
+export function newTrashEntry(before: Iterable<string>, after: Iterable<string>, originalPath: string): string | null {
+  const old = new Set(before);
+  const added = [...after].filter((p) => !old.has(p));
+  if (added.length <= 1) return added[0] ?? null;
+  // Several new entries (something else was trashed meanwhile): the one named after the file.
+  const { stem, ext } = splitName(baseName(originalPath));
+  const named = added.filter((p) => {
+    const n = baseName(p);
+    return n.startsWith(stem) && n.endsWith(ext);
+  });
+  if (named.length <= 1) return named[0] ?? null;
+  return named.find((p) => baseName(p) === baseName(originalPath)) ?? null;
 }
 
 export interface AppliedMove {

@@ -223,3 +223,26 @@ function readEntry(item: unknown): DecisionEntry | string {
     at: entry.at,
   };
 }
+
+/** Every dataset's book, as the adapter keeps them in plugin data: `{ [datasetFolder]: DecisionBookJSON }`. */
+export function readDecisionBooks(raw: unknown): { books: Map<string, DecisionBook>; warnings: string[] } {
+  const books = new Map<string, DecisionBook>();
+  const warnings: string[] = [];
+  if (raw === undefined || raw === null) return { books, warnings };
+  if (!isRecord(raw)) return { books, warnings: ["Stored cleaner decisions have an unknown shape; starting with none."] };
+  for (const [folder, value] of Object.entries(raw)) {
+    const { book, warnings: w } = DecisionBook.fromJSON(value, folder);
+    warnings.push(...w.map((m) => `${folder}: ${m}`));
+    // The key is authoritative: a book stored under one folder belongs to it.
+    const fixed = book.datasetFolder === folder ? book : DecisionBook.fromJSON({ ...book.toJSON(), datasetFolder: folder }).book;
+    if (fixed.size > 0) books.set(folder, fixed);
+  }
+  return { books, warnings };
+}
+
+/** The plugin-data form of `books`; empty books are left out. */
+export function writeDecisionBooks(books: Iterable<DecisionBook>): Record<string, DecisionBookJSON> {
+  const out: Record<string, DecisionBookJSON> = {};
+  for (const b of books) if (b.size > 0) out[b.datasetFolder] = b.toJSON();
+  return out;
+}

@@ -155,9 +155,16 @@ function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The text shown before apply. The adapter adds, per image, the notes that link to it. */
-export function summary(plan: Plan): string {
+/**
+ * The text shown before apply. `linkedFrom` (the adapter: resolved backlinks) names, per image,
+ * the notes that link to it; their links follow a move, and break when the image is trashed.
+ */
+export function summary(plan: Plan, linkedFrom?: (path: string) => readonly string[]): string {
   const lines: string[] = [];
+  const links = (path: string, verb: string): void => {
+    const notes = linkedFrom?.(path) ?? [];
+    if (notes.length) lines.push(`  ${verb} ${notes.join(", ")}`);
+  };
   const head = [count(plan.moves.length, "move", "moves"), count(plan.deletions.length, "deletion", "deletions")];
   if (plan.skipped.length) head.push(`${plan.skipped.length} skipped`);
   lines.push(`${head.join(", ")}.`);
@@ -168,11 +175,15 @@ export function summary(plan: Plan): string {
     for (const m of plan.moves) {
       const note = m.renamed ? ` (renamed: "${baseName(m.from)}" is taken there)` : "";
       lines.push(`- ${m.from} → ${m.to}${note}`);
+      links(m.from, "links follow, from:");
     }
   }
   if (plan.deletions.length) {
     lines.push("", "Move to the trash:");
-    for (const d of plan.deletions) lines.push(`- ${d.path}`);
+    for (const d of plan.deletions) {
+      lines.push(`- ${d.path}`);
+      links(d.path, "links will break, from:");
+    }
   }
   if (plan.skipped.length) {
     lines.push("", "Skipped:");

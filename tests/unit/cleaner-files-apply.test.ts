@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPlan, settleDecisions, trashBehaviour, undoBatch, undoMessage } from "../../src/cleaner/apply";
+import { applyPlan, newTrashEntry, settleDecisions, trashBehaviour, undoBatch, undoMessage } from "../../src/cleaner/apply";
 import { DecisionBook } from "../../src/cleaner/decisions";
 import { planBatch } from "../../src/cleaner/plan";
 import { MemoryVault, type TrashMode } from "./support/memory-vault";
@@ -180,6 +180,30 @@ describe("applyPlan and undoBatch", () => {
     expect(vault.read("bears/grizzly/a.jpg")).toBe("1");
     expect(undo.failed).toEqual([{ path: "bears/teddy/c.jpg", reason: expect.stringMatching(/changed since the batch, so it was left there/) as unknown }]);
     expect(vault.read("bears/black/c.jpg")).toBe("edited later");
+  });
+});
+
+describe("case-insensitive file systems", () => {
+  it("a name differing only in case counts as taken", async () => {
+    const { vault, decide, plan } = setup({ "bears/grizzly/A.jpg": "upper", "bears/black/a.jpg": "lower" });
+    vault.caseInsensitive = true;
+    decide("bears/grizzly/A.jpg", { kind: "relabel", label: "black" });
+    const p = plan();
+    expect(p.moves[0].to).toBe("bears/black/A (2).jpg");
+    const batch = await applyPlan(p, vault, NOW);
+    expect(batch.failed).toEqual([]);
+    expect(vault.read("bears/black/a.jpg")).toBe("lower");
+    expect(vault.overwriteAttempts).toEqual([]);
+  });
+});
+
+describe("newTrashEntry", () => {
+  it("finds where a file landed in .trash", () => {
+    expect(newTrashEntry([".trash/a.jpg"], [".trash/a.jpg", ".trash/a 1.jpg"], "ds/x/a.jpg")).toBe(".trash/a 1.jpg");
+    expect(newTrashEntry([], [".trash/b.jpg", ".trash/a.jpg"], "ds/x/a.jpg")).toBe(".trash/a.jpg");
+    expect(newTrashEntry([], [".trash/a 1.jpg", ".trash/a.jpg"], "ds/x/a.jpg")).toBe(".trash/a.jpg");
+    expect(newTrashEntry([".trash/a.jpg"], [".trash/a.jpg"], "ds/x/a.jpg")).toBeNull();
+    expect(newTrashEntry([], [".trash/q.jpg", ".trash/r.jpg"], "ds/x/a.jpg")).toBeNull();
   });
 });
 

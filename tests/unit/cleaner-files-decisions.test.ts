@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecisionBook, describeDecision, sameDecision } from "../../src/cleaner/decisions";
+import { DecisionBook, describeDecision, readDecisionBooks, sameDecision, writeDecisionBooks } from "../../src/cleaner/decisions";
 
 const fp = { size: 10, mtime: 1000 };
 
@@ -111,5 +111,32 @@ describe("DecisionBook", () => {
     expect(sameDecision({ kind: "relabel", label: "a" }, { kind: "relabel", label: "b" })).toBe(false);
     expect(sameDecision({ kind: "keep" }, { kind: "delete" })).toBe(false);
     expect(describeDecision({ kind: "relabel", label: "a" })).toBe('relabel as "a"');
+  });
+});
+
+describe("readDecisionBooks / writeDecisionBooks", () => {
+  it("keeps one book per dataset folder across a save and load, leaving empty books out", () => {
+    const bears = new DecisionBook("bears");
+    bears.set("bears/a/1.jpg", { kind: "delete" }, fp, 1);
+    const cats = new DecisionBook("cats");
+    cats.set("cats/x/2.jpg", { kind: "relabel", label: "y" }, fp, 2);
+    const empty = new DecisionBook("empty");
+    const stored = JSON.parse(JSON.stringify(writeDecisionBooks([bears, cats, empty]))) as unknown;
+    const { books, warnings } = readDecisionBooks(stored);
+    expect(warnings).toEqual([]);
+    expect([...books.keys()]).toEqual(["bears", "cats"]);
+    expect(books.get("cats")?.entries()).toEqual(cats.entries());
+  });
+
+  it("tolerates bad data", () => {
+    expect(readDecisionBooks(undefined).books.size).toBe(0);
+    expect(readDecisionBooks([1, 2]).warnings[0]).toMatch(/unknown shape/);
+    const { books, warnings } = readDecisionBooks({
+      bears: { version: 1, datasetFolder: "elsewhere", entries: [{ path: "bears/a.jpg", decision: { kind: "keep" }, fingerprint: fp, at: 1 }] },
+      cats: "garbage",
+    });
+    expect(books.get("bears")?.datasetFolder).toBe("bears");
+    expect(books.has("cats")).toBe(false);
+    expect(warnings).toEqual(["cats: Stored decisions are not valid JSON; starting with none."]);
   });
 });

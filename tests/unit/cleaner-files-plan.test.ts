@@ -25,6 +25,11 @@ describe("planBatch", () => {
     expect(p.kept).toBe(1);
     expect(p.skipped).toEqual([]);
     expect(summary(p)).toMatch(/^1 move, 1 deletion\./);
+    const linked = summary(p, (path) => (path.endsWith("a.jpg") ? ["Lesson 2.md", "Bears.md"] : []));
+    expect(linked).toContain("- bears/grizzly/a.jpg → bears/black/a.jpg\n  links follow, from: Lesson 2.md, Bears.md\n");
+    expect(linked.endsWith("- bears/grizzly/b.jpg")).toBe(true);
+    expect(linked).not.toContain("links will break");
+    expect(summary(p, () => ["N.md"])).toContain("- bears/grizzly/b.jpg\n  links will break, from: N.md");
     expect(planTargets(p)).toEqual([
       { path: "bears/grizzly/a.jpg", action: "move to bears/black/a.jpg" },
       { path: "bears/grizzly/b.jpg", action: "move to the trash" },

@@ -31,6 +31,8 @@ export class MemoryVault implements FileOps, VaultView {
   readonly files = new Map<string, MemFile>();
   readonly folders = new Set<string>();
   trashMode: TrashMode = "vault-trash";
+  /** Like macOS and Windows: `A.jpg` and `a.jpg` are the same name. */
+  caseInsensitive = false;
   /** Files sent to the simulated system trash. */
   readonly systemTrash: { name: string; from: string; content: Content }[] = [];
   /** Files deleted permanently ("deleted" trash mode): gone by the user's choice. */
@@ -59,7 +61,12 @@ export class MemoryVault implements FileOps, VaultView {
   // VaultView and FileOps
 
   exists(path: string): boolean {
-    return path === "" || this.files.has(path) || this.folders.has(path);
+    if (path === "" || this.files.has(path) || this.folders.has(path)) return true;
+    if (!this.caseInsensitive) return false;
+    const lower = path.toLowerCase();
+    for (const p of this.files.keys()) if (p.toLowerCase() === lower) return true;
+    for (const p of this.folders) if (p.toLowerCase() === lower) return true;
+    return false;
   }
 
   stat(path: string): { size: number; mtime: number } | null {
