@@ -62,6 +62,8 @@ export interface Harness {
   seek(video: unknown, seconds: number, sourcePath: string): Promise<void>;
   /** View types of all workspace leaves. */
   leafTypes(): Promise<string[]>;
+  /** Reloads the page (a fresh JS realm) and loads the plugin again; onloadMs/boot are updated. */
+  reload(): Promise<BootResult>;
   /** Requests to anything but 127.0.0.1 that no fake answers (aborted). Should stay empty. */
   externalRequests: string[];
   /** Requests the fakes answered. */
@@ -158,13 +160,18 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
-    await page.goto(server.origin + "/");
     const manifest = JSON.parse(await readFile(join(REPO_ROOT, "manifest.json"), "utf8")) as Record<string, unknown>;
     const files = await readVaultFiles(vaultDir);
-    const boot = await page.evaluate(
-      (opts) => window.lessonLabHarness.boot(opts),
-      { files, resourceBase: server.origin + "/vault/", mainJsUrl: server.origin + "/main.js", manifest: manifest as never },
-    );
+    const bootPage = async (): Promise<BootResult> => {
+      await page.goto(server.origin + "/");
+      return page.evaluate((opts) => window.lessonLabHarness.boot(opts), {
+        files,
+        resourceBase: server.origin + "/vault/",
+        mainJsUrl: server.origin + "/main.js",
+        manifest: manifest as never,
+      });
+    };
+    const boot = await bootPage();
 
     const embedFrame = (provider: Provider): Frame | null => page.frames().find((f) => fakeProviderFor(f.url()) === provider) ?? null;
     const embedRawMessages = async (provider: Provider): Promise<unknown[]> => {
@@ -196,6 +203,12 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
       seek: (video, seconds, sourcePath) =>
         page.evaluate(([v, s, p]) => window.lessonLabHarness.seek(v, s, p), [video, seconds, sourcePath] as const),
       leafTypes: () => page.evaluate(() => window.lessonLabHarness.leafTypes()),
+      reload: async () => {
+        const again = await bootPage();
+        harness.boot = again;
+        harness.onloadMs = again.onloadMs;
+        return again;
+      },
       externalRequests,
       fakeRequests,
       pageErrors,
