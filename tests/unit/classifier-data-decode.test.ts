@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import sharp, { type Sharp } from "sharp";
 import { describe, expect, it } from "vitest";
 import { ImageReadError, type RgbImage } from "../../src/classifier/types";
@@ -150,6 +151,32 @@ describe("createSharpDecoder", () => {
     await expect(small.decode(bytes, 8)).rejects.toThrow("too large: 50x50 pixels, the limit is 1000 pixels");
     const bmp = encodeBmp({ width: 50, height: 50, bpp: 24, rgba: new Uint8Array(50 * 50 * 4) });
     await expect(small.decode(bmp, 8)).rejects.toThrow(/too large/);
+  });
+
+  it("lets nothing but ImageReadError escape on mangled files of every format", async () => {
+    const base = sharp({ create: { width: 24, height: 18, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 40 } } });
+    const seeds = [
+      await base.clone().png().toBuffer(),
+      await base.clone().jpeg().toBuffer(),
+      await base.clone().webp().toBuffer(),
+      await base.clone().gif().toBuffer(),
+      encodeBmp({ width: 7, height: 5, bpp: 24, rgba: rgbaOf(7, 5, (x, y) => [x * 30, y * 40, 99, 255]) }),
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(seeds.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 6 }), fc.option(fc.nat()), async (which, edits, cut) => {
+        const bytes = Uint8Array.from(seeds[which]);
+        // Leave the magic alone now and then so that the real decoders, not only the sniffer, see damage.
+        for (const [at, value] of edits) bytes[4 + (at % (bytes.length - 4))] = value;
+        const input = cut === null ? bytes : bytes.subarray(0, cut % bytes.length);
+        try {
+          const img = await decoder.decode(input, 8);
+          expect(img.data.length).toBe(8 * 8 * 3);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ImageReadError);
+        }
+      }),
+      { numRuns: 150, seed: 20261125 },
+    );
   });
 
   it("refuses a nonsense output size", async () => {

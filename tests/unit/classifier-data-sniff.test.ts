@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { checkPixelLimit, readImageSize, requireDecodable, sniffFormat } from "../../src/classifier/sniff";
@@ -90,5 +91,25 @@ describe("readImageSize", () => {
   it("BMP sizes come from the header, top-down or not", () => {
     const rgba = rgbaOf(3, 5, () => [1, 2, 3, 255]);
     expect(readImageSize(encodeBmp({ width: 3, height: 5, bpp: 24, topDown: true, rgba }))).toEqual({ width: 3, height: 5 });
+  });
+});
+
+describe("robustness", () => {
+  it("sniffFormat, readImageSize and requireDecodable never throw anything but ImageReadError", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.constantFrom<number[]>([], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0xff, 0xd8, 0xff], [0x47, 0x49, 0x46, 0x38, 0x39, 0x61], [0x42, 0x4d], [0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50]), (tail, magic) => {
+        const bytes = new Uint8Array([...magic, ...tail]);
+        const format = sniffFormat(bytes);
+        expect(typeof format).toBe("string");
+        const size = readImageSize(bytes);
+        if (size) expect(size.width).toBeGreaterThanOrEqual(0);
+        try {
+          requireDecodable(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ImageReadError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
