@@ -5,7 +5,11 @@
 import type { LayersModel, Rank, Tensor, Tensor4D, io } from "@tensorflow/tfjs";
 import type { FileStore, RgbImage } from "./types";
 import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
-import type { FetchBinary } from "./backbones/remote";
+import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./backbones/remote";
+import { readModelFolder } from "./backbones/artifacts";
+import { nsfwjsArtifacts } from "./backbones/nsfwjs";
+import { compileFolded } from "./fold-bn";
+// Static imports above are tfjs-free (types only); tfjs and the weights load in loadBackbone.
 
 export interface Backbone {
   id: string;
@@ -13,8 +17,8 @@ export interface Backbone {
   inputSize: number;
   /** Length of each embedding. */
   dim: number;
-  /** One embedding per image, in order; batched internally (default 16). */
-  embed(images: RgbImage[]): Promise<Float32Array[]>;
+  /** One embedding per image, in order; batched internally (default 16). `signal` is checked between batches. */
+  embed(images: RgbImage[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array[]>;
   dispose(): void;
   /** The tfjs backend it runs on ("wasm", "webgl", "cpu"). */
   backend: string;
@@ -78,7 +82,7 @@ export function resolveBackboneSpec(id: BackboneId): BaseSpec {
     return {
       layers: layers ?? ["flatten_1"],
       ...ZERO_ONE,
-      load: async () => (await import("./backbones/nsfwjs")).nsfwjsArtifacts(which),
+      load: () => nsfwjsArtifacts(which),
     };
   }
   if (base === "imagenet-mobilenet") {
@@ -89,7 +93,6 @@ export function resolveBackboneSpec(id: BackboneId): BaseSpec {
         if (!opts.store || !opts.modelsDir || !opts.fetchBinary) {
           throw new Error('Backbone "imagenet-mobilenet" needs a store, a modelsDir and fetchBinary (it is downloaded once)');
         }
-        const { IMAGENET_MOBILENET, loadCachedRemoteModel } = await import("./backbones/remote");
         return loadCachedRemoteModel(opts.store, opts.modelsDir, IMAGENET_MOBILENET.cacheName, IMAGENET_MOBILENET.url, opts.fetchBinary);
       },
     };
@@ -103,7 +106,7 @@ export function resolveBackboneSpec(id: BackboneId): BaseSpec {
       ...ZERO_ONE,
       load: async (opts) => {
         if (!opts.store) throw new Error(`Backbone "${id}" needs a store to read ${folder}`);
-        return (await import("./backbones/artifacts")).readModelFolder(opts.store, folder);
+        return readModelFolder(opts.store, folder);
       },
     };
   }
@@ -162,7 +165,6 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
   let folded = false;
   if (opts.fold !== false) {
     try {
-      const { compileFolded } = await import("./fold-bn");
       const net = compileFolded(tf, full, spec.layers);
       full.dispose();
       forward = (x) => net.run(x);
@@ -210,11 +212,16 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
     dim,
     backend,
     folded,
-    async embed(images: RgbImage[]): Promise<Float32Array[]> {
+    async embed(images, onProgress, signal): Promise<Float32Array[]> {
       if (disposed) throw new Error(`Backbone "${id}" was disposed`);
       images.forEach((img, i) => checkImage(img, i, inputSize));
       const out: Float32Array[] = [];
       for (let start = 0; start < images.length; start += batchSize) {
+        if (signal?.aborted) {
+          const e = new Error("Embedding was cancelled");
+          e.name = "AbortError";
+          throw e;
+        }
         const chunk = images.slice(start, start + batchSize);
         const x = toBatch(tf, chunk, inputSize, spec.scale, spec.offset);
         let y: Tensor;
@@ -229,6 +236,7 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
         } finally {
           y.dispose();
         }
+        onProgress?.(out.length, images.length);
       }
       return out;
     },
