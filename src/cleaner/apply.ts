@@ -131,14 +131,24 @@ async function recheck(ops: FileOps, path: string, fp: Fingerprint): Promise<str
 }
 
 /** Moves `from` into `folder` under `name` or a free variant of it; returns the path used. */
-async function moveToFree(ops: FileOps, from: string, folder: string, name: string): Promise<string> {
+async function moveToFree(
+  ops: FileOps,
+  from: string,
+  folder: string,
+  name: string,
+  expected?: { size?: number; mtime?: number },
+): Promise<string> {
   await ensureFolder(ops, folder);
   const to = await freeNameAsync(folder, name, (p) => ops.exists(p));
   try {
     await ops.move(from, to);
   } catch (e) {
     // An adapter may report an error after the rename went through; the log must say where the file is.
-    if (!(await ops.exists(from)) && (await ops.exists(to))) return to;
+    // Only when the file at `to` is this one: not a file that raced in while this one vanished.
+    if (!(await ops.exists(from)) && expected?.size !== undefined && expected.mtime !== undefined) {
+      const st = await ops.stat(to);
+      if (st && fingerprintMismatch({ size: expected.size, mtime: expected.mtime }, st) === null) return to;
+    }
     throw e;
   }
   return to;
@@ -154,7 +164,7 @@ export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string 
         batch.failed.push({ path: m.from, reason: `not moved: ${mismatch}` });
         continue;
       }
-      const to = await moveToFree(ops, m.from, parentOf(m.to), baseName(m.to));
+      const to = await moveToFree(ops, m.from, parentOf(m.to), baseName(m.to), m.fingerprint);
       const st = await ops.stat(to);
       batch.moves.push({ from: m.from, to, label: m.label, ...(st ? { size: st.size, mtime: st.mtime } : {}) });
     } catch (e) {
@@ -223,7 +233,7 @@ export async function undoBatch(batch: AppliedBatch & { undo?: UndoResult }, ops
         result.failed.push({ path: original, reason: `not restored: ${problem}` });
         return;
       }
-      const to = await moveToFree(ops, current, parentOf(original), baseName(original));
+      const to = await moveToFree(ops, current, parentOf(original), baseName(original), { size, mtime });
       result.restored.push({ from: current, to });
     } catch (e) {
       result.failed.push({ path: original, reason: `not restored from "${current}": ${errorText(e)}` });

@@ -25,8 +25,8 @@ const LOG_HEADER =
 type LogRecord = { v: 1; type: "batch"; batch: AppliedBatch } | { v: 1; type: "undo"; undo: UndoResult };
 
 /**
- * JSON that cannot end an HTML comment nor read as a link, tag or embed: inside strings,
- * `<`, `>`, `[`, `]` and `#` become \u escapes (still valid JSON).
+ * JSON that cannot end an HTML comment nor read as a link, tag or embed, on one line: inside strings,
+ * `<`, `>`, `[`, `]`, `#` and the Unicode line separators become \u escapes (still valid JSON).
  */
 function safeJson(value: unknown): string {
   const raw = JSON.stringify(value);
@@ -40,7 +40,7 @@ function safeJson(value: unknown): string {
       continue;
     }
     if (ch === '"') inString = !inString;
-    if (inString && "<>[]#".includes(ch)) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    if (inString && "<>[]#\u2028\u2029".includes(ch)) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
     else out += ch;
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPlan, newTrashEntry, settleDecisions, trashBehaviour, undoBatch, undoMessage } from "../../src/cleaner/apply";
+import { applyPlan, type FileOps, newTrashEntry, settleDecisions, trashBehaviour, undoBatch, undoMessage } from "../../src/cleaner/apply";
 import { DecisionBook } from "../../src/cleaner/decisions";
 import { planBatch } from "../../src/cleaner/plan";
 import { MemoryVault, type TrashMode } from "./support/memory-vault";
@@ -129,6 +129,41 @@ describe("applyPlan and undoBatch", () => {
     const batch = await applyPlan(plan(), vault, NOW);
     expect(batch.failed).toEqual([{ path: "bears/grizzly/a.jpg", reason: "not trashed: disk on fire" }]);
     expect(batch.trashed.map((t) => t.path)).toEqual(["bears/grizzly/b.jpg"]);
+  });
+
+  it("an adapter that reports an error after the move went through: the batch records where the file is", async () => {
+    const { vault, decide, plan } = setup(START);
+    decide("bears/grizzly/a.jpg", { kind: "relabel", label: "teddy" });
+    const flaky: FileOps = {
+      exists: (p) => vault.exists(p),
+      stat: (p) => vault.stat(p),
+      mkdir: (p) => vault.mkdir(p),
+      trash: (p) => vault.trash(p),
+      move: async (from, to) => {
+        await vault.move(from, to);
+        throw new Error("index update failed");
+      },
+    };
+    const batch = await applyPlan(plan(), flaky, NOW);
+    expect(batch.failed).toEqual([]);
+    expect(batch.moves.map((m) => m.to)).toEqual(["bears/teddy/a.jpg"]);
+    // But a file that merely appeared at the destination while ours vanished is not taken for it.
+    const { vault: v2, decide: d2, plan: p2 } = setup(START);
+    d2("bears/grizzly/a.jpg", { kind: "relabel", label: "teddy" });
+    const racing: FileOps = {
+      exists: (p) => v2.exists(p),
+      stat: (p) => v2.stat(p),
+      mkdir: (p) => v2.mkdir(p),
+      trash: (p) => v2.trash(p),
+      move: (from, to) => {
+        v2.remove(from);
+        v2.write(to, "someone else");
+        return Promise.reject(new Error("destination exists"));
+      },
+    };
+    const b2 = await applyPlan(p2(), racing, NOW);
+    expect(b2.moves).toEqual([]);
+    expect(b2.failed).toEqual([{ path: "bears/grizzly/a.jpg", reason: "not moved: destination exists" }]);
   });
 
   it("keeps decisions on changed files after apply, forgets settled ones", async () => {

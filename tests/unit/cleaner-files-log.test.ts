@@ -10,6 +10,7 @@ const batch: AppliedBatch = {
     { from: "bears/grizzly/`odd` [[x]] #tag --> <b>.jpg", to: "bears/teddy/`odd` [[x]] #tag --> <b>.jpg", label: "teddy" },
   ],
   trashed: [
+    { path: "bears/teddy/line\u2028sep\nnew\\line \"q\".jpg", where: "system" },
     { path: "bears/teddy/b.jpg", where: "vault-trash", trashPath: ".trash/b (2).jpg", size: 3, mtime: 4 },
     { path: "bears/teddy/c.jpg", where: "system" },
     { path: "bears/teddy/d.jpg", where: "deleted" },
@@ -38,10 +39,10 @@ describe("log note", () => {
     expect(lines[1]).toMatch(/^<!-- lesson-lab-cleaner \{.*\} -->$/);
     expect(e).toContain("Moved (2):\n- `bears/grizzly/a.jpg` → `bears/black/a (2).jpg`");
     expect(e).toContain("- ``bears/grizzly/`odd` [[x]] #tag --> <b>.jpg`` →");
-    expect(e).toContain("Trashed (3):\n- `bears/teddy/b.jpg` to the vault trash, `.trash/b (2).jpg`\n- `bears/teddy/c.jpg` to the system trash\n- `bears/teddy/d.jpg` deleted permanently");
+    expect(e).toContain("Trashed (4):\n- `bears/teddy/line\u2028sep new\\line \"q\".jpg` to the system trash\n- `bears/teddy/b.jpg` to the vault trash, `.trash/b (2).jpg`\n- `bears/teddy/c.jpg` to the system trash\n- `bears/teddy/d.jpg` deleted permanently");
     expect(e).toContain("Failed (1):\n- `bears/grizzly/e.jpg`: not moved: it changed since review");
     // The hidden record cannot close the comment early, nor hold a link, tag or HTML.
-    expect(lines[1].slice(4, -4)).not.toMatch(/-->|<|\[\[|#/);
+    expect(lines[1].slice(4, -4)).not.toMatch(/-->|<|\[\[|#|\u2028/);
   });
 
   it("appends entries, adding a header to a new note, without touching what is there", () => {
