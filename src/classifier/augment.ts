@@ -11,9 +11,9 @@ export interface AugParams {
   angleDeg: number;
   /** Scale factor >= 1: the image is magnified about its centre. */
   zoom: number;
-  /** Added to every channel, as a fraction of 255. */
+  /** fastai's Brightness change minus 0.5, doubled: in [-0.2, 0.2], mid-grey becomes 0.5 + brightness/2. */
   brightness: number;
-  /** Multiplies the distance from mid-grey (1 = unchanged). */
+  /** fastai's Contrast scale of the logit (1 = unchanged), in [0.8, 1.25]. */
   contrast: number;
 }
 
@@ -89,7 +89,7 @@ function reflect(x: number, n: number): number {
 /**
  * Applies `p` to `img`: same size out; the affine map (flip, rotation, zoom about the centre)
  * is sampled bilinearly with reflection at the borders, then brightness and contrast act on
- * 0..255 with clamping. The input is not modified.
+ * each byte as fastai's do (in logit space; results stay in 0..255). The input is not modified.
  */
 export function applyAugmentation(img: RgbImage, p: AugParams): RgbImage {
   const { width: w, height: h, data: src } = img;
@@ -144,11 +144,24 @@ export function applyAugmentation(img: RgbImage, p: AugParams): RgbImage {
   return { width: w, height: h, data: out };
 }
 
+/**
+ * fastai's lighting transforms work in logit space: brightness adds logit(0.5 + b/2)
+ * (so mid-grey moves to 0.5 + b/2 and black and white stay put), contrast multiplies
+ * the logit. A 256-entry table makes it one lookup per byte.
+ */
 function lightingTable(brightness: number, contrast: number): Uint8Array {
   const lut = new Uint8Array(256);
+  const eps = 1e-3;
+  const shift = logit(0.5 + brightness / 2);
   for (let v = 0; v < 256; v++) {
-    const x = (v - 127.5) * contrast + 127.5 + brightness * 255;
-    lut[v] = x <= 0 ? 0 : x >= 255 ? 255 : Math.round(x);
+    const x = Math.min(1 - eps, Math.max(eps, v / 255));
+    const y = 1 / (1 + Math.exp(-(logit(x) * contrast + shift)));
+    lut[v] = Math.round(y * 255);
   }
+  if (brightness === 0 && contrast === 1) for (let v = 0; v < 256; v++) lut[v] = v;
   return lut;
+}
+
+function logit(p: number): number {
+  return Math.log(p / (1 - p));
 }

@@ -94,13 +94,21 @@ describe("applyAugmentation", () => {
     expect(z.data[0]).toBeGreaterThan(img.data[0]); // red grows with x: the left edge now shows pixels from further right
   });
 
-  it("brightness and contrast act on 0..255 with clamping", () => {
-    const bright = applyAugmentation(img, { ...none, brightness: 0.2 });
-    expect(px(bright, 0, 0)).toEqual([51, 51, 179]);
-    expect(px(bright, 30, 22)[0]).toBe(255);
-    const flat = applyAugmentation(img, { ...none, contrast: 0.8 });
-    expect(px(flat, 0, 0)[0]).toBe(26);
-    expect(px(flat, 30, 0)[0]).toBe(230);
+  it("brightness and contrast act like fastai's, in logit space", () => {
+    const grey = (v: number): RgbImage => ({ width: 1, height: 1, data: new Uint8Array([v, v, v]) });
+    const one = (v: number, p: Partial<AugParams>) => applyAugmentation(grey(v), { ...none, ...p }).data[0];
+    // Mid-grey moves to 0.5 + b/2 (fastai draws its change from [0.4, 0.6]).
+    expect(one(128, { brightness: 0.2 })).toBe(153); // 128/255: logit 0.0078 + logit(0.6) = 0.4133 -> 0.6019 * 255 = 153.48
+    expect(one(128, { brightness: -0.2 })).toBe(102);
+    // Black and white stay (nearly) put; order is preserved.
+    expect(one(0, { brightness: 0.2 })).toBeLessThanOrEqual(1);
+    expect(one(255, { brightness: -0.2 })).toBeGreaterThanOrEqual(254);
+    // Contrast 1.25: logit(64/255) * 1.25 -> 0.2033 -> 52; mid-grey stays.
+    expect(one(64, { contrast: 1.25 })).toBe(52);
+    expect(one(128, { contrast: 0.8 })).toBe(128);
+    expect(one(64, { contrast: 0.8 })).toBeGreaterThan(64);
+    const lit = applyAugmentation(img, { ...none, brightness: 0.15, contrast: 1.2 });
+    for (let x = 1; x < 31; x++) expect(px(lit, x, 0)[0]).toBeGreaterThanOrEqual(px(lit, x - 1, 0)[0]);
   });
 
   it("keeps size and stays in range for random views", () => {
