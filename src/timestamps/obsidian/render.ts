@@ -2,9 +2,8 @@
 // `@06:45` timestamps. Thin: parsing is in ../note.ts and ./lookup.ts.
 import { MarkdownRenderChild, TFile, type App, type MarkdownPostProcessorContext } from "obsidian";
 import { parseInlineTimestamp } from "../inline";
-import { scanNote, type NoteScan } from "../note";
+import { scanNote, TIMESTAMP_URL_LANGUAGE, type NoteScan } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
-import { parseVideoSource } from "../video";
 import { blockEntries, describeVideo, inlineEntryAt, videoContextAt } from "./lookup";
 import { resolveVaultVideo } from "./vault";
 
@@ -148,15 +147,10 @@ export async function renderVideoBlock(host: TimestampHost, source: string, el: 
   el.empty();
   try {
     const info = ctx.getSectionInfo(el);
-    let parsed: { video: VideoRef } | { error: string };
-    const scanned = info && typeof info.text === "string" ? scanNote(info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
-    if (scanned) parsed = scanned.video ? { video: scanned.video } : { error: scanned.error ?? "invalid video" };
-    else {
-      const filled = source.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== "");
-      if (filled.length === 0) parsed = { error: "empty timestamp-url block: write the video's URL or vault path" };
-      else if (filled.length > 1) parsed = { error: `a timestamp-url block holds one video; this one has ${filled.length} lines` };
-      else parsed = parseVideoSource(filled[0] ?? "");
-    }
+    const inNote = info && typeof info.text === "string" ? scanNote(info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
+    // Without the note (or when it disagrees), read the source as a block of its own, by the same rules.
+    const scanned = inNote ?? scanNote(`\`\`\`${TIMESTAMP_URL_LANGUAGE}\n${source}\n\`\`\``).videoBlocks[0];
+    const parsed: { video: VideoRef } | { error: string } = scanned?.video ? { video: scanned.video } : { error: scanned?.error ?? "invalid video" };
     const block = el.createDiv({ cls: "lesson-lab-video-block" });
     if ("error" in parsed) {
       renderError(block, parsed.error);
