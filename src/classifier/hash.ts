@@ -5,10 +5,10 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   // The bare global, not window.crypto: this also runs headless in Node, where there is no window.
   const subtle = typeof crypto === "undefined" ? undefined : crypto.subtle;
   if (!subtle) throw new Error("SHA-256 is unavailable: this runtime has no WebCrypto (crypto.subtle)");
-  // Copy into a fresh ArrayBuffer: `bytes` may be a view over a larger or shared buffer.
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  const digest = new Uint8Array(await subtle.digest("SHA-256", copy.buffer));
+  // A view over part of a larger (or shared) buffer is copied; a whole ArrayBuffer is hashed in place.
+  const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const input = whole ? bytes.buffer : bytes.slice().buffer;
+  const digest = new Uint8Array(await subtle.digest("SHA-256", input));
   let hex = "";
   for (const b of digest) hex += b.toString(16).padStart(2, "0");
   return hex;
