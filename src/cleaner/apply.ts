@@ -119,6 +119,23 @@ export function makeBatchId(now: Date): string {
   return `${now.toISOString().replace(/[-:.]/g, "")}-${suffix}`;
 }
 
+/** For bookkeeping after a step succeeded: a failing check must not turn a done step into a "failed" one. */
+async function statOrNull(ops: FileOps, path: string): Promise<{ size: number; mtime: number } | null> {
+  try {
+    return await ops.stat(path);
+  } catch {
+    return null;
+  }
+}
+
+async function existsOr(ops: FileOps, path: string, fallback: boolean): Promise<boolean> {
+  try {
+    return await ops.exists(path);
+  } catch {
+    return fallback;
+  }
+}
+
 async function ensureFolder(ops: FileOps, folder: string): Promise<void> {
   if (folder !== "" && !(await ops.exists(folder))) await ops.mkdir(folder);
 }
@@ -165,7 +182,7 @@ export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string 
         continue;
       }
       const to = await moveToFree(ops, m.from, parentOf(m.to), baseName(m.to), m.fingerprint);
-      const st = await ops.stat(to);
+      const st = await statOrNull(ops, to);
       batch.moves.push({ from: m.from, to, label: m.label, ...(st ? { size: st.size, mtime: st.mtime } : {}) });
     } catch (e) {
       batch.failed.push({ path: m.from, reason: `not moved: ${errorText(e)}` });
@@ -189,7 +206,9 @@ export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string 
       }
       batch.trashed.push(entry);
     } catch (e) {
-      batch.failed.push({ path: d.path, reason: `not trashed: ${errorText(e)}` });
+      const gone = !(await existsOr(ops, d.path, true));
+      const hint = gone ? `; it is no longer at "${d.path}": look in the trash` : "";
+      batch.failed.push({ path: d.path, reason: `not trashed: ${errorText(e)}${hint}` });
     }
   }
   return batch;

@@ -166,6 +166,23 @@ describe("applyPlan and undoBatch", () => {
     expect(b2.failed).toEqual([{ path: "bears/grizzly/a.jpg", reason: "not moved: destination exists" }]);
   });
 
+  it("a trash that fails after removing the file says to look in the trash", async () => {
+    const { vault, decide, plan } = setup(START);
+    decide("bears/grizzly/a.jpg", { kind: "delete" });
+    const ops: FileOps = {
+      exists: (p) => vault.exists(p),
+      stat: (p) => vault.stat(p),
+      mkdir: (p) => vault.mkdir(p),
+      move: (a, b) => vault.move(a, b),
+      trash: async (p) => {
+        await vault.trash(p);
+        throw new Error("no answer");
+      },
+    };
+    const batch = await applyPlan(plan(), ops, NOW);
+    expect(batch.failed[0].reason).toBe('not trashed: no answer; it is no longer at "bears/grizzly/a.jpg": look in the trash');
+  });
+
   it("keeps decisions on changed files after apply, forgets settled ones", async () => {
     const { vault, book, decide, plan } = setup(START);
     decide("bears/grizzly/a.jpg", { kind: "delete" });
