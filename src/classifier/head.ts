@@ -28,7 +28,11 @@ export interface HeadConfig {
   numLabels: number;
 }
 
-export const HEAD_DEFAULTS = { hidden: 0, l2: 1e-4, lr: 1e-3, seed: 42, standardize: true } as const;
+// Measured on Fashion-MNIST (100/class, mobilenet_v2-nsfwjs, 2 augmented views, 20 epochs):
+// standardising overfits (valid accuracy 0.75, valid loss rising from epoch 5) where raw
+// embeddings keep improving (0.785 at lr 3e-3, 0.751 at 1e-3); a 256-unit hidden layer
+// reached the same 0.785 at 10x the training time. Hence: linear, raw, lr 3e-3.
+export const HEAD_DEFAULTS = { hidden: 0, l2: 1e-4, lr: 3e-3, seed: 42, standardize: false } as const;
 
 export class Head {
   private optimizer: T.Optimizer | null = null;

@@ -36,7 +36,7 @@ export interface TrainOptions {
   validPct?: number;
   /** Seeds the split, the head's initialisation and the shuffling. Default 42. */
   seed?: number;
-  /** Adam learning rate. Default 1e-3. */
+  /** Adam learning rate. Default 3e-3. */
   lr?: number;
   /** Train on augmented views of the training images too. Default true. */
   augment?: boolean;
@@ -44,12 +44,14 @@ export interface TrainOptions {
   augViews?: number;
   /** Hidden units of the head; 0 = linear head (default). */
   hidden?: number;
+  /** Standardise embeddings before the head (see HEAD_DEFAULTS). */
+  standardize?: boolean;
   batchSize?: number;
   /** Save `<folder>.model/`. Default true. */
   save?: boolean;
 }
 
-export const TRAIN_DEFAULTS = { epochs: 10, validPct: 0.2, seed: 42, lr: HEAD_DEFAULTS.lr, augment: true, augViews: 2, hidden: 0, batchSize: 32 } as const;
+export const TRAIN_DEFAULTS = { epochs: 10, validPct: 0.2, seed: 42, lr: HEAD_DEFAULTS.lr, augment: true, augViews: 2, hidden: 0, batchSize: 32, standardize: HEAD_DEFAULTS.standardize } as const;
 
 export interface TrainClassifierArgs {
   store: FileStore;
@@ -132,7 +134,7 @@ function emptyResult(folder: string): TrainResult {
 }
 
 /** A problem with the options, as a message; null when they are usable. */
-export function optionsProblem(o: Required<Omit<TrainOptions, "save">>): string | null {
+export function optionsProblem(o: Required<Omit<TrainOptions, "save" | "standardize">>): string | null {
   if (!Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > 1000) return `epochs must be a whole number from 1 to 1000; got ${o.epochs}`;
   const split = validPctProblem(o.validPct);
   if (split) return split;
@@ -319,7 +321,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
 
   // 5. Train the head.
   const trainStart = Date.now();
-  const head = Head.create(backbone.dim, result.labels.length, { lr: o.lr, seed: o.seed, hidden: o.hidden });
+  const head = Head.create(backbone.dim, result.labels.length, { lr: o.lr, seed: o.seed, hidden: o.hidden, standardize: o.standardize });
   try {
     head.fitStandardizer(train.x);
     progress({ phase: "training", epoch: 0, epochs: o.epochs });

@@ -38,7 +38,7 @@ FOLDER.model.previous-<time>/).
   --epochs N       passes over the training images (default 10)
   --valid-pct P    fraction kept for validation, 0 to 0.9 (default 0.2)
   --seed S         seeds the split, the augmentation and the training (default 42)
-  --lr X           learning rate (default 0.001)
+  --lr X           learning rate (default 0.003)
   --backbone ID    feature extractor (default mobilenet_v2-nsfwjs)
   --no-augment     train on the plain images only
   --threads N      tfjs wasm threads for the backbone (default 1)

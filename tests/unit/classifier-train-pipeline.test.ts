@@ -39,7 +39,7 @@ describe("trainClassifier with a stand-in backbone", () => {
       decoder,
       backbone,
       cacheFolder: ".cache",
-      options: { epochs: 30, lr: 1e-2 },
+      options: { epochs: 30, lr: 1e-2, standardize: true },
       onProgress: (p) => phases.add(p.phase),
     });
     expect(result.error).toBeNull();
