@@ -155,7 +155,8 @@ interface Entry {
   views: Map<string, Float32Array>;
 }
 
-const EMBED_CHUNK = 16;
+// Images decoded and embedded together: enough views to keep an embed pool's workers busy.
+const EMBED_CHUNK = 32;
 
 function countByLabel(entries: { label: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -267,7 +268,13 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
       }
       if (images.length === 0) continue;
       const t0 = Date.now();
-      const vectors = await backbone.embed(images);
+      const rate = (extra: number): number => (result.embedded + extra) / Math.max(1e-3, embeddedSeconds + (Date.now() - t0) / 1000);
+      const vectors = await backbone.embed(
+        images,
+        (d) => progress({ phase: "embedding", done: done + d, total, imagesPerSecond: rate(d), cached: result.cached }),
+        signal,
+      );
+      throwIfAborted(signal);
       embeddedSeconds += (Date.now() - t0) / 1000;
       if (vectors.length !== images.length) throw new Error(`The backbone returned ${vectors.length} embeddings for ${images.length} images.`);
       vectors.forEach((vec, i) => {

@@ -10,7 +10,8 @@ export interface Embedder {
   inputSize: number;
   /** Length of each embedding. */
   dim: number;
-  embed(images: RgbImage[], onProgress?: (done: number) => void): Promise<Float32Array[]>;
+  /** Embeds in order; may report progress within the call and stop at an aborted signal. */
+  embed(images: RgbImage[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array[]>;
   dispose?(): void;
 }
 

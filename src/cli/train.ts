@@ -16,6 +16,7 @@ import { createProgressWriter, formatDuration, formatNumber, formatPercent, form
 import type { TrainProgress } from "../classifier/types";
 import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
+import type { Embedder } from "../classifier/predict";
 
 export interface CliIo {
   out: (text: string) => void;
@@ -41,7 +42,7 @@ FOLDER.model.previous-<time>/).
   --lr X           learning rate (default 0.003)
   --backbone ID    feature extractor (default mobilenet_v2-nsfwjs)
   --no-augment     train on the plain images only
-  --threads N      tfjs wasm threads for the backbone (default 1)
+  --threads N      embed on N worker threads (default 1: in this process)
   --no-cache       do not read or write the embedding cache
   --no-save        train and report without writing FOLDER.model/
   --json           one JSON object on stdout: {labels, counts, unreadable, unlabeled, warnings,
@@ -195,23 +196,26 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
   const location = await locateDataset(positional[0]);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
-  const [{ createFsStore }, { createSharpDecoder }, { loadBackbone, DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
+  const [{ createFsStore }, { createSharpDecoder }, { loadBackbone, DEFAULT_BACKBONE_ID }, { trainClassifier }, { createEmbedPool }] = await Promise.all([
     import("../node/fs-store"),
     import("../node/decode-sharp"),
     import("../classifier/backbone"),
     import("../classifier/pipeline"),
+    import("../node/embed-pool"),
   ]);
   const progress = createProgressWriter(io.err, io.errIsTty);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once("SIGINT", onSigint);
-  let backbone: Awaited<ReturnType<typeof loadBackbone>> | null = null;
+  let backbone: Embedder | null = null;
   try {
     const store = createFsStore(location.root);
     const backboneId = flags.backbone ?? DEFAULT_BACKBONE_ID;
     progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
     try {
-      backbone = await loadBackbone(backboneId, { store, tf: { threads: flags.threads ?? 1 } });
+      // One thread: the backbone in this process; more: a pool of worker threads.
+      const threads = flags.threads ?? 1;
+      backbone = threads > 1 ? await createEmbedPool({ backboneId, threads, storeRoot: location.root }) : await loadBackbone(backboneId, { store });
     } catch (error) {
       progress.end();
       return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
@@ -248,6 +252,6 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     return fail(error instanceof Error ? error.message : String(error));
   } finally {
     process.removeListener("SIGINT", onSigint);
-    backbone?.dispose();
+    backbone?.dispose?.();
   }
 }
