@@ -67,6 +67,8 @@ export interface ServerRoutes {
   inline?: Record<string, { contentType: string; body: string }>;
   /** Folder served under /vault/. */
   vaultDir: string;
+  /** Headers added to every response (e.g. COOP/COEP for cross-origin isolation). */
+  extraHeaders?: Record<string, string>;
 }
 
 export interface ServedEntry {
@@ -129,6 +131,7 @@ export async function startServer(routes: ServerRoutes): Promise<HarnessServer> 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     requests.push(url.pathname);
+    for (const [name, value] of Object.entries(routes.extraHeaders ?? {})) res.setHeader(name, value);
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405).end();
       return;
