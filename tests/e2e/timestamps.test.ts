@@ -199,6 +199,21 @@ describe("timestamps in Chromium (demo vault)", () => {
     expect(await page.locator(`${PLAYER} video, ${PLAYER} iframe`).count()).toBe(1);
   });
 
+  it("after the player leaf is closed, the next click opens a new one at the new time", async () => {
+    const page = harness().page;
+    await stamp(3).click();
+    await seekedTo(3);
+    await page.evaluate(() => window.lessonLabHarness.app.workspace.detachLeavesOfType("lesson-lab-player"));
+    expect(await playerLeafCount()).toBe(0);
+    expect(await page.locator("video").count()).toBe(0);
+
+    await stamp(5).click();
+    const seek = await seekedTo(5);
+    expect(seek.src).toContain("/vault/media/countdown.webm");
+    expect(await playerLeafCount()).toBe(1);
+    expect(await page.locator("video").count()).toBe(1);
+  });
+
   it("lists the video's chapters and highlights the one playing", async () => {
     const page = harness().page;
     await stamp(3).click();
