@@ -122,16 +122,21 @@ export class EmbeddingCache {
     const unique = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const temp = `${this.path}.tmp-${unique}`;
     const old = `${this.path}.old-${unique}`;
+    let movedOld = false;
     try {
       await this.store.writeBinary(temp, encodeCache(this.backbone, this.dim, this.entries));
-      const hadOld = await this.store.exists(this.path);
-      if (hadOld) await this.store.rename(this.path, old);
+      // FileStore.rename never replaces: move the old file aside first.
+      if (await this.store.exists(this.path)) {
+        await this.store.rename(this.path, old);
+        movedOld = true;
+      }
       await this.store.rename(temp, this.path);
-      if (hadOld) await this.store.removeOwn(old);
     } catch (error) {
+      if (movedOld) await this.store.rename(old, this.path).catch(() => undefined);
       await this.store.removeOwn(temp).catch(() => undefined);
       throw error;
     }
+    if (movedOld) await this.store.removeOwn(old).catch(() => undefined);
     this.dirty = false;
   }
 }

@@ -141,4 +141,26 @@ describe("trainClassifier with a stand-in backbone", () => {
     expect(r3.warnings.join("\n")).toMatch(/cache.*could not be used/);
     expect((await readdir(path.join(root, ".cache"))).sort()).toEqual(["embeddings-fake-test.bin"]);
   });
+  it("trains without validation when the split is empty, and says so", async () => {
+    const root = await dataset(4);
+    const result = await trainClassifier({ store: createFsStore(root), folder: "colors", decoder, backbone: fakeBackbone(), options: { epochs: 2, validPct: 0, save: false } });
+    expect(result.error).toBeNull();
+    expect(result.validCount).toBe(0);
+    expect(result.accuracy).toBeNull();
+    expect(result.confusion).toBeNull();
+    expect(result.epochs.map((e) => Number.isNaN(e.valid_loss))).toEqual([true, true]);
+    expect(result.warnings.join("\n")).toMatch(/validation split is empty/);
+  });
+
+  it("refuses when unreadable files leave fewer than two labels", async () => {
+    const root = await dataset(3, ["red"]);
+    await import("node:fs/promises").then(async (fs) => {
+      await fs.mkdir(path.join(root, "colors/blue"));
+      await fs.writeFile(path.join(root, "colors/blue/a.png"), "nope");
+      await fs.writeFile(path.join(root, "colors/blue/b.png"), "");
+    });
+    const result = await trainClassifier({ store: createFsStore(root), folder: "colors", decoder, backbone: fakeBackbone(), options: { save: false } });
+    expect(result.error).toMatch(/only "red" has usable images/);
+    expect(result.unreadable.map((u) => u.path).sort()).toEqual(["colors/blue/a.png", "colors/blue/b.png"]);
+  });
 });
