@@ -14,9 +14,18 @@ interface Definition {
   weightBundles: Array<() => Promise<{ default: string }>>;
 }
 
+/** InceptionV3's weights are 30 MB of base64: kept out of main.js, so only Node (CLI, bench) has it. */
+const NOT_BUNDLED = "nsfwjs/models/inception_v3";
+
 async function definition(which: NsfwjsModel): Promise<Definition> {
   if (which === "mobilenet_v2") return (await import("nsfwjs/models/mobilenet_v2")).MobileNetV2Model;
-  return (await import("nsfwjs/models/inception_v3")).InceptionV3Model;
+  if (typeof window !== "undefined" && typeof document !== "undefined") {
+    throw new Error('Backbone "inception_v3-nsfwjs" is not bundled into the plugin (30 MB); use it from the command line');
+  }
+  // A non-literal specifier: esbuild leaves this import to run time instead of inlining it.
+  // eslint-disable-next-line no-unsanitized/method -- the specifier is a module constant, not input
+  const mod = (await import(/* @vite-ignore */ NOT_BUNDLED)) as { InceptionV3Model: Definition };
+  return mod.InceptionV3Model;
 }
 
 /** ModelArtifacts of one of nsfwjs's bundled models (the full classifier; callers truncate). */
