@@ -212,6 +212,27 @@ function entryOf(
   };
 }
 
+const recentScans = new Map<string, NoteScan>();
+const RECENT_SCANS = 4;
+
+/**
+ * scanNote, remembered for the last few texts. Obsidian hands every block of one render
+ * the same note text, so a note of n blocks would otherwise be scanned n times (n² work).
+ * The result is shared: callers must treat it as read-only.
+ */
+export function scanNoteCached(text: string): NoteScan {
+  const hit = recentScans.get(text);
+  if (hit) {
+    recentScans.delete(text);
+    recentScans.set(text, hit);
+    return hit;
+  }
+  const scan = scanNote(text);
+  recentScans.set(text, scan);
+  if (recentScans.size > RECENT_SCANS) recentScans.delete(recentScans.keys().next().value as string);
+  return scan;
+}
+
 /** Scans a note's text (LF, CRLF or CR line endings). */
 export function scanNote(text: string): NoteScan {
   const lines = String(text ?? "").split(/\r\n|\r|\n/);

@@ -356,3 +356,16 @@ describe("scanNote: inline timestamps", () => {
     expect(problemsOf(scan)).toHaveLength(1);
   });
 });
+
+describe("scanNoteCached", () => {
+  it("scans a text once and gives a fresh scan for a changed text", async () => {
+    const { scanNoteCached } = await import("../../src/timestamps/note");
+    const text = "```timestamp-url\nhttps://youtu.be/F4tvM4Vb3A0\n```\n```timestamp\n06:45\n```\n";
+    const first = scanNoteCached(text);
+    expect(scanNoteCached(text)).toBe(first);
+    const edited = scanNoteCached(text.replace("06:45", "07:00"));
+    expect(edited).not.toBe(first);
+    expect(edited.timestamps[0].seconds).toBe(420);
+    expect(first.timestamps[0].seconds).toBe(405);
+  });
+});

@@ -7,7 +7,7 @@ import { RangeSetBuilder, type Extension, type Text } from "@codemirror/state";
 import { Decoration, EditorView, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { editorInfoField, editorLivePreviewField } from "obsidian";
 import { findInlineTimestamps } from "../inline";
-import { scanNote } from "../note";
+import { scanNoteCached } from "../note";
 import type { VideoRef } from "../types";
 import { fencedLineMask } from "./fences";
 import { inlineEntryAt, videoContextAt } from "./lookup";
@@ -123,7 +123,7 @@ export function activate(e: Event, view: EditorView, host: LivePreviewHost): boo
   const text = a.querySelector(".lesson-lab-timestamp-time")?.textContent ?? "";
   if (!Number.isFinite(seconds) || !Number.isFinite(line)) return false;
   e.preventDefault();
-  const scan = scanNote(view.state.doc.toString());
+  const scan = scanNoteCached(view.state.doc.toString());
   const entry = inlineEntryAt(scan, line, line, text);
   const video = entry?.video ?? videoContextAt(scan, line).video;
   const sourcePath = view.state.field(editorInfoField, false)?.file?.path ?? "";
