@@ -26,7 +26,7 @@ folder itself.
 Exit code 1 when the model cannot be loaded or an image cannot be read (the rest are still listed).
 `;
 
-const SPEC = { json: "boolean", threads: "number", help: { type: "boolean", short: "h" } } as const;
+const SPEC = { json: "boolean", help: { type: "boolean", short: "h" } } as const;
 
 export interface PredictRecord {
   image: string;
@@ -98,7 +98,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     const model = await loadModel(store, path.basename(modelFolder));
     let backbone;
     try {
-      backbone = await loadBackbone(model.metadata.backbone, { store, tf: { threads: flags.threads ?? 1 } });
+      backbone = await loadBackbone(model.metadata.backbone, { store });
     } catch (error) {
       model.head.dispose();
       throw error;
