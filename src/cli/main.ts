@@ -6,7 +6,7 @@ type CommandRunner = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
   timestamps: {
-    summary: "timestamps FILE... [--json]  list the timestamps of notes and the videos they seek",
+    summary: "timestamps FILE... [--json] [--vault DIR]  list the timestamps of notes and the videos they seek",
     load: async () => (await import("./timestamps")).run,
   },
   train: {
@@ -16,6 +16,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
   predict: {
     summary: "predict FOLDER_OR_MODEL IMAGE... [--json]  classify images with a trained model",
     load: async () => (await import("./predict")).run,
+  },
+  demo: {
+    summary: "demo [VAULT]  list the demo vault's timestamps and train on its Fashion folder",
+    load: async () => (await import("./demo")).run,
   },
 };
 
