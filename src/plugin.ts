@@ -13,6 +13,8 @@ import { PLAYER_VIEW_TYPE, PlayerView } from "./timestamps/obsidian/player-view"
 import { renderInlineTimestamps, renderTimestampBlock, renderVideoBlock } from "./timestamps/obsidian/render";
 import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
 import { playableSource } from "./timestamps/obsidian/vault";
+import type { ReviewReport } from "./cleaner/obsidian/cards";
+import { CleanerController } from "./cleaner/obsidian/wiring";
 
 /** Positions are written at most this often while a video plays (ms). */
 const POSITION_SAVE_DELAY = 10_000;
@@ -24,6 +26,8 @@ export default class LessonLabPlugin extends Plugin {
   /** Keys of the plugin's data file written by other features; kept as they are. */
   private otherData: Record<string, unknown> = {};
   private savePositionsSoon: Debouncer<[], void> = debounce(() => void this.savePluginData(), POSITION_SAVE_DELAY, false);
+  /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian). */
+  readonly cleaner = new CleanerController(this);
 
   override async onload(): Promise<void> {
     await this.loadSettings();
@@ -38,6 +42,7 @@ export default class LessonLabPlugin extends Plugin {
       this.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${e instanceof Error ? e.message : String(e)}`));
     });
     this.addSettingTab(new LessonLabSettingTab(this.app, this));
+    this.cleaner.register();
 
     // Chapters follow edits of the note the video was opened from.
     this.registerEvent(
@@ -74,6 +79,11 @@ export default class LessonLabPlugin extends Plugin {
     const current: unknown = await this.loadData();
     const others = typeof current === "object" && current !== null ? (current as Record<string, unknown>) : this.otherData;
     await this.saveData({ ...others, settings: this.settings, positions: this.positions });
+  }
+
+  /** Opens the cleaner on a dataset folder; `report` gives it precomputed suspects. */
+  async openCleaner(folder: string, report?: ReviewReport): Promise<void> {
+    await this.cleaner.open(folder, report);
   }
 
   /** The open player pane, or null. */

@@ -1,0 +1,93 @@
+// Training and suspect finding for the pane, on the classifier panel's app runtime. Heavy
+// (tfjs, the backbone): the plugin imports this module on first use only.
+import { requestUrl, type Plugin } from "obsidian";
+import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
+import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
+import type { TrainProgress } from "../../classifier/types";
+import { backboneIdOf, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
+import { classifierHost } from "../../classifier/obsidian/register";
+import { createVaultStore } from "../../classifier/obsidian/vault-store";
+import { findIssues, type FindProgress } from "../find";
+import type { ReviewReport } from "./cards";
+import { toReviewReport } from "./report";
+import type { Progress } from "./view";
+
+/**
+ * The embedding cache's folder name for a dataset. Must stay the same as the classifier panel's
+ * (src/classifier/obsidian/panel.ts), so that the pane and the panel share one cache.
+ */
+export function cacheName(folder: string): string {
+  let h = 0;
+  for (let i = 0; i < folder.length; i++) h = (Math.imul(h, 31) + folder.charCodeAt(i)) | 0;
+  return `${folder.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${(h >>> 0).toString(36)}`;
+}
+
+export function describeTrainProgress(p: TrainProgress): string {
+  switch (p.phase) {
+    case "scanning":
+    case "saving":
+      return p.message;
+    case "decoding":
+      return `Reading images: ${p.done} of ${p.total}`;
+    case "embedding":
+      return `Embedding: ${p.done} of ${p.total} (${p.cached} from the cache)`;
+    case "training":
+      return `Training: epoch ${p.epoch} of ${p.epochs}`;
+  }
+}
+
+export function describeFindProgress(p: FindProgress): string {
+  if (p.phase === "kfold") return `Scoring every image with heads that never saw it: ${p.done} of ${p.total}`;
+  return p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
+}
+
+/** Trains on `folder` with the panel's settings for it; embeddings come from the shared cache. */
+export async function trainForCleaner(plugin: Plugin, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult> {
+  const host = classifierHost(plugin);
+  const data = await host.loadClassifierData();
+  const settings = data.perFolder[folder] ?? PANEL_DEFAULTS;
+  const store = createVaultStore(plugin.app);
+  progress("Loading the backbone");
+  const runtime = await loadRuntime({
+    backboneId: backboneIdOf(settings),
+    backend: settings.backend,
+    store,
+    modelsDir: `${host.pluginDir()}/models`,
+    fetchBinary: async (url) => (await requestUrl({ url, throw: true })).arrayBuffer,
+  });
+  const slicer = new Slicer();
+  const result = await trainClassifier({
+    store: slicedStore(store, slicer),
+    folder,
+    decoder: slicedDecoder(runtime.decoder, slicer),
+    backbone: slicedEmbedder(runtime.backbone, slicer),
+    cacheFolder: `${host.pluginDir()}/cache/${cacheName(folder)}`,
+    options: { epochs: settings.epochs, validPct: settings.validPct / 100, seed: settings.seed, lr: settings.lr, augment: settings.augment },
+    onProgress: (p) => progress(describeTrainProgress(p)),
+    signal,
+  });
+  if (result.error) throw new Error(`Could not train on "${folder}": ${result.error}.`);
+  return result;
+}
+
+/** Trains, then finds the suspects in the result. */
+export async function analyseForCleaner(plugin: Plugin, folder: string, progress: Progress, signal: AbortSignal): Promise<ReviewReport> {
+  const result = await trainForCleaner(plugin, folder, progress, signal);
+  const clean = await findIssues(result, {}, signal, (p) => progress(describeFindProgress(p)));
+  const report = toReviewReport(folder, clean, result.errorRate);
+  const backend = await currentBackend();
+  if (backend) report.warnings = [...(report.warnings ?? []), `Trained on ${backend}.`];
+  report.warnings = [...(report.warnings ?? []), ...result.warnings];
+  return report;
+}
+
+/** Retrains after an apply; nothing is re-embedded (moved files keep their content hash). */
+export async function retrainForCleaner(
+  plugin: Plugin,
+  folder: string,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<{ errorRate: number | null; embedded: number; cached: number }> {
+  const result = await trainForCleaner(plugin, folder, progress, signal);
+  return { errorRate: result.errorRate, embedded: result.embedded, cached: result.cached };
+}

@@ -1,0 +1,61 @@
+// The suspect finder's CleanReport as the pane's cards. Pure: no Obsidian import.
+import type { CleanReport } from "../find";
+import type { ReviewItem, ReviewReport } from "./cards";
+
+/** Issue shown for images the finder did not flag: the pane still pages through them, last. */
+export const NO_ISSUE = "no issue found";
+
+const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
+/**
+ * Suspects first (by the finder's score), then every other ranked image by self-confidence,
+ * lowest first, so nothing is capped at a fixed count. A copy, an outlier or an unreadable file
+ * gets "delete" as its suggestion; a label issue gets the label the finder suggests.
+ */
+export function toReviewReport(folder: string, clean: CleanReport, errorRate: number | null): ReviewReport {
+  const twin = new Map<string, string>();
+  for (const d of clean.duplicates) {
+    const what = d.leak ? "copy across train and validation" : d.exact ? "exact copy" : `near copy (${d.similarity.toFixed(3)})`;
+    if (!twin.has(d.b)) twin.set(d.b, `${what} of ${d.a}`);
+    if (!twin.has(d.a)) twin.set(d.a, `${what} of ${d.b}`);
+  }
+  const outlier = new Map(clean.outliers.map((o) => [o.path, `fits no label well (nearest: ${o.nearest})`]));
+  const unreadable = new Map(clean.unreadable.map((u) => [u.path, u.reason]));
+
+  const items: ReviewItem[] = clean.suspects.map((s) => {
+    const deleteIt = s.issue === "duplicate" || s.issue === "leak" || s.issue === "outlier" || s.issue === "unreadable";
+    const suggested = deleteIt ? "delete" : s.suggested && s.suggested !== s.given ? s.suggested : null;
+    const detail = s.issue === "unreadable" ? unreadable.get(s.path) : s.issue === "outlier" ? outlier.get(s.path) : twin.get(s.path);
+    return {
+      id: s.path,
+      path: s.path,
+      given: s.given,
+      predicted: s.predicted || null,
+      probability: s.predicted ? finite(s.probabilities[clean.labels.indexOf(s.predicted)] ?? NaN) : null,
+      loss: finite(s.loss),
+      score: s.score,
+      suggested,
+      issue: s.issue,
+      split: s.split,
+      ...(detail ? { detail } : {}),
+    };
+  });
+  const flagged = new Set(items.map((i) => i.path));
+  for (const r of clean.ranking) {
+    if (flagged.has(r.path)) continue;
+    items.push({
+      id: r.path,
+      path: r.path,
+      given: r.given,
+      predicted: r.predicted,
+      probability: finite(r.probabilities[clean.labels.indexOf(r.predicted)] ?? NaN),
+      loss: finite(r.loss),
+      // Below every suspect (scores are in [0, 1]); least self-confident first.
+      score: -1 + (1 - r.probability),
+      suggested: null,
+      issue: NO_ISSUE,
+      split: r.split,
+    });
+  }
+  return { folder, labels: [...clean.labels], items, errorRate };
+}
