@@ -13,6 +13,7 @@ import { PLAYER_VIEW_TYPE, PlayerView } from "./timestamps/obsidian/player-view"
 import { renderInlineTimestamps, renderTimestampBlock, renderVideoBlock } from "./timestamps/obsidian/render";
 import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
 import { playableSource } from "./timestamps/obsidian/vault";
+import { openClassifierPanel, registerClassifier } from "./classifier/obsidian/register";
 import type { ReviewReport } from "./cleaner/obsidian/cards";
 import { CleanerController } from "./cleaner/obsidian/wiring";
 
@@ -42,6 +43,7 @@ export default class LessonLabPlugin extends Plugin {
       this.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${e instanceof Error ? e.message : String(e)}`));
     });
     this.addSettingTab(new LessonLabSettingTab(this.app, this));
+    registerClassifier(this);
     this.cleaner.register();
 
     // Chapters follow edits of the note the video was opened from.
@@ -84,6 +86,11 @@ export default class LessonLabPlugin extends Plugin {
   /** Opens the cleaner on a dataset folder; `report` gives it precomputed suspects. */
   async openCleaner(folder: string, report?: ReviewReport): Promise<void> {
     await this.cleaner.open(folder, report);
+  }
+
+  /** Opens the classifier panel, showing `folder` when given. */
+  async openClassifier(folder?: string): Promise<void> {
+    await openClassifierPanel(this, folder);
   }
 
   /** The open player pane, or null. */

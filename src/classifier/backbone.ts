@@ -47,6 +47,11 @@ export interface LoadBackboneOptions {
   /** Images per forward pass (default 16). */
   batchSize?: number;
   tf?: TfSetupOptions;
+  /**
+   * Awaited between the ops of a folded forward pass (the app passes a yield-when-due, so that
+   * one pass never blocks the main thread for long). Omitted: each pass runs in one go.
+   */
+  pause?: () => Promise<void>;
 }
 
 interface BaseSpec {
@@ -161,6 +166,7 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
   }
 
   let forward: (x: Tensor4D) => Tensor[] = () => [];
+  let forwardSliced: ((x: Tensor4D, pause: () => Promise<void>) => Promise<Tensor[]>) | null = null;
   let release: () => void = () => undefined;
   let folded = false;
   if (opts.fold !== false) {
@@ -168,6 +174,7 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
       const net = compileFolded(tf, full, spec.layers);
       full.dispose();
       forward = (x) => net.run(x);
+      forwardSliced = (x, pause) => net.runSliced(x, pause);
       release = () => net.dispose();
       folded = true;
     } catch (err) {
@@ -189,11 +196,20 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
   }
 
   /** Pools 4-d outputs and concatenates: [batch, dim]. */
-  const embedBatch = (x: Tensor4D): Tensor =>
-    tf.tidy(() => {
-      const outs = forward(x).map((o) => (o.rank === 4 ? tf.mean(o, [1, 2]) : o.rank === 2 ? o : tf.reshape(o, [o.shape[0], -1])));
-      return outs.length === 1 ? outs[0] : tf.concat(outs, 1);
-    });
+  const pool = (raw: Tensor[]): Tensor => {
+    const outs = raw.map((o) => (o.rank === 4 ? tf.mean(o, [1, 2]) : o.rank === 2 ? o : tf.reshape(o, [o.shape[0], -1])));
+    return outs.length === 1 ? outs[0] : tf.concat(outs, 1);
+  };
+  const embedBatch = (x: Tensor4D): Tensor => tf.tidy(() => pool(forward(x)));
+  const pause = opts.pause;
+  const embedBatchSliced = async (x: Tensor4D): Promise<Tensor> => {
+    if (!pause || !forwardSliced) return embedBatch(x);
+    const raw = await forwardSliced(x, pause);
+    // keep() so the pooled result outlives the tidy; the raw outputs are ours to free.
+    const y = tf.tidy(() => tf.keep(pool(raw).clone()));
+    tf.dispose(raw);
+    return y;
+  };
 
   // One warm-up pass: finds the output size and lets the backend compile/allocate.
   let dim: number;
@@ -226,7 +242,7 @@ export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: L
         const x = toBatch(tf, chunk, inputSize, spec.scale, spec.offset);
         let y: Tensor;
         try {
-          y = embedBatch(x);
+          y = await embedBatchSliced(x);
         } finally {
           x.dispose();
         }

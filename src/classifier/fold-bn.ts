@@ -36,6 +36,8 @@ export interface CompileOptions {
 export interface FoldedNetwork {
   /** Runs the network on a NHWC batch; returns the outputs of the target layers, in order. Disposes every intermediate. */
   run(x: Tensor4D): Tensor[];
+  /** As run, awaiting `pause()` between ops (the app uses it to keep main-thread tasks short). */
+  runSliced(x: Tensor4D, pause: () => Promise<void>): Promise<Tensor[]>;
   /** How many BatchNormalization layers were folded into a convolution. */
   foldedBatchNorms: number;
   /** How many ops one forward pass runs (a rough cost measure, for reports). */
@@ -385,41 +387,64 @@ export function compileFolded(tf: Tf, model: LayersModel, targets: string[], opt
   const outNames = targets.map(resolve);
   for (const o of outNames) readers.set(o, (readers.get(o) ?? 0) + 1);
 
+  // One op per step, so that a caller can pause between ops (runSliced) or not (run).
+  function* execute(x: Tensor4D): Generator<void, Tensor[], void> {
+    const live = new Map<string, Tensor>([[inputName, x]]);
+    const left = new Map(readers);
+    const release = (n: string) => {
+      const r = (left.get(n) ?? 0) - 1;
+      left.set(n, r);
+      if (r <= 0 && n !== inputName) {
+        live.get(n)?.dispose();
+        live.delete(n);
+      }
+    };
+    try {
+      for (const s of steps) {
+        const xs = s.inputs.map((i) => {
+          const t = live.get(i);
+          if (!t) throw new Error(`internal: ${i} not computed before ${s.out}`);
+          return t;
+        });
+        const y = s.run(xs);
+        live.set(s.out, y);
+        for (const i of s.inputs) release(i);
+        yield;
+      }
+      return outNames.map((o) => {
+        const t = live.get(o);
+        if (!t) throw new Error(`internal: output ${o} missing`);
+        // The caller owns the outputs; an output that is the input itself is cloned.
+        return o === inputName ? tf.clone(t) : t;
+      });
+    } catch (err) {
+      for (const [n, t] of live) if (n !== inputName) t.dispose();
+      throw err;
+    }
+  }
+
   return {
     foldedBatchNorms,
     opCount: steps.length,
     run(x: Tensor4D): Tensor[] {
-      const live = new Map<string, Tensor>([[inputName, x]]);
-      const left = new Map(readers);
-      const release = (n: string) => {
-        const r = (left.get(n) ?? 0) - 1;
-        left.set(n, r);
-        if (r <= 0 && n !== inputName) {
-          live.get(n)?.dispose();
-          live.delete(n);
+      const pass = execute(x);
+      let r = pass.next();
+      while (!r.done) r = pass.next();
+      return r.value;
+    },
+    async runSliced(x: Tensor4D, pause: () => Promise<void>): Promise<Tensor[]> {
+      const pass = execute(x);
+      let r = pass.next();
+      while (!r.done) {
+        try {
+          await pause();
+        } catch (err) {
+          // The generator frees what it holds, then rethrows.
+          pass.throw(err);
         }
-      };
-      try {
-        for (const s of steps) {
-          const xs = s.inputs.map((i) => {
-            const t = live.get(i);
-            if (!t) throw new Error(`internal: ${i} not computed before ${s.out}`);
-            return t;
-          });
-          const y = s.run(xs);
-          live.set(s.out, y);
-          for (const i of s.inputs) release(i);
-        }
-        return outNames.map((o) => {
-          const t = live.get(o);
-          if (!t) throw new Error(`internal: output ${o} missing`);
-          // The caller owns the outputs; an output that is the input itself is cloned.
-          return o === inputName ? tf.clone(t) : t;
-        });
-      } catch (err) {
-        for (const [n, t] of live) if (n !== inputName) t.dispose();
-        throw err;
+        r = pass.next();
       }
+      return r.value;
     },
     dispose() {
       tf.dispose(owned);

@@ -1,0 +1,148 @@
+// Using a trained classifier inside Obsidian: the "Classify image" modal and the ```classify
+// code block. Loaded lazily (the first time either is used).
+import { Modal, requestUrl, TFile, type App } from "obsidian";
+import { loadModel, type LoadedModel } from "../model-io";
+import { Classifier, type Prediction } from "../predict";
+import { ImageReadError } from "../types";
+import { loadRuntime, macrotask } from "../app-runtime";
+import type { ClassifierHost } from "./host";
+import { findModelFor, parseClassifyBlock } from "./model-lookup";
+import { createVaultStore } from "./vault-store";
+
+const models = new Map<string, Promise<LoadedModel>>();
+
+/** A model folder's classifier; models are cached by folder and the metadata's trainedAt. */
+async function classifierFor(app: App, host: ClassifierHost, modelFolder: string): Promise<Classifier> {
+  const store = createVaultStore(app);
+  let pending = models.get(modelFolder);
+  if (pending) {
+    // A retrained model replaces the folder: reload when metadata.json changed.
+    const stat = await app.vault.adapter.stat(`${modelFolder}/metadata.json`);
+    const cached = await pending.catch(() => null);
+    if (!cached || !stat || Date.parse(cached.metadata.trainedAt) < stat.mtime - 60_000) pending = undefined;
+  }
+  if (!pending) {
+    pending = loadModel(store, modelFolder);
+    models.set(modelFolder, pending);
+    pending.catch(() => models.delete(modelFolder));
+  }
+  const model = await pending;
+  const runtime = await loadRuntime({
+    backboneId: model.metadata.backbone,
+    backend: "auto",
+    store,
+    modelsDir: `${host.pluginDir()}/models`,
+    fetchBinary: async (url) => (await requestUrl({ url, throw: true })).arrayBuffer,
+  });
+  // The head stays cached here; the Classifier wrapper only borrows it (never disposed).
+  return new Classifier(model, runtime.backbone, runtime.decoder, false);
+}
+
+export interface Classification {
+  image: string;
+  model: string;
+  prediction: Prediction;
+}
+
+function message(error: unknown): string {
+  if (error instanceof ImageReadError) return `the image cannot be read (${error.message})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Classifies a vault image with `model` (or the model found for it). Throws messages meant for the user. */
+export async function classifyFile(app: App, host: ClassifierHost, file: TFile, model?: string): Promise<Classification> {
+  const data = await host.loadClassifierData();
+  let folder = model;
+  if (!folder) {
+    const found = await findModelFor(file.path, { exists: (p) => app.vault.adapter.exists(p), lastModel: data.lastModel });
+    if ("error" in found) throw new Error(found.error);
+    folder = found.folder;
+  } else if (!(await app.vault.adapter.exists(`${folder}/metadata.json`))) {
+    throw new Error(`No trained model in "${folder}" (no metadata.json there).`);
+  }
+  const classifier = await classifierFor(app, host, folder);
+  const bytes = new Uint8Array(await app.vault.readBinary(file));
+  await macrotask();
+  let prediction: Prediction;
+  try {
+    prediction = await classifier.predict(bytes);
+  } catch (error) {
+    throw new Error(`Cannot classify ${file.path}: ${message(error)}`);
+  }
+  if (data.lastModel !== folder) {
+    data.lastModel = folder;
+    await host.saveClassifierData(data);
+  }
+  return { image: file.path, model: folder, prediction };
+}
+
+/** Bars: one per label, most probable first. */
+export function renderPrediction(el: HTMLElement, c: Classification): void {
+  const box = el.createDiv({ cls: "lesson-lab-prediction" });
+  box.createDiv({ cls: "lesson-lab-predicted", text: c.prediction.label });
+  for (const [label, p] of Object.entries(c.prediction.probabilities)) {
+    const row = box.createDiv({ cls: "lesson-lab-bar-row", attr: { "data-label": label } });
+    row.createDiv({ cls: "lesson-lab-bar-label", text: label });
+    const bar = row.createDiv({ cls: "lesson-lab-bar" });
+    bar.createDiv({ cls: "lesson-lab-bar-fill" }).style.setProperty("--lesson-lab-p", String(p));
+    row.createDiv({ cls: "lesson-lab-bar-value", text: `${(p * 100).toFixed(1)}%` });
+  }
+  box.createDiv({ cls: "lesson-lab-muted", text: `Model: ${c.model}` });
+}
+
+export class ClassifyModal extends Modal {
+  constructor(
+    app: App,
+    private readonly host: ClassifierHost,
+    private readonly file: TFile,
+  ) {
+    super(app);
+  }
+
+  override onOpen(): void {
+    this.titleEl.setText(`Classify ${this.file.name}`);
+    const status = this.contentEl.createDiv({ cls: "lesson-lab-muted", text: "Classifying…" });
+    classifyFile(this.app, this.host, this.file)
+      .then((c) => {
+        status.remove();
+        renderPrediction(this.contentEl, c);
+      })
+      .catch((error: unknown) => {
+        status.remove();
+        this.contentEl.createDiv({ cls: "lesson-lab-error", text: message(error) });
+      });
+  }
+
+  override onClose(): void {
+    this.contentEl.empty();
+  }
+}
+
+/** The ```classify block: the image, small, with its predicted label and the probabilities. */
+export async function renderClassifyBlock(app: App, host: ClassifierHost, source: string, el: HTMLElement, sourcePath: string): Promise<void> {
+  const root = el.createDiv({ cls: "lesson-lab-classify" });
+  const fail = (text: string): void => {
+    root.empty();
+    root.createDiv({ cls: "lesson-lab-error", text });
+  };
+  const block = parseClassifyBlock(source);
+  if (block.problems.length > 0 || block.image === null) {
+    fail(block.problems.join(" "));
+    return;
+  }
+  const file = app.metadataCache.getFirstLinkpathDest(block.image, sourcePath) ?? app.vault.getAbstractFileByPath(block.image);
+  if (!(file instanceof TFile)) {
+    fail(`Image not found: ${block.image}`);
+    return;
+  }
+  root.createEl("img", { cls: "lesson-lab-classify-image", attr: { src: app.vault.getResourcePath(file), alt: file.name } });
+  const status = root.createDiv({ cls: "lesson-lab-muted", text: "Classifying…" });
+  try {
+    const c = await classifyFile(app, host, file, block.model ?? undefined);
+    status.remove();
+    renderPrediction(root, c);
+  } catch (error) {
+    status.remove();
+    root.createDiv({ cls: "lesson-lab-error", text: message(error) });
+  }
+}

@@ -1,0 +1,106 @@
+// Registers the classifier's view, ribbon icon, commands, menu items and the ```classify block.
+// Light: the panel, the modal, tfjs and the backbone are imported inside the handlers.
+import { Notice, TFile, TFolder, type Plugin, type WorkspaceLeaf } from "obsidian";
+import { isImagePath } from "../dataset";
+import type { ClassifierHost } from "./host";
+import { normalizeClassifierData, type ClassifierData } from "./panel-settings";
+import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
+
+export const CLASSIFY_LANGUAGE = "classify";
+
+type HostPlugin = Plugin & { openCleaner?: (folder: string) => Promise<void> };
+
+export function classifierHost(plugin: HostPlugin): ClassifierHost {
+  return {
+    async loadClassifierData(): Promise<ClassifierData> {
+      const raw: unknown = await plugin.loadData();
+      return normalizeClassifierData(typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).classifier : undefined);
+    },
+    async saveClassifierData(data: ClassifierData): Promise<void> {
+      // Re-read and merge: the data file is shared with the other features.
+      const raw: unknown = await plugin.loadData();
+      const current = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+      await plugin.saveData({ ...current, classifier: data });
+    },
+    pluginDir: () => plugin.manifest.dir ?? `${plugin.app.vault.configDir}/plugins/${plugin.manifest.id}`,
+    openCleaner: typeof plugin.openCleaner === "function" ? (folder: string) => plugin.openCleaner!(folder) : undefined,
+  };
+}
+
+/** Opens (or reveals) the classifier panel in the right sidebar, showing `folder` when given. */
+export async function openClassifierPanel(plugin: Plugin, folder?: string): Promise<ClassifierShellView | null> {
+  const { workspace } = plugin.app;
+  let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(CLASSIFIER_VIEW_TYPE)[0] ?? null;
+  if (!leaf) {
+    leaf = workspace.getRightLeaf(false);
+    if (!leaf) return null;
+    await leaf.setViewState({ type: CLASSIFIER_VIEW_TYPE, active: true, state: folder ? { folder } : {} });
+  } else if (folder !== undefined && leaf.view instanceof ClassifierShellView) {
+    await leaf.view.showFolder(folder);
+  }
+  await workspace.revealLeaf(leaf);
+  return leaf.view instanceof ClassifierShellView ? leaf.view : null;
+}
+
+function isImage(file: unknown): file is TFile {
+  return file instanceof TFile && isImagePath(file.path);
+}
+
+async function classifyWithModal(plugin: Plugin, host: ClassifierHost, file: TFile): Promise<void> {
+  const { ClassifyModal } = await import("./classify");
+  new ClassifyModal(plugin.app, host, file).open();
+}
+
+export function registerClassifier(plugin: HostPlugin): void {
+  const host = classifierHost(plugin);
+  const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+
+  plugin.registerView(CLASSIFIER_VIEW_TYPE, (leaf) => new ClassifierShellView(leaf, host));
+  plugin.addRibbonIcon("brain-circuit", "Open classifier panel", () => {
+    openClassifierPanel(plugin).catch(fail("Could not open the classifier panel"));
+  });
+  plugin.addCommand({
+    id: "open-classifier-panel",
+    name: "Open classifier panel",
+    callback: () => {
+      openClassifierPanel(plugin).catch(fail("Could not open the classifier panel"));
+    },
+  });
+  plugin.addCommand({
+    id: "classify-image",
+    name: "Classify image",
+    checkCallback: (checking) => {
+      const file = plugin.app.workspace.getActiveFile();
+      if (!isImage(file)) return false;
+      if (!checking) classifyWithModal(plugin, host, file).catch(fail("Could not classify"));
+      return true;
+    },
+  });
+  plugin.registerEvent(
+    plugin.app.workspace.on("file-menu", (menu, file) => {
+      if (file instanceof TFolder && file.path !== "/" && file.path !== "") {
+        menu.addItem((item) =>
+          item
+            .setTitle("Train a classifier on this folder")
+            .setIcon("brain-circuit")
+            .onClick(() => {
+              openClassifierPanel(plugin, file.path).catch(fail("Could not open the classifier panel"));
+            }),
+        );
+      } else if (isImage(file)) {
+        menu.addItem((item) =>
+          item
+            .setTitle("Classify image")
+            .setIcon("brain-circuit")
+            .onClick(() => {
+              classifyWithModal(plugin, host, file).catch(fail("Could not classify"));
+            }),
+        );
+      }
+    }),
+  );
+  plugin.registerMarkdownCodeBlockProcessor(CLASSIFY_LANGUAGE, async (source, el, ctx) => {
+    const { renderClassifyBlock } = await import("./classify");
+    await renderClassifyBlock(plugin.app, host, source, el, ctx.sourcePath);
+  });
+}

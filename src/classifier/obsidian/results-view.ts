@@ -1,0 +1,274 @@
+// Renders training results: the epoch table (row by row), the loss curve, metrics, the confusion
+// matrix with the images behind each cell, per-class accuracy, most-confused pairs, top losses.
+// Plain DOM through Obsidian's element helpers (createEl/createDiv/createSvg); no `obsidian`
+// import and no tfjs, so it is unit-tested with a fixed TrainResult.
+import type { EpochMetrics } from "../types";
+import type { ConfusedPair, ConfusionMatrix, PerClassAccuracy, TopLoss } from "../metrics";
+
+/** What the panel shows after training, also saved beside the model (results.json) to show it again later. */
+export interface ResultsData {
+  labels: string[];
+  epochs: EpochMetrics[];
+  accuracy: number | null;
+  errorRate: number | null;
+  trainCount: number;
+  validCount: number;
+  confusion: ConfusionMatrix | null;
+  perClass: PerClassAccuracy[];
+  mostConfused: ConfusedPair[];
+  /** Every validation image, highest loss first (the confusion cells are made from these). */
+  topLosses: TopLoss[];
+}
+
+/** How the view shows an image and opens its file. */
+export interface ImageHost {
+  /** Fills `el` with a small thumbnail of the vault image (lazily, when visible). */
+  thumbnail(path: string, el: HTMLElement): void;
+  open(path: string): void;
+}
+
+export function formatPct(x: number | null): string {
+  return x === null ? "–" : `${(x * 100).toFixed(1)}%`;
+}
+
+export function formatSeconds(s: number): string {
+  const total = Math.max(0, Math.round(s));
+  return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** fastai's epoch table; rows are appended as epochs finish. */
+export class EpochTable {
+  readonly tableEl: HTMLTableElement;
+  private readonly body: HTMLTableSectionElement;
+
+  constructor(parent: HTMLElement) {
+    this.tableEl = parent.createEl("table", { cls: "lesson-lab-epochs" });
+    const head = this.tableEl.createEl("thead").createEl("tr");
+    for (const h of ["epoch", "train_loss", "valid_loss", "error_rate", "time"]) head.createEl("th", { text: h });
+    this.body = this.tableEl.createEl("tbody");
+  }
+
+  add(m: EpochMetrics): void {
+    const row = this.body.createEl("tr", { cls: "lesson-lab-epoch-row" });
+    const cells = [String(m.epoch), m.train_loss.toFixed(6), Number.isFinite(m.valid_loss) ? m.valid_loss.toFixed(6) : "–", Number.isFinite(m.error_rate) ? m.error_rate.toFixed(6) : "–", formatSeconds(m.seconds)];
+    for (const c of cells) row.createEl("td", { text: c });
+  }
+
+  get rows(): number {
+    return this.body.rows.length;
+  }
+}
+
+const SVG_W = 300;
+const SVG_H = 140;
+const PAD = 28;
+
+/** A small loss curve: train and valid loss per epoch. Redrawn whole (a few dozen points at most). */
+export function renderLossCurve(parent: HTMLElement, epochs: EpochMetrics[]): SVGSVGElement {
+  parent.empty();
+  const svg = parent.createSvg("svg", {
+    cls: "lesson-lab-loss-curve",
+    attr: { viewBox: `0 0 ${SVG_W} ${SVG_H}`, role: "img", "aria-label": "Loss per epoch: train and valid" },
+  });
+  const series: { key: "train_loss" | "valid_loss"; cls: string }[] = [
+    { key: "train_loss", cls: "lesson-lab-curve-train" },
+    { key: "valid_loss", cls: "lesson-lab-curve-valid" },
+  ];
+  const values = epochs.flatMap((e) => [e.train_loss, e.valid_loss]).filter((v) => Number.isFinite(v));
+  svg.createSvg("line", { cls: "lesson-lab-curve-axis", attr: { x1: PAD, y1: SVG_H - PAD, x2: SVG_W - 8, y2: SVG_H - PAD } });
+  svg.createSvg("line", { cls: "lesson-lab-curve-axis", attr: { x1: PAD, y1: 8, x2: PAD, y2: SVG_H - PAD } });
+  if (values.length === 0) return svg;
+  const max = Math.max(...values) * 1.05 || 1;
+  const x = (i: number): number => PAD + (epochs.length === 1 ? 0 : (i / (epochs.length - 1)) * (SVG_W - 8 - PAD));
+  const y = (v: number): number => SVG_H - PAD - (v / max) * (SVG_H - PAD - 8);
+  const label = (text: string, lx: number, ly: number, anchor: string): void => {
+    svg.createSvg("text", { cls: "lesson-lab-curve-label", attr: { x: lx, y: ly, "text-anchor": anchor } }).textContent = text;
+  };
+  label(max.toFixed(2), PAD - 4, 14, "end");
+  label("0", PAD - 4, SVG_H - PAD, "end");
+  label(`epoch ${epochs.length - 1}`, SVG_W - 8, SVG_H - PAD + 14, "end");
+  for (const s of series) {
+    const pts = epochs.map((e, i) => [i, e[s.key]] as const).filter(([, v]) => Number.isFinite(v));
+    if (pts.length === 0) continue;
+    svg.createSvg("polyline", { cls: s.cls, attr: { points: pts.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "), fill: "none" } });
+    for (const [i, v] of pts) svg.createSvg("circle", { cls: s.cls, attr: { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2 } });
+  }
+  const legend = [
+    { text: "train", cls: "lesson-lab-curve-train", at: SVG_W - 100 },
+    { text: "valid", cls: "lesson-lab-curve-valid", at: SVG_W - 50 },
+  ];
+  for (const l of legend) {
+    svg.createSvg("line", { cls: l.cls, attr: { x1: l.at, y1: 12, x2: l.at + 12, y2: 12 } });
+    label(l.text, l.at + 16, 16, "start");
+  }
+  return svg;
+}
+
+const PAGE = 24;
+
+/** Thumbnails of `paths`, a page at a time, each opening its file. */
+export function renderGallery(parent: HTMLElement, paths: { path: string; caption?: string }[], host: ImageHost): HTMLElement {
+  const gallery = parent.createDiv({ cls: "lesson-lab-gallery" });
+  let shown = 0;
+  const more = parent.createEl("button", { cls: "lesson-lab-more", text: "Show more" });
+  const page = (): void => {
+    for (const item of paths.slice(shown, shown + PAGE)) {
+      const tile = gallery.createDiv({ cls: "lesson-lab-tile", attr: { "data-path": item.path, title: item.path, tabindex: "0", role: "button" } });
+      host.thumbnail(item.path, tile.createDiv({ cls: "lesson-lab-thumb" }));
+      if (item.caption) tile.createDiv({ cls: "lesson-lab-caption", text: item.caption });
+      tile.addEventListener("click", () => host.open(item.path));
+      tile.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") host.open(item.path);
+      });
+    }
+    shown = Math.min(paths.length, shown + PAGE);
+    more.toggle(shown < paths.length);
+    more.setText(`Show more (${paths.length - shown} left)`);
+  };
+  more.addEventListener("click", page);
+  page();
+  return gallery;
+}
+
+/** Validation images whose actual label is row `a` and predicted label column `p`. */
+export function cellPaths(data: ResultsData, actual: string, predicted: string): string[] {
+  return data.topLosses.filter((t) => t.actual === actual && t.predicted === predicted).map((t) => t.path).sort();
+}
+
+export function renderConfusion(parent: HTMLElement, data: ResultsData, host: ImageHost): void {
+  const c = data.confusion;
+  if (!c) {
+    parent.createDiv({ cls: "lesson-lab-muted", text: "No validation images, so no confusion matrix." });
+    return;
+  }
+  const wrap = parent.createDiv({ cls: "lesson-lab-confusion-wrap" });
+  const table = wrap.createEl("table", { cls: "lesson-lab-confusion" });
+  const head = table.createEl("thead").createEl("tr");
+  head.createEl("th", { cls: "lesson-lab-confusion-corner", text: "Actual \\ predicted" });
+  for (const l of c.labels) head.createEl("th", { text: l, attr: { title: `predicted ${l}` } });
+  const body = table.createEl("tbody");
+  const detail = parent.createDiv({ cls: "lesson-lab-cell-detail" });
+  const rowMax = c.matrix.map((row) => Math.max(1, ...row));
+  c.matrix.forEach((row, i) => {
+    const tr = body.createEl("tr");
+    tr.createEl("th", { text: c.labels[i], attr: { title: `actual ${c.labels[i]}` } });
+    row.forEach((n, j) => {
+      const td = tr.createEl("td", {
+        cls: ["lesson-lab-cell", i === j ? "is-diagonal" : "is-off", n === 0 ? "is-empty" : ""].filter((x) => x !== ""),
+        text: String(n),
+        attr: { "data-actual": c.labels[i], "data-predicted": c.labels[j], tabindex: "0", title: `${n} × actual ${c.labels[i]}, predicted ${c.labels[j]}` },
+      });
+      // Shade by share of the row, with the theme's accent at low opacity.
+      td.style.setProperty("--lesson-lab-shade", String(n / rowMax[i]));
+      const show = (): void => {
+        detail.empty();
+        body.querySelectorAll(".is-selected").forEach((e) => e.removeClass("is-selected"));
+        td.addClass("is-selected");
+        const paths = cellPaths(data, c.labels[i], c.labels[j]);
+        detail.createDiv({ cls: "lesson-lab-cell-title", text: `Actual ${c.labels[i]}, predicted ${c.labels[j]}: ${paths.length} image${paths.length === 1 ? "" : "s"}` });
+        renderGallery(detail, paths.map((path) => ({ path })), host);
+      };
+      td.addEventListener("click", show);
+      td.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") show();
+      });
+    });
+  });
+}
+
+export function renderPerClass(parent: HTMLElement, perClass: PerClassAccuracy[]): void {
+  const table = parent.createEl("table", { cls: "lesson-lab-per-class" });
+  const head = table.createEl("thead").createEl("tr");
+  for (const h of ["label", "correct", "accuracy"]) head.createEl("th", { text: h });
+  const body = table.createEl("tbody");
+  for (const p of perClass) {
+    const tr = body.createEl("tr");
+    tr.createEl("td", { text: p.label });
+    tr.createEl("td", { text: `${p.correct} / ${p.count}` });
+    tr.createEl("td", { text: formatPct(p.accuracy) });
+  }
+}
+
+export function renderMostConfused(parent: HTMLElement, pairs: ConfusedPair[], host: ImageHost): void {
+  if (pairs.length === 0) {
+    parent.createDiv({ cls: "lesson-lab-muted", text: "No validation image was confused." });
+    return;
+  }
+  const list = parent.createEl("ul", { cls: "lesson-lab-confused" });
+  for (const p of pairs.slice(0, 10)) {
+    const li = list.createEl("li");
+    const link = li.createEl("a", { text: `${p.actual} → ${p.predicted}: ${p.count}`, attr: { href: "#" } });
+    const holder = li.createDiv();
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      if (holder.childElementCount > 0) holder.empty();
+      else renderGallery(holder, p.paths.map((path) => ({ path })), host);
+    });
+  }
+}
+
+export function renderTopLosses(parent: HTMLElement, losses: TopLoss[], host: ImageHost, count = 12): void {
+  if (losses.length === 0) {
+    parent.createDiv({ cls: "lesson-lab-muted", text: "No validation images." });
+    return;
+  }
+  renderGallery(
+    parent,
+    losses.slice(0, count).map((t) => ({
+      path: t.path,
+      caption: `${t.actual} / ${t.predicted} / ${t.loss.toFixed(2)} / ${t.probabilityPredicted.toFixed(2)}`,
+    })),
+    host,
+  );
+}
+
+/** Every result section, in fastai's order; returns the sections' elements by name. */
+export function renderResults(parent: HTMLElement, data: ResultsData, host: ImageHost): Record<string, HTMLElement> {
+  const section = (name: string, title: string): HTMLElement => {
+    const el = parent.createDiv({ cls: `lesson-lab-section lesson-lab-${name}` });
+    el.createEl("h4", { text: title });
+    return el;
+  };
+  const metrics = section("metrics", "Metrics");
+  const grid = metrics.createDiv({ cls: "lesson-lab-metric-grid" });
+  const metric = (label: string, value: string): void => {
+    const m = grid.createDiv({ cls: "lesson-lab-metric" });
+    m.createDiv({ cls: "lesson-lab-metric-value", text: value });
+    m.createDiv({ cls: "lesson-lab-metric-label", text: label });
+  };
+  metric("error rate", formatPct(data.errorRate));
+  metric("accuracy", formatPct(data.accuracy));
+  metric("train images", String(data.trainCount));
+  metric("validation images", String(data.validCount));
+  const confusion = section("confusion-section", "Confusion matrix");
+  renderConfusion(confusion, data, host);
+  const perClass = section("per-class-section", "Per-class accuracy");
+  renderPerClass(perClass, data.perClass);
+  const confused = section("confused-section", "Most confused");
+  renderMostConfused(confused, data.mostConfused, host);
+  const losses = section("losses-section", "Top losses (actual / predicted / loss / probability)");
+  renderTopLosses(losses, data.topLosses, host);
+  return { metrics, confusion, perClass, confused, losses };
+}
+
+/** Parses results.json saved beside a model; null when absent or malformed (older model). */
+export function parseResults(text: string): ResultsData | null {
+  try {
+    const r = JSON.parse(text) as Partial<ResultsData>;
+    if (!Array.isArray(r.labels) || !Array.isArray(r.epochs) || !Array.isArray(r.topLosses) || !Array.isArray(r.perClass) || !Array.isArray(r.mostConfused)) return null;
+    return {
+      labels: r.labels,
+      epochs: r.epochs,
+      accuracy: typeof r.accuracy === "number" ? r.accuracy : null,
+      errorRate: typeof r.errorRate === "number" ? r.errorRate : null,
+      trainCount: typeof r.trainCount === "number" ? r.trainCount : 0,
+      validCount: typeof r.validCount === "number" ? r.validCount : 0,
+      confusion: r.confusion && Array.isArray(r.confusion.matrix) ? r.confusion : null,
+      perClass: r.perClass,
+      mostConfused: r.mostConfused,
+      topLosses: r.topLosses,
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+// The classifier panel's view as registered at plugin load: a light shell. The panel itself
+// (and through it tfjs and the backbone) is imported only when the view opens.
+import { ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
+import type { ClassifierHost } from "./host";
+import type { ClassifierPanel } from "./panel";
+
+export const CLASSIFIER_VIEW_TYPE = "lesson-lab-classifier";
+
+export class ClassifierShellView extends ItemView {
+  private panel: ClassifierPanel | null = null;
+  private folder = "";
+
+  constructor(
+    leaf: WorkspaceLeaf,
+    private readonly host: ClassifierHost,
+  ) {
+    super(leaf);
+  }
+
+  override getViewType(): string {
+    return CLASSIFIER_VIEW_TYPE;
+  }
+
+  override getDisplayText(): string {
+    return "Image classifier";
+  }
+
+  override getIcon(): string {
+    return "brain-circuit";
+  }
+
+  override async onOpen(): Promise<void> {
+    const { ClassifierPanel } = await import("./panel");
+    this.panel = new ClassifierPanel(this.app, this.contentEl, this.host);
+    this.addChild(this.panel);
+    if (this.folder) await this.panel.pickFolder(this.folder);
+  }
+
+  override async onClose(): Promise<void> {
+    if (this.panel) this.removeChild(this.panel);
+    this.panel = null;
+    await Promise.resolve();
+  }
+
+  override getState(): Record<string, unknown> {
+    return { ...super.getState(), folder: this.folder };
+  }
+
+  override async setState(state: unknown, result: ViewStateResult): Promise<void> {
+    const folder = typeof state === "object" && state !== null ? (state as { folder?: unknown }).folder : undefined;
+    if (typeof folder === "string" && folder !== this.folder) {
+      this.folder = folder;
+      await this.panel?.pickFolder(folder);
+    }
+    await super.setState(state, result);
+  }
+
+  /** The loaded panel (for the commands and tests); null before onOpen finished. */
+  getPanel(): ClassifierPanel | null {
+    return this.panel;
+  }
+
+  /** Shows `folder` (opening the panel first if needed). */
+  async showFolder(folder: string): Promise<void> {
+    this.folder = folder;
+    await this.panel?.pickFolder(folder);
+  }
+}

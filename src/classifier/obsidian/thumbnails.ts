@@ -1,0 +1,90 @@
+// Small thumbnails of vault images, drawn only when their element scrolls into view:
+// the bytes are decoded straight to a small bitmap (createImageBitmap with a resize), so that a
+// folder of thousands of images never holds thousands of full-size images. No `obsidian` import.
+import { macrotask } from "../app-runtime";
+
+export const THUMB_SIZE = 48;
+
+export interface ThumbnailSource {
+  readBinary(path: string): Promise<Uint8Array>;
+}
+
+export class Thumbnailer {
+  private observer: IntersectionObserver | null = null;
+  private pending = new Map<Element, string>();
+  private queue: { el: HTMLElement; path: string }[] = [];
+  private running = 0;
+  private closed = false;
+
+  constructor(
+    private readonly source: ThumbnailSource,
+    private readonly size = THUMB_SIZE,
+    private readonly concurrency = 3,
+  ) {}
+
+  /** Draws `path` into `el` once `el` is visible. */
+  attach(path: string, el: HTMLElement): void {
+    el.addClass("lesson-lab-thumb-pending");
+    if (typeof IntersectionObserver === "undefined") {
+      this.enqueue(el, path);
+      return;
+    }
+    this.observer ??= new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        const p = this.pending.get(entry.target);
+        this.observer?.unobserve(entry.target);
+        this.pending.delete(entry.target);
+        if (p !== undefined) this.enqueue(entry.target as HTMLElement, p);
+      }
+    });
+    this.pending.set(el, path);
+    this.observer.observe(el);
+  }
+
+  private enqueue(el: HTMLElement, path: string): void {
+    this.queue.push({ el, path });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.concurrency && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      if (!job.el.isConnected) continue;
+      this.running++;
+      void this.draw(job.el, job.path).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async draw(el: HTMLElement, path: string): Promise<void> {
+    try {
+      const bytes = await this.source.readBinary(path);
+      const copy = new Uint8Array(bytes.byteLength);
+      copy.set(bytes);
+      const bitmap = await createImageBitmap(new Blob([copy.buffer]), { resizeWidth: this.size, resizeHeight: this.size, resizeQuality: "medium" });
+      if (this.closed || !el.isConnected) {
+        bitmap.close();
+        return;
+      }
+      const canvas = el.createEl("canvas", { attr: { width: this.size, height: this.size } });
+      canvas.getContext("2d")?.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      el.removeClass("lesson-lab-thumb-pending");
+    } catch (error) {
+      el.removeClass("lesson-lab-thumb-pending");
+      el.addClass("lesson-lab-thumb-broken");
+      el.setAttr("title", `${path}: cannot be shown (${error instanceof Error ? error.message : String(error)})`);
+    }
+    await macrotask();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.observer?.disconnect();
+    this.pending.clear();
+    this.queue = [];
+  }
+}
