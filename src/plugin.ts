@@ -15,6 +15,7 @@ import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
 import { playableSource } from "./timestamps/obsidian/vault";
 import { openClassifierPanel, registerClassifier } from "./classifier/obsidian/register";
 import type { ReviewReport } from "./cleaner/obsidian/cards";
+import type { TrainResult } from "./classifier/pipeline";
 import { CleanerController } from "./cleaner/obsidian/wiring";
 
 /** Positions are written at most this often while a video plays (ms). */
@@ -83,9 +84,9 @@ export default class LessonLabPlugin extends Plugin {
     await this.saveData({ ...others, settings: this.settings, positions: this.positions });
   }
 
-  /** Opens the cleaner on a dataset folder; `report` gives it precomputed suspects. */
-  async openCleaner(folder: string, report?: ReviewReport): Promise<void> {
-    await this.cleaner.open(folder, report);
+  /** Opens the cleaner on a dataset folder; given a report or a fresh training result, it needs no training. */
+  async openCleaner(folder: string, given?: ReviewReport | TrainResult): Promise<void> {
+    await this.cleaner.open(folder, given);
   }
 
   /** Opens the classifier panel, showing `folder` when given. */

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The pane on a report from the real suspect finder: images decoded by sharp, embedded (a
 // deterministic stand-in backbone), a head trained by the pipeline, findIssues on the result.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { copyFile, rm } from "node:fs/promises";
 import * as path from "node:path";
 import { setupTf } from "../../src/classifier/tf-setup";
@@ -53,5 +53,16 @@ describe("cleaner pane on findIssues", () => {
     first.focus();
     press(first, "3"); // labels in order: blue, green, red
     expect(choiceOf(rootEl, "colors/green/odd.png")).toBe("relabel:red");
+
+    // Given the training result itself (the classifier panel's button), the pane finds the suspects.
+    document.body.empty();
+    const again = await cleanerPlugin(undefined, files);
+    await again.plugin.openCleaner("colors", result);
+    const el = again.view().contentEl;
+    await vi.waitFor(() => expect(el.querySelector(".lesson-lab-cleaner-status")?.textContent).toMatch(/^36 images to review; validation error rate \d+\.\d%\.$/), {
+      timeout: 60_000,
+    });
+    expect(el.querySelector(".lesson-lab-cleaner-page")?.textContent).toBe("Page 1 of 1 (36 images)");
+    await expect(again.plugin.openCleaner("other", result)).rejects.toThrow('The training result is for "colors", not "other".');
   });
 });

@@ -3,13 +3,12 @@
 import { requestUrl, type Plugin } from "obsidian";
 import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
-import type { TrainProgress } from "../../classifier/types";
 import { backboneIdOf, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
-import { findIssues, type FindProgress } from "../find";
+import { findIssues } from "../find";
 import type { ReviewReport } from "./cards";
-import { toReviewReport } from "./report";
+import { describeFindProgress, describeTrainProgress, toReviewReport } from "./report";
 import type { Progress } from "./view";
 
 /**
@@ -20,25 +19,6 @@ export function cacheName(folder: string): string {
   let h = 0;
   for (let i = 0; i < folder.length; i++) h = (Math.imul(h, 31) + folder.charCodeAt(i)) | 0;
   return `${folder.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${(h >>> 0).toString(36)}`;
-}
-
-export function describeTrainProgress(p: TrainProgress): string {
-  switch (p.phase) {
-    case "scanning":
-    case "saving":
-      return p.message;
-    case "decoding":
-      return `Reading images: ${p.done} of ${p.total}`;
-    case "embedding":
-      return `Embedding: ${p.done} of ${p.total} (${p.cached} from the cache)`;
-    case "training":
-      return `Training: epoch ${p.epoch} of ${p.epochs}`;
-  }
-}
-
-export function describeFindProgress(p: FindProgress): string {
-  if (p.phase === "kfold") return `Scoring every image with heads that never saw it: ${p.done} of ${p.total}`;
-  return p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
 }
 
 /** Trains on `folder` with the panel's settings for it; embeddings come from the shared cache. */

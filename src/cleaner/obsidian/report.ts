@@ -1,5 +1,6 @@
 // The suspect finder's CleanReport as the pane's cards. Pure: no Obsidian import.
-import type { CleanReport } from "../find";
+import type { TrainProgress } from "../../classifier/types";
+import type { CleanReport, FindProgress } from "../find";
 import type { ReviewItem, ReviewReport } from "./cards";
 
 /** Issue shown for images the finder did not flag: the pane still pages through them, last. */
@@ -58,4 +59,23 @@ export function toReviewReport(folder: string, clean: CleanReport, errorRate: nu
     });
   }
   return { folder, labels: [...clean.labels], items, errorRate };
+}
+
+export function describeTrainProgress(p: TrainProgress): string {
+  switch (p.phase) {
+    case "scanning":
+    case "saving":
+      return p.message;
+    case "decoding":
+      return `Reading images: ${p.done} of ${p.total}`;
+    case "embedding":
+      return `Embedding: ${p.done} of ${p.total} (${p.cached} from the cache)`;
+    case "training":
+      return `Training: epoch ${p.epoch} of ${p.epochs}`;
+  }
+}
+
+export function describeFindProgress(p: FindProgress): string {
+  if (p.phase === "kfold") return `Scoring every image with heads that never saw it: ${p.done} of ${p.total}`;
+  return p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
 }

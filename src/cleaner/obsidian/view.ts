@@ -2,6 +2,7 @@
 // card and keyboard triage; decisions are kept in plugin data until applied. Apply shows a
 // summary first, carries the batch out through fileManager, logs it, and can be undone.
 import { ItemView, Notice, TFile, TFolder, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
+import type { TrainResult } from "../../classifier/pipeline";
 import { applyPlan, settleDecisions, undoBatch, undoMessage, type AppliedBatch } from "../apply";
 import { describeDecision, type Decision, type DecisionBook } from "../decisions";
 import { formatLogEntry, formatUndoEntry, lastUndoable } from "../log";
@@ -538,6 +539,17 @@ export class CleanerView extends ItemView {
     if (!analyse || !this.folder) return;
     const report = await this.runTask("Training the classifier", (p, s) => analyse(this.folder, p, s));
     await this.show(this.folder, report);
+    this.setStatus(`${report.items.length} images to review; validation error rate ${formatRate(report.errorRate)}.`);
+  }
+
+  /** Finds the suspects in a fresh training result (the classifier panel's): nothing is retrained. */
+  async analyseResult(result: TrainResult): Promise<void> {
+    if (result.error) throw new Error(`The classifier was not trained: ${result.error}.`);
+    const folder = result.folder;
+    const [{ findIssues }, { describeFindProgress, toReviewReport }] = await Promise.all([import("../find"), import("./report")]);
+    const clean = await this.runTask("Finding suspects", (p, s) => findIssues(result, {}, s, (fp) => p(describeFindProgress(fp))));
+    const report = toReviewReport(folder, clean, result.errorRate);
+    await this.show(folder, report);
     this.setStatus(`${report.items.length} images to review; validation error rate ${formatRate(report.errorRate)}.`);
   }
 

@@ -1,6 +1,7 @@
 // The cleaner's registrations: its pane, commands and the folder menu item. Light: the pane
 // module holds no TensorFlow; training and the suspect finder load on first use.
 import { FuzzySuggestModal, Notice, TFolder, type App, type Plugin, type WorkspaceLeaf } from "obsidian";
+import type { TrainResult } from "../../classifier/pipeline";
 import type { ReviewReport } from "./cards";
 import { CleanerStore } from "./store";
 import { CLEANER_VIEW_TYPE, CleanerView, type CleanerHost } from "./view";
@@ -71,8 +72,14 @@ export class CleanerController {
     return null;
   }
 
-  /** Opens the pane on `folder` (reusing an open one); `report` gives it precomputed suspects. */
-  async open(folder: string, report?: ReviewReport): Promise<CleanerView | null> {
+  /**
+   * Opens the pane on `folder` (reusing an open one). `given` is either a precomputed report, or
+   * a fresh training result of that folder in which the pane finds the suspects without retraining.
+   */
+  async open(folder: string, given?: ReviewReport | TrainResult): Promise<CleanerView | null> {
+    const result = given && "embeddings" in given ? given : undefined;
+    const report = given && !("embeddings" in given) ? given : undefined;
+    if (result && result.folder !== folder) throw new Error(`The training result is for "${result.folder}", not "${folder}".`);
     const { workspace } = this.plugin.app;
     let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(CLEANER_VIEW_TYPE)[0] ?? null;
     if (!leaf) {
@@ -87,6 +94,11 @@ export class CleanerController {
       return null;
     }
     if (report || view.getFolder() !== folder) await view.show(folder, report);
+    if (result) {
+      view.analyseResult(result).catch((e: unknown) => {
+        if (!(e instanceof Error && e.name === "AbortError")) new Notice(`Cleaner: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    }
     return view;
   }
 }
