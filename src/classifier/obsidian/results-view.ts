@@ -55,7 +55,7 @@ export class EpochTable {
   }
 
   get rows(): number {
-    return this.body.rows.length;
+    return this.body.querySelectorAll("tr").length;
   }
 }
 
