@@ -83,6 +83,19 @@ describe("cleaner pane: grid", () => {
   });
 });
 
+describe("cleaner pane: vault changes", () => {
+  it("follows a file renamed outside the pane", async () => {
+    const h = await cleanerPlugin();
+    await h.plugin.openCleaner("ds", sampleReport());
+    const root = h.view().contentEl;
+    await h.app.fileManager.renameFile(h.app.vault.getFileByPath("ds/cat/b.jpg")!, "ds/dog/b.jpg");
+    await vi.waitFor(() => expect(cardPaths(root)).toContain("ds/dog/b.jpg"));
+    expect(cardPaths(root)).not.toContain("ds/cat/b.jpg");
+    const card = cards(root).find((c) => c.dataset.path === "ds/dog/b.jpg");
+    expect(card?.querySelector(".lesson-lab-cleaner-given")?.textContent).toBe("Given: dog");
+  });
+});
+
 describe("cleaner pane: keyboard triage", () => {
   it("moves with arrows, relabels with digits, deletes with d, keeps with k, undoes with u, opens with Enter", async () => {
     const h = await cleanerPlugin();

@@ -1,7 +1,7 @@
 // The cleaner pane: a grid of suspect images, most suspicious first, one decision control per
 // card and keyboard triage; decisions are kept in plugin data until applied. Apply shows a
 // summary first, carries the batch out through fileManager, logs it, and can be undone.
-import { ItemView, Notice, TFile, TFolder, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
+import { debounce, ItemView, Notice, TFile, TFolder, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
 import { applyPlan, settleDecisions, undoBatch, undoMessage, type AppliedBatch } from "../apply";
 import { describeDecision, type Decision, type DecisionBook } from "../decisions";
@@ -132,11 +132,37 @@ export class CleanerView extends ItemView {
     this.registerDomEvent(this.gridEl, "keydown", (e) => this.onKey(e));
     this.registerDomEvent(this.gridEl, "click", (e) => this.onGridClick(e));
     this.registerDomEvent(this.gridEl, "change", (e) => this.onChoice(e));
+    // Delegated once: the filters, pager and status are redrawn often.
+    this.registerDomEvent(this.filtersEl, "change", (e) => this.onFilter(e));
+    this.registerDomEvent(this.pagerEl, "click", (e) => {
+      const b = (e.target as HTMLElement | null)?.closest("button");
+      if (b?.hasClass("lesson-lab-cleaner-prev")) this.goPage(this.page - 1, 0);
+      else if (b?.hasClass("lesson-lab-cleaner-next")) this.goPage(this.page + 1, 0);
+    });
+    this.registerDomEvent(this.statusEl, "click", (e) => {
+      if ((e.target as HTMLElement | null)?.closest(".lesson-lab-cleaner-cancel-task")) this.task?.abort();
+    });
+    // Files renamed or deleted elsewhere: the cards follow.
+    this.registerEvent(
+      this.app.vault.on("rename", (file, oldPath) => {
+        const item = this.items.find((i) => i.path === oldPath);
+        if (!item) return;
+        item.path = file.path;
+        item.given = labelFromPath(file.path, this.folder) ?? item.given;
+        this.redrawSoon();
+      }),
+    );
+    this.registerEvent(
+      this.app.vault.on("create", (file) => {
+        if (this.items.some((i) => i.path === file.path)) this.redrawSoon();
+      }),
+    );
     this.render();
   }
 
   override async onClose(): Promise<void> {
     this.task?.abort();
+    this.redrawSoon.cancel();
     await this.host.store.save();
   }
 
@@ -220,39 +246,40 @@ export class CleanerView extends ItemView {
 
   private renderFilters(): void {
     this.filtersEl.empty();
-    const select = (label: string, cls: string, options: [string, string][], value: string, set: (v: string) => void): void => {
+    const select = (label: string, key: keyof Filters, options: [string, string][], value: string): void => {
       const wrap = this.filtersEl.createEl("label", { cls: "lesson-lab-cleaner-filter", text: `${label} ` });
-      const sel = wrap.createEl("select", { cls: `dropdown ${cls}` });
+      const sel = wrap.createEl("select", { cls: `dropdown lesson-lab-cleaner-filter-${key}`, attr: { "data-filter": key } });
       for (const [v, t] of options) sel.createEl("option", { value: v, text: t });
       sel.value = value;
-      this.registerDomEvent(sel, "change", () => {
-        set(sel.value);
-        this.page = 0;
-        this.focusIndex = 0;
-        this.renderGrid();
-      });
     };
     const labels = this.labels();
-    select("Label", "lesson-lab-cleaner-filter-label", [["", "All labels"], ...labels.map((l): [string, string] => [l, l])], this.filters.label ?? "", (v) => {
-      this.filters.label = v === "" ? null : v;
-    });
+    select("Label", "label", [["", "All labels"], ...labels.map((l): [string, string] => [l, l])], this.filters.label ?? "");
     select(
       "Split",
-      "lesson-lab-cleaner-filter-split",
+      "split",
       [
         ["all", "All"],
         ["train", "Train"],
         ["valid", "Validation"],
       ],
       this.filters.split,
-      (v) => {
-        this.filters.split = v as SplitFilter;
-      },
     );
     const kinds = issueKinds(this.items);
-    select("Issue", "lesson-lab-cleaner-filter-issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, k])], this.filters.issue ?? "", (v) => {
-      this.filters.issue = v === "" ? null : v;
-    });
+    select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, k])], this.filters.issue ?? "");
+  }
+
+  private onFilter(e: Event): void {
+    const sel = e.target;
+    if (!(sel instanceof HTMLSelectElement)) return;
+    const v = sel.value;
+    const key = sel.dataset.filter;
+    if (key === "label") this.filters.label = v === "" ? null : v;
+    else if (key === "split") this.filters.split = v as SplitFilter;
+    else if (key === "issue") this.filters.issue = v === "" ? null : v;
+    else return;
+    this.page = 0;
+    this.focusIndex = 0;
+    this.renderGrid();
   }
 
   private renderGrid(): void {
@@ -326,8 +353,6 @@ export class CleanerView extends ItemView {
     this.pagerEl.createSpan({ cls: "lesson-lab-cleaner-page", text: `Page ${this.page + 1} of ${pages} (${this.visible.length} images)` });
     const next = this.pagerEl.createEl("button", { text: "Next page", cls: "lesson-lab-cleaner-next" });
     next.disabled = this.page >= pages - 1;
-    this.registerDomEvent(prev, "click", () => this.goPage(this.page - 1, 0));
-    this.registerDomEvent(next, "click", () => this.goPage(this.page + 1, 0));
   }
 
   private goPage(page: number, focus: number, takeFocus = false): void {
@@ -336,6 +361,18 @@ export class CleanerView extends ItemView {
     this.renderGrid();
     if (takeFocus) this.focusCard();
   }
+
+  /** Redraws once after a burst of vault events (a batch renames many files). */
+  private redrawSoon = debounce(
+    () => {
+      if (!this.rootEl) return;
+      const hadFocus = this.gridEl.contains(document.activeElement);
+      this.renderGrid();
+      if (hadFocus) this.focusCard();
+    },
+    100,
+    true,
+  );
 
   private cardEls(): HTMLElement[] {
     return Array.from(this.gridEl.querySelectorAll<HTMLElement>(".lesson-lab-cleaner-card"));
@@ -525,7 +562,6 @@ export class CleanerView extends ItemView {
     this.statusEl.empty();
     const text = this.statusEl.createSpan({ text: `${what}…` });
     const cancel = this.statusEl.createEl("button", { text: "Cancel", cls: "lesson-lab-cleaner-cancel-task" });
-    this.registerDomEvent(cancel, "click", () => controller.abort());
     try {
       return await run((t) => text.setText(t), controller.signal);
     } finally {
