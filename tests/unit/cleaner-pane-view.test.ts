@@ -265,6 +265,12 @@ describe("cleaner pane: apply, log, undo", () => {
     // The grid follows: the moved image is now a dog, the deleted one is gone; decisions applied are forgotten.
     expect(cardPaths(root)).toEqual(["ds/dog/a (2).jpg", "ds/dog/d.jpg", "ds/cat/c.jpg", "ds/dog/e.jpg"]);
     expect(root.querySelector(".lesson-lab-cleaner-counts")?.textContent).toBe("4 images · 1 keep · 0 delete · 0 relabel");
+    // So does the report the plugin holds: closing and reopening the pane shows the same.
+    h.app.workspace.getLeavesOfType(CLEANER_VIEW_TYPE)[0].detach();
+    await new Promise((r) => window.setTimeout(r, 0));
+    await h.plugin.openCleaner("ds");
+    const reopened = h.view();
+    expect(cardPaths(reopened.contentEl)).toEqual(["ds/dog/a (2).jpg", "ds/dog/d.jpg", "ds/cat/c.jpg", "ds/dog/e.jpg"]);
 
     // The log note, created, then appended to through vault.process.
     const log = h.app.vault.getFileByPath("ds/Cleaner log.md");
@@ -273,7 +279,7 @@ describe("cleaner pane: apply, log, undo", () => {
     expect(first).toContain("cleaner batch");
     expect(first).toContain("`ds/cat/a.jpg` → `ds/dog/a (2).jpg`");
     const process = vi.spyOn(h.app.vault, "process");
-    await view.undoLastBatch();
+    await reopened.undoLastBatch();
     expect(process).toHaveBeenCalledTimes(1);
     const text = await h.app.vault.read(log!);
     expect(text.startsWith(first)).toBe(true);
@@ -285,12 +291,14 @@ describe("cleaner pane: apply, log, undo", () => {
     expect(await h.app.vault.adapter.read("ds/cat/b.jpg")).toBe("cat bb");
     expect(await h.app.vault.adapter.exists(".trash/b.jpg")).toBe(false);
     expect(await h.app.vault.adapter.read("ds/dog/a.jpg")).toBe("dog a (a different image with the same name)");
-    expect(root.querySelector(".lesson-lab-cleaner-status")?.textContent).toContain("Undo: 2 files restored.");
-    expect(cardPaths(root)).toContain("ds/cat/b.jpg");
+    const el = reopened.contentEl;
+    expect(el.querySelector(".lesson-lab-cleaner-status")?.textContent).toContain("Undo: 2 files restored.");
+    expect(cardPaths(el)).toContain("ds/cat/b.jpg");
+    expect(cardPaths(el)).toContain("ds/cat/a.jpg");
 
     // A second undo finds nothing left to undo.
-    await view.undoLastBatch();
-    expect(root.querySelector(".lesson-lab-cleaner-status")?.textContent).toBe("No applied batch to undo.");
+    await reopened.undoLastBatch();
+    expect(el.querySelector(".lesson-lab-cleaner-status")?.textContent).toBe("No applied batch to undo.");
   });
 
   it("warns before deleting when the trash setting cannot be undone", async () => {

@@ -172,11 +172,12 @@ export class CleanerView extends ItemView {
 
   /** Shows `folder`; `report` replaces the suspects held for it (none: the last ones this session). */
   async show(folder: string, report?: ReviewReport): Promise<void> {
-    if (report) this.host.reports.set(folder, report);
+    // A copy is held: the caller's report stays as given, the held one follows applies and undos.
+    if (report) this.host.reports.set(folder, { ...report, items: report.items.map((i) => ({ ...i })) });
     this.folder = folder;
     this.report = this.host.reports.get(folder) ?? null;
     this.book = await this.host.store.book(folder);
-    this.items = this.report ? this.report.items.map((i) => ({ ...i })) : [];
+    this.items = this.report ? this.report.items : [];
     this.addDecidedItems();
     this.filters = { ...NO_FILTERS };
     this.page = 0;
