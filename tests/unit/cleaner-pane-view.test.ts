@@ -116,9 +116,12 @@ describe("cleaner pane: keyboard triage", () => {
     press(document.activeElement as HTMLElement, "ArrowUp");
     expect(focused()).toBe("ds/cat/a.jpg");
 
-    // 2 = second label (dog); focus moves on to the next card.
+    // 2 = second label (dog); focus moves on to the next card. The card is updated in place.
+    const img = cards(root)[0].querySelector("img");
     press(document.activeElement as HTMLElement, "2");
     expect(choiceOf(root, "ds/cat/a.jpg")).toBe("relabel:dog");
+    expect(cards(root)[0].querySelector("img")).toBe(img);
+    expect(cards(root)[0].getAttribute("aria-label")).toBe("a.jpg, given cat, predicted dog: Relabel as dog");
     expect(cards(root)[0].hasClass("is-relabel")).toBe(true);
     expect(focused()).toBe("ds/dog/d.jpg");
     press(document.activeElement as HTMLElement, "d");

@@ -309,7 +309,7 @@ export class CleanerView extends ItemView {
         "aria-selected": focused ? "true" : "false",
         "data-path": item.path,
         "data-index": String(index),
-        "aria-label": `${displayName(item.path)}, given ${item.given}${item.predicted ? `, predicted ${item.predicted}` : ""}: ${decisionText(decision)}`,
+        "aria-label": this.cardLabel(item, decision),
       },
     });
     if (decision) card.addClass(`is-${decision.kind}`);
@@ -481,19 +481,43 @@ export class CleanerView extends ItemView {
       new Notice(`"${displayName(item.path)}" is already labelled ${item.given}.`);
       return;
     }
-    this.book.set(item.path, decision, { size: file.stat.size, mtime: file.stat.mtime });
+    try {
+      this.book.set(item.path, decision, { size: file.stat.size, mtime: file.stat.mtime });
+    } catch (e) {
+      new Notice(e instanceof Error ? e.message : String(e));
+      return;
+    }
     void this.save();
     const absolute = this.page * PAGE_SIZE + this.focusIndex;
-    this.renderGrid();
+    this.refreshCard(item.path);
     if (advance && absolute + 1 < this.visible.length) this.focusAbsolute(absolute + 1);
     else this.focusCard();
     this.setStatus(`${displayName(item.path)}: ${describeDecision(decision)}.`);
   }
 
+  /** Redraws one card's decision in place (its thumbnail is not reloaded) and the counts. */
+  private refreshCard(path: string): void {
+    const card = this.cardEls().find((c) => c.dataset.path === path);
+    const item = this.visibleOnPage().find((i) => i.path === path);
+    if (card && item) {
+      const decision = this.book?.get(path)?.decision;
+      card.removeClass("is-keep", "is-delete", "is-relabel");
+      if (decision) card.addClass(`is-${decision.kind}`);
+      card.setAttr("aria-label", this.cardLabel(item, decision));
+      const choice = card.querySelector<HTMLSelectElement>("select.lesson-lab-cleaner-choice");
+      if (choice) choice.value = !decision ? "" : decision.kind === "relabel" ? `relabel:${decision.label}` : decision.kind;
+    }
+    this.renderCounts();
+  }
+
+  private cardLabel(item: ReviewItem, decision: Decision | undefined): string {
+    return `${displayName(item.path)}, given ${item.given}${item.predicted ? `, predicted ${item.predicted}` : ""}: ${decisionText(decision)}`;
+  }
+
   private clearOne(item: ReviewItem): void {
     this.book?.clear(item.path);
     void this.save();
-    this.renderGrid();
+    this.refreshCard(item.path);
     this.focusCard();
   }
 
@@ -505,7 +529,7 @@ export class CleanerView extends ItemView {
       return;
     }
     void this.save();
-    this.renderGrid();
+    this.refreshCard(path);
     const index = this.visible.findIndex((i) => i.path === path);
     if (index >= 0) this.focusAbsolute(index);
     const d = this.book?.get(path)?.decision;
