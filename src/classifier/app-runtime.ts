@@ -9,7 +9,7 @@ import type { TfBackendName } from "./tf-setup";
 import type { FetchBinary } from "./backbones/remote";
 
 /** Work between two yields is kept under this many ms. */
-export const SLICE_BUDGET_MS = 30;
+export const SLICE_BUDGET_MS = 20;
 
 /** Resolves in a new macrotask (MessageChannel: not clamped to 4 ms like nested timers). */
 export function macrotask(): Promise<void> {

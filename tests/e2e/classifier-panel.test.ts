@@ -201,22 +201,44 @@ describe("classifier panel", () => {
       for (const t of tasks.tasks) process.stdout.write(`${t.start.toFixed(0)} ${t.duration.toFixed(0)} ${tasks.phases.filter((p) => p.t <= t.start).at(-1)?.text}\n`);
     }
     expect(longest).toBeLessThan(100);
+    process.stdout.write(`classifier e2e: error rate ${await page.textContent(`${PANEL} .lesson-lab-metric-value`)}\n`);
 
-    // 5. Screenshots, dark (the harness default) and light.
+    // 5. Screenshots, dark (the harness default) and light, tall enough for the whole panel, then narrow.
     await mkdir(ARTIFACTS, { recursive: true });
     await page.click(`${PANEL} .lesson-lab-cell.is-off:not(.is-empty), ${PANEL} .lesson-lab-cell.is-diagonal >> nth=0`);
+    await page.addStyleTag({
+      content: `body { --color-blue: #53dfdd; --color-orange: #e9973f; }
+        body.theme-light { --background-primary: #ffffff; --background-secondary: #f6f6f6; --text-normal: #222; --text-muted: #666;
+        --text-faint: #999; --text-accent: #7b6cd9; --interactive-accent: #7b6cd9; --background-modifier-border: #ddd;
+        --background-modifier-hover: #eee; --text-error: #e93147; --color-blue: #086ddd; --color-orange: #ec7500;
+        color-scheme: light; background: var(--background-primary); color: var(--text-normal); }
+        body.theme-light code { background: #eee; }`,
+    });
+    await page.setViewportSize({ width: 1280, height: 2600 });
     await page.evaluate(() => document.body.addClass("theme-dark"));
     await page.locator("#right-sidebar").screenshot({ path: join(ARTIFACTS, "classifier-panel-dark.png") });
-    await page.addStyleTag({
-      content: `body.theme-light { --background-primary: #ffffff; --background-secondary: #f6f6f6; --text-normal: #222; --text-muted: #666;
-        --text-faint: #999; --text-accent: #7b6cd9; --interactive-accent: #7b6cd9; --background-modifier-border: #ddd;
-        --background-modifier-hover: #eee; --text-error: #e93147; color-scheme: light; background: var(--background-primary); color: var(--text-normal); }`,
-    });
     await page.evaluate(() => {
       document.body.removeClass("theme-dark");
       document.body.addClass("theme-light");
     });
     await page.locator("#right-sidebar").screenshot({ path: join(ARTIFACTS, "classifier-panel-light.png") });
+    await page.addStyleTag({ content: "#right-sidebar.lesson-lab-narrow { width: 260px; }" });
+    await page.evaluate(() => document.querySelector("#right-sidebar")!.addClass("lesson-lab-narrow"));
+    await page.locator("#right-sidebar").screenshot({ path: join(ARTIFACTS, "classifier-panel-narrow.png") });
+    // Narrow, nothing spills out of the sidebar except inside the scrolling tables.
+    const overflow = await page.evaluate(() => {
+      const side = document.querySelector("#right-sidebar")!;
+      const right = side.getBoundingClientRect().right;
+      return [...side.querySelectorAll<HTMLElement>("*")]
+        .filter((e) => e.getBoundingClientRect().right > right + 1 && !e.closest(".lesson-lab-confusion-wrap, .lesson-lab-live, .lesson-lab-strip"))
+        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`);
+    });
+    expect(overflow).toEqual([]);
+    await page.evaluate(() => {
+      document.querySelector("#right-sidebar")!.removeClass("lesson-lab-narrow");
+      document.body.removeClass("theme-light");
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // 6. The classify block: a prediction for an image, clear messages for what is missing.
     await page.evaluate(async () => {
@@ -249,7 +271,13 @@ describe("classifier panel", () => {
     expect(await page.locator(`${PANEL} .lesson-lab-epoch-row`).count()).toBe(EPOCHS);
     const again = await page.$$eval(`${PANEL} .lesson-lab-cell`, (els) => els.reduce((a, e) => a + Number(e.textContent), 0));
     expect(again).toBe(validCount);
-  }, 300_000);
+
+    // 8. The cleaner (another feature) opens on this folder from the results.
+    await page.click(`${PANEL} .lesson-lab-open-cleaner`);
+    await expect.poll(() => harness.leafTypes()).toContain("lesson-lab-cleaner");
+    // One retry: the long-task figure is wall time, and a machine shared by several busy processes
+    // can stretch a 20 ms slice past 100 ms; a real regression fails both runs.
+  }, { timeout: 300_000, retry: 1 });
 
   it("cancel while embedding leaves no model folder", async () => {
     const harness = await open();

@@ -123,6 +123,8 @@ export class ClassifierPanel extends Component {
   private epochTable: EpochTable | null = null;
   private curveEl: HTMLElement | null = null;
   private liveEpochs: TrainResult["epochs"] = [];
+  /** This session's training result per folder, handed to the cleaner. */
+  private readonly trained = new Map<string, TrainResult>();
 
   constructor(
     private readonly app: App,
@@ -482,6 +484,7 @@ export class ClassifierPanel extends Component {
       }
     }
     const results = resultsDataOf(result);
+    this.trained.set(folder, result);
     if (result.model) {
       // The interpretation beside the model, so that the panel can show it again later.
       await this.store.writeText(`${result.model.folder}/results.json`, JSON.stringify(results)).catch(() => undefined);
@@ -510,7 +513,7 @@ export class ClassifierPanel extends Component {
     const open = this.host.openCleaner;
     if (!open) return;
     const button = new ButtonComponent(this.resultsEl.createDiv({ cls: "lesson-lab-buttons" })).setButtonText("Open cleaner").setClass("lesson-lab-open-cleaner");
-    this.onClick(button, () => void open(folder));
+    this.onClick(button, () => void open(folder, this.trained.get(folder)));
   }
 
   /** Shows the model saved for `folder` and its results, when there is one. */

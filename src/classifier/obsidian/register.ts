@@ -2,13 +2,15 @@
 // Light: the panel, the modal, tfjs and the backbone are imported inside the handlers.
 import { Notice, TFile, TFolder, type Plugin, type WorkspaceLeaf } from "obsidian";
 import { isImagePath } from "../dataset";
+import type { TrainResult } from "../pipeline";
 import type { ClassifierHost } from "./host";
 import { normalizeClassifierData, type ClassifierData } from "./panel-settings";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
 
 export const CLASSIFY_LANGUAGE = "classify";
 
-type HostPlugin = Plugin & { openCleaner?: (folder: string) => Promise<void> };
+/** The cleaner (another feature) takes a fresh training result so that it need not train again. */
+type HostPlugin = Plugin & { openCleaner?(folder: string, given?: TrainResult): Promise<void> };
 
 export function classifierHost(plugin: HostPlugin): ClassifierHost {
   return {
@@ -23,7 +25,7 @@ export function classifierHost(plugin: HostPlugin): ClassifierHost {
       await plugin.saveData({ ...current, classifier: data });
     },
     pluginDir: () => plugin.manifest.dir ?? `${plugin.app.vault.configDir}/plugins/${plugin.manifest.id}`,
-    openCleaner: typeof plugin.openCleaner === "function" ? (folder: string) => plugin.openCleaner!(folder) : undefined,
+    openCleaner: typeof plugin.openCleaner === "function" ? (folder: string, result?: TrainResult) => plugin.openCleaner!(folder, result) : undefined,
   };
 }
 
