@@ -10,6 +10,8 @@ import type { ReviewReport } from "../../src/cleaner/obsidian/cards";
 import { makeTempVault, openHarness, type Harness } from "./harness";
 
 let h: Harness | null = null;
+// More cards than one row holds, for ArrowDown.
+const EXTRA = Array.from({ length: 12 }, (_, i) => `ds/cat/x${String(i).padStart(2, "0")}.png`);
 let vaultDir = "";
 
 async function png(rgb: [number, number, number], size = 64): Promise<Uint8Array> {
@@ -26,6 +28,7 @@ beforeAll(async () => {
     "ds/dog/a.png": await png([40, 40, 40]), // another a.png: the relabel must not overwrite it
     "ds/dog/d.png": await png([50, 50, 60]),
     "Notes/Lesson 2.md": "The odd one: ![[ds/cat/a.png]]\n",
+    ...Object.fromEntries(await Promise.all(EXTRA.map(async (p, i) => [p, await png([180 + i, 100, 40])] as const))),
   });
 });
 
@@ -54,6 +57,7 @@ const REPORT: ReviewReport = {
     { id: "ds/cat/b.png", path: "ds/cat/b.png", given: "cat", predicted: "cat", probability: 0.6, loss: 0.5, score: 0.7, suggested: "delete", issue: "duplicate", split: "valid" },
     { id: "ds/dog/d.png", path: "ds/dog/d.png", given: "dog", predicted: "cat", probability: 0.55, loss: 0.8, score: 0.5, suggested: "cat", issue: "label", split: "train" },
     { id: "ds/cat/c.png", path: "ds/cat/c.png", given: "cat", predicted: "cat", probability: 0.9, loss: 0.1, score: 0.1, suggested: null, issue: "label", split: "valid" },
+    ...EXTRA.map((path, i) => ({ id: path, path, given: "cat", predicted: "cat", probability: 0.95, loss: 0.05, score: 0.05 - i / 1000, suggested: null, issue: "no issue found", split: "train" as const })),
   ],
 };
 
@@ -122,7 +126,7 @@ describe("cleaner pane in Chromium", () => {
     await prepare(h);
     await openCleaner(h, REPORT);
     const page = h.page;
-    expect(await cardPaths(h)).toEqual(["ds/cat/a.png", "ds/cat/b.png", "ds/dog/d.png", "ds/cat/c.png"]);
+    expect(await cardPaths(h)).toEqual(["ds/cat/a.png", "ds/cat/b.png", "ds/dog/d.png", "ds/cat/c.png", ...EXTRA]);
 
     // Thumbnails are the served PNGs, decoded by the browser.
     const thumb = page.locator('.lesson-lab-cleaner-card[data-path="ds/cat/a.png"] img');
@@ -133,6 +137,18 @@ describe("cleaner pane in Chromium", () => {
     await page.keyboard.press("ArrowRight");
     expect(await focusedPath(h)).toBe("ds/cat/b.png");
     await page.keyboard.press("ArrowLeft");
+    expect(await focusedPath(h)).toBe("ds/cat/a.png");
+    // ArrowDown goes to the card below, one row of the laid-out grid further.
+    const columns = await page.locator(".lesson-lab-cleaner-card").evaluateAll((els) => {
+      const top = els[0].getBoundingClientRect().top;
+      return els.filter((e) => Math.abs(e.getBoundingClientRect().top - top) <= 1).length;
+    });
+    expect(columns).toBeGreaterThan(1);
+    expect(columns).toBeLessThan(16);
+    const all = await cardPaths(h);
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedPath(h)).toBe(all[columns]);
+    await page.keyboard.press("ArrowUp");
     expect(await focusedPath(h)).toBe("ds/cat/a.png");
     const ring = await page.evaluate(() => getComputedStyle(document.activeElement as Element).boxShadow);
     expect(ring).not.toBe("none"); // the focused card is visibly marked
@@ -164,7 +180,7 @@ describe("cleaner pane in Chromium", () => {
     expect(await exists(h, "ds/cat/a.png")).toBe(false);
     expect(await exists(h, "ds/cat/b.png")).toBe(false);
     expect(await exists(h, ".trash/b.png")).toBe(true);
-    expect(await cardPaths(h)).toEqual(["ds/dog/a (2).png", "ds/dog/d.png", "ds/cat/c.png"]);
+    expect(await cardPaths(h)).toEqual(["ds/dog/a (2).png", "ds/dog/d.png", "ds/cat/c.png", ...EXTRA]);
     const log = () => page.evaluate(() => window.lessonLabHarness.app.vault.adapter.read("ds/Cleaner log.md"));
     expect(await log()).toContain("`ds/cat/a.png` → `ds/dog/a (2).png`");
 
@@ -211,7 +227,7 @@ describe("cleaner pane in Chromium", () => {
     }, data);
     await prepare(h);
     await openCleaner(h);
-    expect((await cardPaths(h)).sort()).toEqual(["ds/cat/a.png", "ds/cat/b.png"]);
+    expect((await cardPaths(h)).sort()).toEqual(["ds/cat/a.png", "ds/cat/b.png"]); // no report after a restart: the decided images
     expect(await choice(h, "ds/cat/a.png")).toBe("relabel:dog");
     expect(await choice(h, "ds/cat/b.png")).toBe("delete");
     expect(await page.locator(".lesson-lab-cleaner-counts").textContent()).toBe("2 images · 0 keep · 1 delete · 1 relabel");
