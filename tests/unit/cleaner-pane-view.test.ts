@@ -210,8 +210,13 @@ describe("cleaner pane: decisions persist", () => {
     const root = h.view().contentEl;
     cards(root)[0].focus();
     press(cards(root)[0], "d");
-    root.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-clear")?.click();
+    const clear = root.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-clear")!;
+    clear.click(); // the first click only asks
+    await vi.waitFor(() => expect(clear.textContent).toBe("Clear 1 decision? Click again"));
+    expect(choiceOf(root, "ds/cat/a.jpg")).toBe("delete");
+    clear.click();
     await vi.waitFor(() => expect(choiceOf(root, "ds/cat/a.jpg")).toBe(""));
+    expect(clear.textContent).toBe("Clear decisions");
     await h.plugin.cleaner.host.store.save();
     const data = (await h.plugin.loadData()) as { cleaner: { books: Record<string, unknown> } };
     expect(data.cleaner.books).toEqual({});

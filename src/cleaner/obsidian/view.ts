@@ -38,6 +38,9 @@ export const CLEANER_VIEW_TYPE = "lesson-lab-cleaner";
 
 export type Progress = (text: string) => void;
 
+/** How long "Clear decisions" waits for its confirming second click (ms). */
+const CLEAR_CONFIRM_MS = 5000;
+
 /** What the pane needs from the plugin. */
 export interface CleanerHost {
   store: CleanerStore;
@@ -63,6 +66,8 @@ export class CleanerView extends ItemView {
   private focusIndex = 0;
   private visible: ReviewItem[] = [];
   private task: AbortController | null = null;
+  /** "Clear decisions" was clicked once; a second click before this time clears. */
+  private clearArmedUntil = 0;
   /** Error rate before the last apply, for the retrain comparison. */
   private rateBeforeApply: number | null | undefined = undefined;
 
@@ -548,9 +553,23 @@ export class CleanerView extends ItemView {
     }
   }
 
+  /** Clears every decision of the dataset; the first click only asks (clearing cannot be undone with u). */
   async clearDecisions(): Promise<void> {
-    if (!this.book || this.book.size === 0) return;
+    if (!this.book || this.book.size === 0) {
+      this.setStatus("No decisions to clear.");
+      return;
+    }
     const n = this.book.size;
+    const button = this.buttons.clear;
+    if (Date.now() > this.clearArmedUntil) {
+      this.clearArmedUntil = Date.now() + CLEAR_CONFIRM_MS;
+      button?.setText(`Clear ${n} decision${n === 1 ? "" : "s"}? Click again`);
+      const timer = window.setTimeout(() => button?.setText("Clear decisions"), CLEAR_CONFIRM_MS);
+      this.register(() => window.clearTimeout(timer));
+      return;
+    }
+    this.clearArmedUntil = 0;
+    button?.setText("Clear decisions");
     this.book.clear();
     await this.save();
     this.renderGrid();
