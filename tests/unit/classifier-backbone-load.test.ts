@@ -32,8 +32,9 @@ describe("default backbone (mobilenet_v2-nsfwjs)", () => {
     for (const v of a) {
       expect(v).toHaveLength(1280);
       expect(v.every(Number.isFinite)).toBe(true);
-      // flatten_1 follows ReLU6 + average pooling: 0..6, and not all zero.
+      // A pooled ReLU6 output: within 0..6, and not all zero.
       expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...v)).toBeLessThanOrEqual(6);
       expect(Math.max(...v)).toBeGreaterThan(0);
     }
     expect(Array.from(b[0])).toEqual(Array.from(a[0]));
@@ -41,17 +42,23 @@ describe("default backbone (mobilenet_v2-nsfwjs)", () => {
     expect(Array.from(a[0])).not.toEqual(Array.from(a[1]));
   });
 
-  it("matches the unfolded LayersModel (max abs diff < 1e-3 of the largest value)", async () => {
-    const plain = await loadBackbone(DEFAULT_BACKBONE_ID, { fold: false });
+  it("matches the unfolded LayersModel through the whole network to flatten_1 (max abs diff < 1e-3 of the largest value)", async () => {
+    // A mid-level layer as well, so the comparison covers a truncated pass too.
+    const id = "mobilenet_v2-nsfwjs#flatten_1+block_13_expand_relu";
+    const plain = await loadBackbone(id, { fold: false });
+    const full = await loadBackbone(id);
     expect(plain.folded).toBe(false);
+    expect(full.folded).toBe(true);
+    expect(full.dim).toBe(1280 + 576);
     const images = randomImages(3, 224, 7);
     const ref = await plain.embed(images);
-    const got = await folded.embed(images);
+    const got = await full.embed(images);
     plain.dispose();
+    full.dispose();
     for (let i = 0; i < images.length; i++) {
       let diff = 0;
       let scale = 0;
-      for (let k = 0; k < 1280; k++) {
+      for (let k = 0; k < 1280 + 576; k++) {
         diff = Math.max(diff, Math.abs(got[i][k] - ref[i][k]));
         scale = Math.max(scale, Math.abs(ref[i][k]));
       }
