@@ -2,11 +2,13 @@
 // object {section: {figure: value, …}, …}. `--only=a,b` runs some sections.
 // Adding a section: import its function and add one entry to SECTIONS.
 import { benchTimestamps } from "./timestamps";
+import { benchCleaner } from "./cleaner";
 
 type Figures = Record<string, unknown>;
 
 const SECTIONS: Record<string, () => Promise<Figures>> = {
   timestamps: async () => ({ ...(await benchTimestamps()) }),
+  cleaner: async () => ({ ...(await benchCleaner()) }),
 };
 
 /** Goals the figures are read against in the table (ms, lower is better). */

@@ -17,6 +17,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: "predict FOLDER_OR_MODEL IMAGE... [--json]  classify images with a trained model",
     load: async () => (await import("./predict")).run,
   },
+  clean: {
+    summary: "clean FOLDER [--top K] [--folds N] [--json] ...  list probably mislabeled, duplicate and odd images in FOLDER",
+    load: async () => (await import("./clean")).run,
+  },
   demo: {
     summary: "demo [VAULT]  list the demo vault's timestamps and train on its Fashion folder",
     load: async () => (await import("./demo")).run,

@@ -1,0 +1,239 @@
+// findIssues: a trained dataset's embeddings → the images worth a look, most suspicious first.
+//
+// 1. k-fold heads give every image out-of-fold probabilities (kfold.ts);
+// 2. label issues: confident learning on those probabilities (suspects.ts);
+// 3. exact and near-duplicates, and copies straddling train and validation (duplicates.ts);
+// 4. outliers that fit no label (outliers.ts);
+// 5. the files that could not be read at all.
+// One suspect per image, by precedence unreadable > leak > duplicate > outlier > label: a copy
+// is deleted whatever its label, and an image that fits no label needs more than a relabel.
+import type { ItemEmbedding, TrainResult } from "../classifier/pipeline";
+import type { Unreadable } from "../classifier/dataset";
+import { crossEntropy, argmax } from "../classifier/metrics";
+import { throwIfAborted } from "../classifier/train";
+import { outOfFoldProbabilities, kfoldProblem, KFOLD_DEFAULTS, type KFoldOptions } from "./kfold";
+import { findLabelIssues, rankBySelfConfidence, FLAG_METHODS, type FlagMethod, type IssueKind, type Suspect } from "./suspects";
+import { findDuplicates, NEAR_DUPLICATE_THRESHOLD } from "./duplicates";
+import { findOutliers, OUTLIER_DEFAULTS, type OutlierOptions } from "./outliers";
+
+export type CleanItem = Pick<ItemEmbedding, "path" | "label" | "split" | "hash" | "embedding">;
+
+/** What findIssues needs when it is not handed a TrainResult. */
+export interface CleanInput {
+  labels: string[];
+  items: CleanItem[];
+  unreadable?: Unreadable[];
+}
+
+export interface FindOptions extends KFoldOptions {
+  /** How label issues are flagged. Default FIND_DEFAULTS.method. */
+  method?: FlagMethod;
+  /** Cosine similarity for near-duplicates. Default NEAR_DUPLICATE_THRESHOLD. */
+  nearDuplicateThreshold?: number;
+  outliers?: OutlierOptions;
+}
+
+// confident_tail, from bench/cleaner.ts on Fashion-MNIST (1,000 images, 100 labels moved to a
+// random other label, 5 noise seeds; out-of-fold accuracy ~0.77): cleanlab's methods flag
+// 190–250 images for 100 errors (precision ~0.4, recall 0.73–0.95); confident_tail flags ~90
+// (precision ~0.73, recall ~0.66). With errors moved to the most confused class instead, every
+// method is weaker (see the bench), confident_tail most in recall.
+export const FIND_DEFAULTS = { method: "confident_tail" as FlagMethod, nearDuplicateThreshold: NEAR_DUPLICATE_THRESHOLD, ...KFOLD_DEFAULTS };
+
+/** Every image with its out-of-fold scores. */
+export interface ScoredImage {
+  path: string;
+  given: string;
+  predicted: string;
+  probability: number;
+  loss: number;
+  probabilities: number[];
+  split: "train" | "valid";
+  /** Flagged as a label issue. */
+  flagged: boolean;
+}
+
+export interface DuplicateReport {
+  a: string;
+  b: string;
+  similarity: number;
+  exact: boolean;
+  leak: boolean;
+}
+
+export interface OutlierReport {
+  path: string;
+  given: string;
+  maxProbability: number;
+  nearest: string;
+  distance: number;
+  threshold: number;
+}
+
+export interface CleanReport {
+  labels: string[];
+  /** One entry per image worth a look, highest score first. */
+  suspects: Suspect[];
+  /** Every image by self-confidence, lowest first (what the cleaner pane pages through). */
+  ranking: ScoredImage[];
+  duplicates: DuplicateReport[];
+  outliers: OutlierReport[];
+  unreadable: Unreadable[];
+  /** Per label: the confident-learning threshold t_j. */
+  thresholds: Record<string, number>;
+  /** cleanlab's estimate of the number of wrong labels (calibrated confident joint). */
+  estimatedLabelIssues: number;
+  method: FlagMethod;
+  folds: number;
+  nearDuplicateThreshold: number;
+  /** Out-of-fold accuracy: how often a head that never saw an image agrees with its label. */
+  outOfFoldAccuracy: number;
+  seconds: { kfold: number; duplicates: number; total: number };
+}
+
+export type FindProgress = { phase: "kfold"; done: number; total: number } | { phase: "duplicates" } | { phase: "outliers" };
+
+function isTrainResult(input: TrainResult | CleanInput): input is TrainResult {
+  return "embeddings" in input;
+}
+
+/** A problem with the options or the data, as a message for the user; null when usable. */
+export function findProblem(count: number, numLabels: number, options: FindOptions): string | null {
+  const folds = options.folds ?? FIND_DEFAULTS.folds;
+  const fold = kfoldProblem(count, numLabels, folds);
+  if (fold) return fold;
+  if (options.method !== undefined && !FLAG_METHODS.includes(options.method)) return `unknown method "${String(options.method)}"; use one of ${FLAG_METHODS.join(", ")}`;
+  const t = options.nearDuplicateThreshold;
+  if (t !== undefined && !(t > 0 && t <= 1)) return `the near-duplicate threshold must be above 0 and at most 1; got ${t}`;
+  if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1 || options.epochs > 1000)) return `epochs must be a whole number from 1 to 1000; got ${options.epochs}`;
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) return `the seed must be a number; got ${options.seed}`;
+  return null;
+}
+
+const PRECEDENCE: IssueKind[] = ["unreadable", "leak", "duplicate", "outlier", "label"];
+
+export async function findIssues(input: TrainResult | CleanInput, options: FindOptions = {}, signal?: AbortSignal, onProgress?: (p: FindProgress) => void): Promise<CleanReport> {
+  const started = Date.now();
+  const labels = [...input.labels];
+  const items: CleanItem[] = isTrainResult(input) ? input.embeddings : input.items;
+  const unreadable = [...(input.unreadable ?? [])];
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FindOptions;
+  const o = { ...FIND_DEFAULTS, ...given };
+  const problem = findProblem(items.length, labels.length, o);
+  if (problem) throw new Error(problem);
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const y = items.map((it) => {
+    const j = index.get(it.label);
+    if (j === undefined) throw new Error(`${it.path} has label "${it.label}", which is not among the labels (${labels.join(", ")})`);
+    return j;
+  });
+
+  // 1. Out-of-fold probabilities. Keys are content hashes: byte-identical copies share a fold.
+  const t0 = Date.now();
+  const kfold = await outOfFoldProbabilities(
+    items.map((it) => it.embedding),
+    y,
+    labels.length,
+    items.map((it) => it.hash),
+    o,
+    signal,
+    (done, total) => onProgress?.({ phase: "kfold", done, total }),
+  );
+  const kfoldSeconds = (Date.now() - t0) / 1000;
+  const probs = kfold.probabilities;
+
+  // 2. Label issues.
+  const issues = findLabelIssues(probs, y, labels.length, o.method);
+  const flagged = new Set(issues.flagged);
+
+  // 3. Duplicates.
+  throwIfAborted(signal);
+  onProgress?.({ phase: "duplicates" });
+  const t1 = Date.now();
+  const dups = findDuplicates(items, { threshold: o.nearDuplicateThreshold }, signal);
+  const dupSeconds = (Date.now() - t1) / 1000;
+
+  // 4. Outliers.
+  onProgress?.({ phase: "outliers" });
+  const out = findOutliers(
+    items.map((it) => it.embedding),
+    y,
+    probs,
+    labels.length,
+    { ...OUTLIER_DEFAULTS, ...o.outliers },
+  );
+
+  const suspectOf = (i: number, issue: IssueKind, score: number, suggested: number): Suspect => {
+    const p = probs[i];
+    return {
+      path: items[i].path,
+      given: labels[y[i]],
+      predicted: labels[argmax(p)],
+      probability: p[y[i]],
+      score: Math.max(0, Math.min(1, score)),
+      suggested: labels[suggested],
+      issue,
+      loss: crossEntropy(p, y[i]),
+      probabilities: Array.from(p),
+      split: items[i].split,
+    };
+  };
+  const byPath = new Map<string, Suspect>();
+  const offer = (s: Suspect): void => {
+    const current = byPath.get(s.path);
+    if (!current || PRECEDENCE.indexOf(s.issue) < PRECEDENCE.indexOf(current.issue)) byPath.set(s.path, s);
+  };
+  for (const i of issues.flagged) offer(suspectOf(i, "label", 1 - probs[i][y[i]], issues.suggested.get(i) ?? argmax(probs[i])));
+  for (const g of dups.groups) {
+    // The copy keeps the label of the image it copies: suggested = the kept image's label.
+    for (const other of g.others) offer(suspectOf(other.index, other.leak ? "leak" : "duplicate", other.similarity, y[g.keep]));
+  }
+  for (const o2 of out.outliers) offer(suspectOf(o2.index, "outlier", 1 - o2.maxProbability, argmax(probs[o2.index])));
+  for (const u of unreadable) {
+    byPath.set(u.path, { path: u.path, given: labelOfPath(u.path, labels), predicted: "", probability: NaN, score: 1, suggested: "", issue: "unreadable", loss: NaN, probabilities: [], split: null });
+  }
+  const suspects = [...byPath.values()].sort(
+    (a, b) => b.score - a.score || PRECEDENCE.indexOf(a.issue) - PRECEDENCE.indexOf(b.issue) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+
+  const ranking: ScoredImage[] = rankBySelfConfidence(probs, y).map((i) => ({
+    path: items[i].path,
+    given: labels[y[i]],
+    predicted: labels[argmax(probs[i])],
+    probability: probs[i][y[i]],
+    loss: crossEntropy(probs[i], y[i]),
+    probabilities: Array.from(probs[i]),
+    split: items[i].split,
+    flagged: flagged.has(i),
+  }));
+  const correct = probs.reduce((n, p, i) => n + (argmax(p) === y[i] ? 1 : 0), 0);
+  return {
+    labels,
+    suspects,
+    ranking,
+    duplicates: dups.pairs.map((p) => ({ a: items[p.a].path, b: items[p.b].path, similarity: p.similarity, exact: p.exact, leak: p.leak })),
+    outliers: out.outliers.map((x) => ({
+      path: items[x.index].path,
+      given: labels[y[x.index]],
+      maxProbability: x.maxProbability,
+      nearest: labels[x.nearest],
+      distance: x.distance,
+      threshold: x.threshold,
+    })),
+    unreadable,
+    thresholds: Object.fromEntries(labels.map((l, j) => [l, issues.joint.thresholds[j]])),
+    estimatedLabelIssues: issues.estimatedIssues,
+    method: o.method,
+    folds: kfold.folds,
+    nearDuplicateThreshold: o.nearDuplicateThreshold,
+    outOfFoldAccuracy: items.length === 0 ? NaN : correct / items.length,
+    seconds: { kfold: kfoldSeconds, duplicates: dupSeconds, total: (Date.now() - started) / 1000 },
+  };
+}
+
+/** The label folder an unreadable file sits in: its parent folder's name, "" when that is not a label. */
+function labelOfPath(path: string, labels: readonly string[]): string {
+  const parts = path.split("/");
+  const parent = parts.length >= 2 ? parts[parts.length - 2] : "";
+  return labels.includes(parent) ? parent : "";
+}

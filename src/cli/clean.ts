@@ -1,0 +1,222 @@
+// `lesson-lab clean FOLDER [options]`: lists the images of a labelled folder worth a look:
+// probable wrong labels (out-of-fold confident learning), duplicates and copies straddling
+// train and validation, outliers that fit no label, unreadable files. Changes nothing.
+//
+// It embeds with the same cache as `train` (a repeat run re-embeds nothing), trains no model
+// file, and prints paths relative to the vault holding FOLDER, else to FOLDER's parent.
+// Exit codes: 0 listed; 1 nothing listed (bad folder, one label…) or a failure; 2 usage;
+// 130 cancelled with Ctrl-C.
+import { stat } from "node:fs/promises";
+import { parseArgs } from "./args";
+import { createProgressWriter, formatTable } from "./table";
+import { cacheFolderFor, locateDataset, type CliIo } from "./train";
+import type { TrainProgress } from "../classifier/types";
+import { isAbortError } from "../classifier/train";
+import type { Embedder } from "../classifier/predict";
+import type { CleanReport } from "../cleaner/find";
+import { FLAG_METHODS, type FlagMethod } from "../cleaner/suspects";
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTty: process.stderr.isTTY === true,
+};
+
+const USAGE = `usage: lesson-lab clean FOLDER [options]
+
+Lists the images of FOLDER (sub-folders are the labels) worth a look, most suspicious first:
+a probably wrong label, a duplicate, a copy in both training and validation (leak), an image
+that fits no label (outlier), a file that cannot be read. Nothing is moved or deleted.
+Every image is scored by a classifier head that never saw it (k-fold cross-validation).
+  --top K          list the K most suspicious images (default 20; with --json: all)
+  --folds N        cross-validation folds, 2 to 50 (default 5)
+  --seed S         seeds the folds and the training (default 42)
+  --method M       how wrong labels are flagged: ${FLAG_METHODS.join(", ")}
+                   (default confident_tail: confident learning, only images far below
+                   their label's usual confidence; flags about half as many as cleanlab's)
+  --backbone ID    feature extractor (default mobilenet_v2-nsfwjs)
+  --threads N      embed on N worker threads (default 1: in this process)
+  --no-cache       do not read or write the embedding cache
+  --json           one JSON object on stdout: {suspects: [{path, given, predicted, probability,
+                   score, suggested, issue}], duplicates: [[path, path, similarity]], outliers,
+                   unreadable, ...}
+Progress goes to stderr.
+`;
+
+const SPEC = {
+  top: "number",
+  folds: "number",
+  seed: "number",
+  method: "string",
+  backbone: "string",
+  threads: "number",
+  "no-cache": "boolean",
+  json: "boolean",
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. */
+export function cleanJson(report: CleanReport, extra: { top?: number; root: string; embedded: number; cached: number }): Record<string, unknown> {
+  const suspects = extra.top === undefined ? report.suspects : report.suspects.slice(0, extra.top);
+  return {
+    suspects: suspects.map((s) => ({
+      path: s.path,
+      given: s.given,
+      predicted: s.predicted,
+      probability: Number.isFinite(s.probability) ? s.probability : null,
+      score: s.score,
+      suggested: s.suggested,
+      issue: s.issue,
+      split: s.split,
+      loss: Number.isFinite(s.loss) ? s.loss : null,
+    })),
+    duplicates: report.duplicates.map((d) => [d.a, d.b, d.similarity]),
+    outliers: report.outliers,
+    unreadable: report.unreadable.map((u) => ({ path: u.path, reason: u.reason })),
+    labels: report.labels,
+    suspect_count: report.suspects.length,
+    estimated_label_issues: report.estimatedLabelIssues,
+    out_of_fold_accuracy: report.outOfFoldAccuracy,
+    thresholds: report.thresholds,
+    method: report.method,
+    folds: report.folds,
+    near_duplicate_threshold: report.nearDuplicateThreshold,
+    leaks: report.duplicates.filter((d) => d.leak).length,
+    embedded: extra.embedded,
+    cached: extra.cached,
+    root: extra.root,
+  };
+}
+
+export function formatCleanReport(report: CleanReport, top: number): string {
+  const parts: string[] = [];
+  const shown = report.suspects.slice(0, top);
+  if (shown.length === 0) parts.push("No suspects: every image agrees with its label, no duplicates, no outliers.\n");
+  else {
+    parts.push(`${report.suspects.length} image(s) worth a look; the ${shown.length} most suspicious:\n`);
+    parts.push(
+      formatTable(
+        ["#", "image", "given → suggested", "p(given)", "issue"],
+        shown.map((s, i) => [
+          String(i + 1),
+          s.path,
+          s.issue === "unreadable" ? "—" : s.issue === "label" ? `${s.given} → ${s.suggested}` : s.given,
+          Number.isFinite(s.probability) ? s.probability.toFixed(2) : "—",
+          s.issue,
+        ]),
+        [true, false, false, true, false],
+      ),
+    );
+  }
+  const labelCount = report.suspects.filter((s) => s.issue === "label").length;
+  parts.push(
+    `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds); ` +
+      `${labelCount} label suspect(s) by ${report.method} (cleanlab estimates ${report.estimatedLabelIssues} wrong label(s)); ` +
+      `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
+      `${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
+  );
+  for (const u of report.unreadable) parts.push(`  unreadable: ${u.path}: ${u.reason}\n`);
+  return parts.join("");
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+  const parsed = parseArgs(args, SPEC);
+  if ("error" in parsed) {
+    io.err(`lesson-lab clean: ${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const { positional, flags } = parsed;
+  if (flags.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positional.length !== 1) {
+    io.err(`lesson-lab clean: give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: quote a path with spaces)` : ""}\n\n${USAGE}`);
+    return 2;
+  }
+  const json = flags.json === true;
+  const fail = (message: string): number => {
+    io.err(`lesson-lab clean: ${message}\n`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
+    return 1;
+  };
+  if (flags.top !== undefined && (!Number.isInteger(flags.top) || flags.top < 1)) return fail(`--top must be a whole number of at least 1; got ${flags.top}`);
+  if (flags.folds !== undefined && (!Number.isInteger(flags.folds) || flags.folds < 2 || flags.folds > 50)) return fail(`--folds must be a whole number from 2 to 50; got ${flags.folds}`);
+  if (flags.method !== undefined && !(FLAG_METHODS as readonly string[]).includes(flags.method)) return fail(`--method must be one of ${FLAG_METHODS.join(", ")}; got "${flags.method}"`);
+  if (flags.threads !== undefined && (!Number.isInteger(flags.threads) || flags.threads < 1 || flags.threads > 64)) return fail(`--threads must be a whole number from 1 to 64; got ${flags.threads}`);
+  if (!(await isDirectory(positional[0]))) return fail(`"${positional[0]}" is not a folder (it does not exist or is a file)`);
+
+  const location = await locateDataset(positional[0]);
+  if (location.folder === "") return fail("the dataset folder must not be a vault root");
+  const [{ createFsStore }, { createSharpDecoder }, { loadBackbone, DEFAULT_BACKBONE_ID }, { trainClassifier }, { createEmbedPool }, { findIssues }] = await Promise.all([
+    import("../node/fs-store"),
+    import("../node/decode-sharp"),
+    import("../classifier/backbone"),
+    import("../classifier/pipeline"),
+    import("../node/embed-pool"),
+    import("../cleaner/find"),
+  ]);
+  const progress = createProgressWriter(io.err, io.errIsTty);
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once("SIGINT", onSigint);
+  let backbone: Embedder | null = null;
+  try {
+    const store = createFsStore(location.root);
+    const backboneId = flags.backbone ?? DEFAULT_BACKBONE_ID;
+    progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
+    try {
+      const threads = flags.threads ?? 1;
+      backbone = threads > 1 ? await createEmbedPool({ backboneId, threads, storeRoot: location.root }) : await loadBackbone(backboneId, { store });
+    } catch (error) {
+      progress.end();
+      return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Plain views only (the cleaner scores unaugmented images), one epoch (the k-fold heads do
+    // the scoring), nothing saved: this only embeds (or reads the cache) and checks the data.
+    const trained = await trainClassifier({
+      store,
+      folder: location.folder,
+      decoder: createSharpDecoder(),
+      backbone,
+      cacheFolder: flags["no-cache"] ? null : cacheFolderFor(location),
+      options: { augment: false, save: false, epochs: 1, seed: flags.seed },
+      onProgress: (p: TrainProgress) => progress.update(p),
+      signal: controller.signal,
+    });
+    if (trained.error) {
+      progress.end();
+      return fail(trained.error);
+    }
+    const report = await findIssues(trained, { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined }, controller.signal, (p) => {
+      const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
+      progress.update({ phase: "scanning", message });
+    });
+    progress.end();
+    if (json) io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached }))}\n`);
+    else {
+      io.out(formatCleanReport(report, flags.top ?? 20));
+      for (const w of trained.warnings) io.out(`warning: ${w}\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress.end();
+    if (isAbortError(error)) {
+      io.err("lesson-lab clean: cancelled\n");
+      if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
+      return 130;
+    }
+    return fail(error instanceof Error ? error.message : String(error));
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    backbone?.dispose?.();
+  }
+}

@@ -1,0 +1,201 @@
+// k-fold out-of-fold probabilities and the whole finder on synthetic embeddings (Gaussian
+// clusters with flipped labels): fast, no images, no backbone.
+import { beforeAll, describe, expect, it } from "vitest";
+import * as fc from "fast-check";
+import { setupTf, type Tf } from "../../src/classifier/tf-setup";
+import { seededRandom } from "../../src/classifier/train";
+import { Head } from "../../src/classifier/head";
+import { fitHead } from "../../src/classifier/train";
+import { kfoldProblem, outOfFoldProbabilities, stratifiedFolds } from "../../src/cleaner/kfold";
+import { findLabelIssues, precisionRecall, rankBySelfConfidence } from "../../src/cleaner/suspects";
+import { findIssues, findProblem, type CleanItem } from "../../src/cleaner/find";
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await setupTf()).tf;
+});
+
+/** `perClass` points around each of `classes` random centres in `dim` dimensions (non-negative, like post-ReLU embeddings). */
+export function clusters(classes: number, perClass: number, dim: number, spread: number, seed: number): { x: Float32Array[]; y: number[] } {
+  const random = seededRandom(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => random() * 3));
+  const x: Float32Array[] = [];
+  const y: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    for (let i = 0; i < perClass; i++) {
+      x.push(Float32Array.from(centres[c], (v) => Math.max(0, v + gauss() * spread)));
+      y.push(c);
+    }
+  }
+  return { x, y };
+}
+
+/** Moves `count` labels (every n/count-th image) to the next class. */
+function flip(y: number[], classes: number, count: number): { noisy: number[]; flipped: Set<number> } {
+  const noisy = [...y];
+  const flipped = new Set<number>();
+  const step = Math.floor(y.length / count);
+  for (let k = 0; k < count; k++) {
+    const i = k * step + (k % step);
+    noisy[i] = (y[i] + 1) % classes;
+    flipped.add(i);
+  }
+  return { noisy, flipped };
+}
+
+describe("stratified folds", () => {
+  it("gives every item one fold, balances each label across folds, keeps copies together, ignores input order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), label: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 2, max: 7 }),
+        fc.integer(),
+        (items, k, seed) => {
+          const folds = stratifiedFolds(items, k, seed);
+          expect(folds).toHaveLength(items.length);
+          for (const f of folds) expect(Number.isInteger(f) && f >= 0 && f < k).toBe(true);
+          // Same key → same fold.
+          const byKey = new Map<string, number>();
+          items.forEach((it, i) => {
+            if (byKey.has(it.key)) expect(folds[i]).toBe(byKey.get(it.key));
+            byKey.set(it.key, folds[i]);
+          });
+          // Distinct keys of one label: fold sizes differ by at most one.
+          const units = new Map<number, Map<string, number>>();
+          items.forEach((it, i) => {
+            const first = items.findIndex((o) => o.key === it.key);
+            if (first !== i) return;
+            const label = Math.min(...items.filter((o) => o.key === it.key).map((o) => o.label));
+            const m = units.get(label) ?? new Map<string, number>();
+            m.set(it.key, folds[i]);
+            units.set(label, m);
+          });
+          for (const m of units.values()) {
+            const sizes = new Array<number>(k).fill(0);
+            for (const f of m.values()) sizes[f]++;
+            expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+          }
+          // Order does not matter.
+          const reversed = stratifiedFolds([...items].reverse(), k, seed).reverse();
+          expect(reversed).toEqual(folds);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("says clearly when the data cannot be split", () => {
+    expect(kfoldProblem(3, 2, 5)).toMatch(/3 image\(s\) are too few for 5 folds/);
+    expect(kfoldProblem(30, 1, 5)).toMatch(/at least two labels/);
+    expect(kfoldProblem(30, 2, 1)).toMatch(/from 2 to 50/);
+    expect(kfoldProblem(30, 2, 5)).toBeNull();
+    expect(() => stratifiedFolds([], 1, 0)).toThrow(/at least 2/);
+    expect(findProblem(30, 2, { method: "nope" as never })).toMatch(/unknown method "nope"/);
+    expect(findProblem(30, 2, { nearDuplicateThreshold: 1.5 })).toMatch(/near-duplicate threshold/);
+  });
+});
+
+describe("out-of-fold probabilities", () => {
+  it("scores every item exactly once, by a head that never trained on it", async () => {
+    // Each item owns one dimension (one-hot embeddings) and gets a random label: a head can
+    // only know an item's label by training on that item. Trained on everything, the head
+    // recalls every label; out of fold, the held-out item's dimension never had a gradient.
+    const n = 40;
+    const random = seededRandom(3);
+    const x = Array.from({ length: n }, (_, i) => Float32Array.from({ length: n }, (_, j) => (i === j ? 4 : 0)));
+    const y = x.map(() => Math.floor(random() * 2));
+    const keys = x.map((_, i) => `item-${i}`);
+    const baseline = tf.memory().numTensors;
+    const oof = await outOfFoldProbabilities(x, y, 2, keys, { folds: 4, epochs: 30, lr: 0.05 });
+    expect(oof.probabilities).toHaveLength(n);
+    for (const p of oof.probabilities) expect(p).toBeInstanceOf(Float32Array);
+    expect(new Set(oof.fold).size).toBe(4);
+    const head = Head.create(n, 2, { lr: 0.05, seed: 1 });
+    await fitHead(head, { x, y }, { x: [], y: [] }, { epochs: 30, seed: 1 });
+    const inSample = head.predict(x);
+    head.dispose();
+    const recall = (probs: Float32Array[]): number => probs.filter((p, i) => p[y[i]] > 0.5).length / n;
+    expect(recall(inSample)).toBe(1);
+    // Out of fold an item's own dimension never moved: its score is the prior, never a memory of it.
+    for (const [i, p] of oof.probabilities.entries()) expect(Math.abs(p[y[i]] - 0.5)).toBeLessThan(0.35);
+    expect(recall(oof.probabilities)).toBeLessThan(0.8);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it("stops between folds when cancelled and frees the heads", async () => {
+    const { x, y } = clusters(2, 20, 8, 0.3, 1);
+    const baseline = tf.memory().numTensors;
+    const controller = new AbortController();
+    const run = outOfFoldProbabilities(x, y, 2, x.map((_, i) => String(i)), { folds: 5 }, controller.signal, (done) => {
+      if (done === 2) controller.abort();
+    });
+    await expect(run).rejects.toMatchObject({ name: "AbortError" });
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+});
+
+describe("finding flipped labels in Gaussian clusters", () => {
+  it("ranks the flipped images first and flags them, suggesting their true class", async () => {
+    const classes = 4;
+    const { x, y } = clusters(classes, 50, 16, 0.6, 11);
+    const { noisy, flipped } = flip(y, classes, 20);
+    const keys = x.map((_, i) => `h${i}`);
+    const baseline = tf.memory().numTensors;
+    const oof = await outOfFoldProbabilities(x, noisy, classes, keys, { folds: 5, epochs: 40, lr: 0.01 });
+    const topK = precisionRecall(rankBySelfConfidence(oof.probabilities, noisy).slice(0, flipped.size), flipped);
+    expect(topK.precision).toBeGreaterThanOrEqual(0.9);
+    for (const method of ["confident_learning", "prune_by_noise_rate"] as const) {
+      const pr = precisionRecall(findLabelIssues(oof.probabilities, noisy, classes, method).flagged, flipped);
+      expect(pr.recall, method).toBeGreaterThanOrEqual(0.85);
+      expect(pr.precision, method).toBeGreaterThanOrEqual(0.8);
+    }
+    // The tail rule trades recall for precision: a flip the head gives 0.1 is not in a tail of 0.08.
+    const tail = precisionRecall(findLabelIssues(oof.probabilities, noisy, classes, "confident_tail").flagged, flipped);
+    expect(tail.precision).toBeGreaterThanOrEqual(0.9);
+    expect(tail.recall).toBeGreaterThanOrEqual(0.5);
+    // The suggestion for a flipped image is its true class.
+    const issues = findLabelIssues(oof.probabilities, noisy, classes, "confident_learning");
+    const right = issues.flagged.filter((i) => flipped.has(i) && issues.suggested.get(i) === y[i]).length;
+    expect(right / issues.flagged.filter((i) => flipped.has(i)).length).toBeGreaterThanOrEqual(0.9);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it("findIssues reports suspects with every field, most suspicious first, and frees every tensor", async () => {
+    const labels = ["ant", "bee", "cat"];
+    const { x, y } = clusters(3, 30, 12, 0.45, 5);
+    const { noisy, flipped } = flip(y, 3, 6);
+    const items: CleanItem[] = x.map((embedding, i) => ({ path: `set/${labels[noisy[i]]}/${i}.png`, label: labels[noisy[i]], split: i % 5 === 0 ? "valid" : "train", hash: `hash-${i}`, embedding }));
+    const baseline = tf.memory().numTensors;
+    const report = await findIssues({ labels, items, unreadable: [{ path: "set/bee/broken.png", reason: "truncated or corrupt" }] }, { epochs: 40, lr: 0.01 });
+    expect(tf.memory().numTensors).toBe(baseline);
+    const labelSuspects = report.suspects.filter((s) => s.issue === "label");
+    const flaggedPaths = new Set(labelSuspects.map((s) => s.path));
+    // A flip can sit just under its true class's threshold (with spread 0.6: p 0.60 vs t 0.82):
+    // confident learning leaves it, the ranking still puts it near the top.
+    expect([...flipped].filter((i) => flaggedPaths.has(items[i].path)).length).toBeGreaterThanOrEqual(4);
+    expect(labelSuspects.every((s) => flipped.has(items.findIndex((it) => it.path === s.path)))).toBe(true);
+    for (const s of labelSuspects) {
+      const i = items.findIndex((it) => it.path === s.path);
+      if (flipped.has(i)) expect(s.suggested).toBe(labels[y[i]]);
+      expect(s.probability).toBeCloseTo(s.probabilities[labels.indexOf(s.given)], 6);
+      expect(s.loss).toBeCloseTo(-Math.log(s.probability), 5);
+      expect(s.score).toBeCloseTo(1 - s.probability, 6);
+      expect(s.split).toBe(items[i].split);
+    }
+    expect(report.suspects[0]).toMatchObject({ path: "set/bee/broken.png", issue: "unreadable", given: "bee", score: 1, split: null });
+    for (let i = 1; i < report.suspects.length; i++) expect(report.suspects[i - 1].score).toBeGreaterThanOrEqual(report.suspects[i].score);
+    expect(report.ranking).toHaveLength(items.length);
+    const flippedPaths = new Set([...flipped].map((i) => items[i].path));
+    expect(report.ranking.slice(0, flipped.size).every((r) => flippedPaths.has(r.path))).toBe(true);
+    expect(report.ranking.filter((r) => r.flagged).map((r) => r.path).sort()).toEqual([...flaggedPaths].sort());
+    expect(report.outOfFoldAccuracy).toBeGreaterThan(0.85);
+    expect(Object.keys(report.thresholds)).toEqual(labels);
+  });
+
+  it("findIssues rejects labels it was not told about", async () => {
+    const items: CleanItem[] = Array.from({ length: 10 }, (_, i) => ({ path: `p${i}`, label: i === 3 ? "zebra" : i % 2 ? "a" : "b", split: "train", hash: `h${i}`, embedding: new Float32Array([i, 1]) }));
+    await expect(findIssues({ labels: ["a", "b"], items })).rejects.toThrow(/label "zebra", which is not among the labels \(a, b\)/);
+    await expect(findIssues({ labels: ["a", "b"], items: items.slice(0, 3) })).rejects.toThrow(/too few for 5 folds/);
+  });
+});
