@@ -2,7 +2,7 @@
 // the demo vault's Fashion folder (5 labels x 30 PNGs) with its real bytes. Trains with the wasm
 // backend, watches the epoch table grow, checks the confusion matrix against the validation
 // images, measures long tasks while training, cancels mid-embedding, and renders a classify block.
-import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -37,6 +37,10 @@ async function open(): Promise<Harness> {
   // trained there by the CLI) must not leak into these tests.
   vaultDir = await mkdtemp(join(tmpdir(), "lesson-lab-classifier-"));
   await cp(join(DEMO_VAULT, "Fashion"), join(vaultDir, "Fashion"), { recursive: true });
+  // Problems the panel must list before training: two files that are no images, one without a label.
+  await writeFile(join(vaultDir, "Fashion", "Bag", "broken.png"), "this is not a PNG");
+  await writeFile(join(vaultDir, "Fashion", "Bag", "empty.png"), "");
+  await cp(join(DEMO_VAULT, "Fashion", "Bag", "00023.png"), join(vaultDir, "Fashion", "loose.png"));
   h = await openHarness({ vault: vaultDir, viewport: { width: 1280, height: 900 } });
   const loaded = await h.page.evaluate(
     async ({ epochs }) => {
@@ -66,7 +70,7 @@ async function open(): Promise<Harness> {
     },
     { epochs: EPOCHS },
   );
-  expect(loaded).toBe(150);
+  expect(loaded).toBe(153);
   return h;
 }
 
@@ -114,7 +118,14 @@ describe("classifier panel", () => {
     const rows = await page.$$eval(`${PANEL} .lesson-lab-label-row`, (els) =>
       els.map((e) => ({ label: e.getAttribute("data-label"), count: e.querySelector(".lesson-lab-count")?.textContent, tiles: e.querySelectorAll(".lesson-lab-tile").length })),
     );
-    expect(rows).toEqual(LABELS.map((label) => ({ label, count: "30", tiles: 8 })));
+    expect(rows).toEqual(LABELS.map((label) => ({ label, count: label === "Bag" ? "32" : "30", tiles: 8 })));
+    // Unlabeled and unreadable files are listed, with reasons, before any training.
+    expect(await page.$$eval(`${PANEL} .lesson-lab-unlabeled li`, (els) => els.map((e) => e.textContent))).toEqual(["Fashion/loose.png"]);
+    await page.waitForSelector(`${PANEL} .lesson-lab-precheck .lesson-lab-unreadable`);
+    expect(await page.$$eval(`${PANEL} .lesson-lab-precheck .lesson-lab-unreadable li`, (els) => els.map((e) => e.textContent))).toEqual([
+      "Fashion/Bag/broken.png: not an image: the file is text",
+      "Fashion/Bag/empty.png: empty file",
+    ]);
     await page.waitForSelector(`${PANEL} .lesson-lab-strip canvas`);
     // Remembered settings came back into the form.
     expect(await page.inputValue(`${PANEL} input[data-field="epochs"]`)).toBe(String(EPOCHS));
@@ -155,6 +166,8 @@ describe("classifier panel", () => {
     expect(cells).toHaveLength(25);
     expect(validCount).toBeGreaterThanOrEqual(25);
     expect(cells.reduce((a, c) => a + c.n, 0)).toBe(validCount);
+    const trainCount = Number(await page.textContent(`${PANEL} .lesson-lab-metric:nth-child(3) .lesson-lab-metric-value`));
+    expect(trainCount + validCount).toBe(150);
 
     // A cell click shows exactly its images: as many as the count, all of the actual label, and
     // no image in two cells.

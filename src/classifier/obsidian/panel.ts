@@ -33,6 +33,7 @@ import {
 } from "./panel-settings";
 import { EpochTable, parseResults, renderGallery, renderLossCurve, renderResults, type ImageHost, type ResultsData } from "./results-view";
 import { Thumbnailer } from "./thumbnails";
+import { findUnreadable } from "./precheck";
 import { createVaultStore, type VaultStore } from "./vault-store";
 
 /** Images shown per label in the dataset overview strips. */
@@ -254,6 +255,27 @@ export class ClassifierPanel extends Component {
       el.createDiv({ cls: "lesson-lab-subtitle", text: "Unlabeled images (left out)" });
       this.fileList(el, scan.unlabeled.map((p) => ({ path: p })), "lesson-lab-unlabeled");
     }
+    if (scan.items.length > 0) void this.precheck(scan, el.createDiv({ cls: "lesson-lab-precheck" }));
+  }
+
+  /** Lists the files that cannot be images (by their headers), in the background. */
+  private async precheck(scan: DatasetScan, el: HTMLElement): Promise<void> {
+    const status = el.createDiv({ cls: "lesson-lab-muted lesson-lab-precheck-status", text: `Checking ${scan.items.length} files…` });
+    const list = el.createDiv();
+    const stale = (): boolean => this.scan !== scan || !el.isConnected;
+    const found = await findUnreadable(
+      this.store,
+      scan.items.map((i) => i.path),
+      { tick: () => mainSlicer.tick(), cancelled: stale, onProgress: (done, total) => status.setText(`Checking files ${done}/${total}…`) },
+    );
+    if (stale()) return;
+    if (found.length === 0) {
+      status.setText(`All ${scan.items.length} files look like images.`);
+      return;
+    }
+    status.setText("");
+    list.createDiv({ cls: "lesson-lab-subtitle", text: `Unreadable files (${found.length}, left out of training)` });
+    this.fileList(list, found, "lesson-lab-unreadable");
   }
 
   private fileList(parent: HTMLElement, items: { path: string; reason?: string }[], cls: string): void {
