@@ -3,11 +3,12 @@
 // through the summary modal (a relabel lands under a free name through fileManager.renameFile,
 // a delete goes to the vault's .trash), undo, and decisions surviving a pane reload and a
 // plugin restart on the same plugin data.
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ReviewReport } from "../../src/cleaner/obsidian/cards";
-import { makeTempVault, openHarness, type Harness } from "./harness";
+import { makeTempVault, openHarness, REPO_ROOT, type Harness } from "./harness";
 
 let h: Harness | null = null;
 // More cards than one row holds, for ArrowDown.
@@ -21,6 +22,7 @@ async function png(rgb: [number, number, number], size = 64): Promise<Uint8Array
 }
 
 beforeAll(async () => {
+  await mkdir(join(REPO_ROOT, "artifacts"), { recursive: true });
   vaultDir = await makeTempVault({
     "ds/cat/a.png": await png([200, 120, 40]),
     "ds/cat/b.png": await png([210, 130, 50]),
@@ -62,7 +64,7 @@ const REPORT: ReviewReport = {
 };
 
 /**
- * Page set-up: Obsidian's "Move to Obsidian trash" (the stand-in's trash deletes), TFile stats
+ * Page set-up: the images' bytes in the in-page vault, Obsidian's "Move to Obsidian trash" (the stand-in's trash deletes), TFile stats
  * from the adapter (the stand-in's are 0), modals that stay in the page (the stand-in's close at
  * once), and records of renameFile and openLinkText calls.
  */
@@ -73,6 +75,13 @@ async function prepare(harness: Harness): Promise<void> {
     rec.renames = [];
     rec.opened = [];
     for (const f of app.vault.getFiles()) {
+      // The stand-in vault lists media files empty: give it the served bytes.
+      if (f.extension === "png") {
+        const res = await fetch(app.vault.adapter.getResourcePath(f.path));
+        const bytes = await res.arrayBuffer();
+        await app.vault.adapter.remove(f.path); // the stand-in keeps text and binary content apart
+        await app.vault.adapter.writeBinary(f.path, bytes);
+      }
       const st = await app.vault.adapter.stat(f.path);
       if (st) f.stat = { ctime: st.ctime, mtime: st.mtime, size: st.size };
     }
@@ -128,9 +137,14 @@ describe("cleaner pane in Chromium", () => {
     const page = h.page;
     expect(await cardPaths(h)).toEqual(["ds/cat/a.png", "ds/cat/b.png", "ds/dog/d.png", "ds/cat/c.png", ...EXTRA]);
 
-    // Thumbnails are the served PNGs, decoded by the browser.
-    const thumb = page.locator('.lesson-lab-cleaner-card[data-path="ds/cat/a.png"] img');
-    await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(64);
+    // Thumbnails: the PNG's bytes decoded to a small bitmap once the card is in view.
+    const canvas = page.locator('.lesson-lab-cleaner-card[data-path="ds/cat/a.png"] .lesson-lab-cleaner-thumb canvas');
+    await canvas.waitFor();
+    const pixel = await canvas.evaluate((c) => {
+      const el = c as HTMLCanvasElement;
+      return [el.width, ...Array.from(el.getContext("2d")!.getImageData(80, 80, 1, 1).data.slice(0, 3))];
+    });
+    expect(pixel).toEqual([160, 200, 120, 40]);
 
     // Real key presses on the focused card.
     await page.locator(".lesson-lab-cleaner-card").first().focus();
@@ -165,10 +179,13 @@ describe("cleaner pane in Chromium", () => {
     await page.keyboard.press("Enter");
     expect(await page.evaluate(() => (window as unknown as { opened: string[] }).opened)).toEqual(["ds/dog/d.png"]);
 
+    await page.screenshot({ path: join(REPO_ROOT, "artifacts", "cleaner-pane.png") });
+
     // Apply: the summary first.
     await page.locator("button.lesson-lab-cleaner-apply").click();
     const summary = page.locator(".modal-container .lesson-lab-cleaner-summary");
     await summary.waitFor();
+    await summary.screenshot({ path: join(REPO_ROOT, "artifacts", "cleaner-apply-summary.png") });
     expect(await summary.locator(".lesson-lab-cleaner-summary-counts").textContent()).toBe("1 move, 1 deletion, 0 skipped.");
     expect(await summary.textContent()).toContain("ds/cat/a.png → ds/dog/a (2).png");
     await page.locator(".modal-container button.lesson-lab-cleaner-confirm").click();

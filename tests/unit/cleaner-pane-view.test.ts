@@ -27,7 +27,10 @@ describe("cleaner pane: grid", () => {
     expect(first.querySelector(".lesson-lab-cleaner-given")?.textContent).toBe("Given: cat");
     expect(first.querySelector(".lesson-lab-cleaner-predicted")?.textContent).toBe("Predicted: dog (80%)");
     expect(first.querySelector(".lesson-lab-cleaner-loss")?.textContent).toBe("Loss: 1.60");
-    expect(first.querySelector("img")?.getAttribute("loading")).toBe("lazy");
+    // The thumbnail is drawn later, when the card scrolls into view.
+    const thumb = first.querySelector(".lesson-lab-cleaner-thumb");
+    expect(thumb?.getAttribute("aria-label")).toBe("a.jpg");
+    expect(thumb?.querySelector("canvas")).toBeNull();
     // One control: keep, delete and one entry per label, the suggestion marked, the given label not offered.
     const options = Array.from(first.querySelectorAll("select.lesson-lab-cleaner-choice option")).map((o) => [o.textContent, (o as HTMLOptionElement).disabled]);
     expect(options).toEqual([
@@ -117,10 +120,10 @@ describe("cleaner pane: keyboard triage", () => {
     expect(focused()).toBe("ds/cat/a.jpg");
 
     // 2 = second label (dog); focus moves on to the next card. The card is updated in place.
-    const img = cards(root)[0].querySelector("img");
+    const thumb = cards(root)[0].querySelector(".lesson-lab-cleaner-thumb");
     press(document.activeElement as HTMLElement, "2");
     expect(choiceOf(root, "ds/cat/a.jpg")).toBe("relabel:dog");
-    expect(cards(root)[0].querySelector("img")).toBe(img);
+    expect(cards(root)[0].querySelector(".lesson-lab-cleaner-thumb")).toBe(thumb);
     expect(cards(root)[0].getAttribute("aria-label")).toBe("a.jpg, given cat, predicted dog: Relabel as dog");
     expect(cards(root)[0].hasClass("is-relabel")).toBe(true);
     expect(focused()).toBe("ds/dog/d.jpg");

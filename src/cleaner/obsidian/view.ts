@@ -7,6 +7,7 @@ import { applyPlan, settleDecisions, undoBatch, undoMessage, type AppliedBatch }
 import { describeDecision, type Decision, type DecisionBook } from "../decisions";
 import { formatLogEntry, formatUndoEntry, lastUndoable } from "../log";
 import { planBatch } from "../plan";
+import { Thumbnailer } from "../../classifier/obsidian/thumbnails";
 import { ApplySummaryModal } from "./apply-modal";
 import {
   afterApply,
@@ -37,6 +38,9 @@ import type { CleanerStore } from "./store";
 export const CLEANER_VIEW_TYPE = "lesson-lab-cleaner";
 
 export type Progress = (text: string) => void;
+
+/** Thumbnail bitmaps are this many pixels square (the card shows them at most 120 CSS px). */
+const THUMB_PIXELS = 160;
 
 /** How long "Clear decisions" waits for its confirming second click (ms). */
 const CLEAR_CONFIRM_MS = 5000;
@@ -79,6 +83,7 @@ export class CleanerView extends ItemView {
   private gridEl!: HTMLElement;
   private pagerEl!: HTMLElement;
   private buttons: Record<string, HTMLButtonElement> = {};
+  private thumbs: Thumbnailer | null = null;
 
   constructor(
     leaf: WorkspaceLeaf,
@@ -111,6 +116,15 @@ export class CleanerView extends ItemView {
 
   override async onOpen(): Promise<void> {
     this.contentEl.empty();
+    this.thumbs = new Thumbnailer(
+      {
+        readBinary: async (path) => {
+          const file = this.app.vault.getAbstractFileByPath(path);
+          return new Uint8Array(file instanceof TFile ? await this.app.vault.readBinary(file) : await this.app.vault.adapter.readBinary(path));
+        },
+      },
+      THUMB_PIXELS,
+    );
     this.rootEl = this.contentEl.createDiv({ cls: "lesson-lab-cleaner" });
     this.titleEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-title", text: "Cleaner" });
     const bar = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-toolbar" });
@@ -168,6 +182,8 @@ export class CleanerView extends ItemView {
   override async onClose(): Promise<void> {
     this.task?.abort();
     this.redrawSoon.cancel();
+    this.thumbs?.close();
+    this.thumbs = null;
     await this.host.store.save();
   }
 
@@ -321,8 +337,10 @@ export class CleanerView extends ItemView {
     const file = this.app.vault.getAbstractFileByPath(item.path);
     const thumb = card.createDiv({ cls: "lesson-lab-cleaner-thumb" });
     if (file instanceof TFile) {
-      // Lazily: the browser fetches a thumbnail only when its card scrolls into view.
-      thumb.createEl("img", { attr: { src: this.app.vault.getResourcePath(file), alt: displayName(item.path), loading: "lazy", decoding: "async" } });
+      // Drawn when the card scrolls into view, decoded straight to a small bitmap (never full size).
+      thumb.setAttr("role", "img");
+      thumb.setAttr("aria-label", displayName(item.path));
+      this.thumbs?.attach(file.path, thumb);
     } else {
       thumb.createDiv({ cls: "lesson-lab-cleaner-missing", text: "Not in the vault" });
     }
