@@ -1,6 +1,6 @@
 // The cleaner's registrations: its pane, commands and the folder menu item. Light: the pane
 // module holds no TensorFlow; training and the suspect finder load on first use.
-import { FuzzySuggestModal, Notice, TFolder, type App, type Plugin, type WorkspaceLeaf } from "obsidian";
+import { FuzzySuggestModal, normalizePath, Notice, TFolder, type App, type Plugin, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
 import type { ReviewReport } from "./cards";
 import { CleanerStore } from "./store";
@@ -76,10 +76,11 @@ export class CleanerController {
    * Opens the pane on `folder` (reusing an open one). `given` is either a precomputed report, or
    * a fresh training result of that folder in which the pane finds the suspects without retraining.
    */
-  async open(folder: string, given?: ReviewReport | TrainResult): Promise<CleanerView | null> {
+  async open(folderPath: string, given?: ReviewReport | TrainResult): Promise<CleanerView | null> {
+    const folder = normalizePath(folderPath);
     const result = given && "embeddings" in given ? given : undefined;
     const report = given && !("embeddings" in given) ? given : undefined;
-    if (result && result.folder !== folder) throw new Error(`The training result is for "${result.folder}", not "${folder}".`);
+    if (result && normalizePath(result.folder) !== normalizePath(folder)) throw new Error(`The training result is for "${result.folder}", not "${folder}".`);
     const { workspace } = this.plugin.app;
     let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(CLEANER_VIEW_TYPE)[0] ?? null;
     if (!leaf) {
