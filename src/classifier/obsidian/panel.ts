@@ -425,7 +425,7 @@ export class ClassifierPanel extends Component {
 
   /** Trains on the picked folder with the form's settings. */
   async train(): Promise<void> {
-    if (this.running || !this.fields || !this.folder) return;
+    if (this.running || !this.fields || !this.folder || !this.scan || this.scan.error) return;
     const { settings, errors } = validatePanelSettings(this.readInput());
     const messages = Object.values(errors);
     if (messages.length > 0) {
