@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { FuzzySuggestModal, type TFolder } from "obsidian-test-mocks/obsidian";
 import { CLEANER_VIEW_TYPE } from "../../src/cleaner/obsidian/view";
 import { cleanerPlugin, sampleReport } from "./cleaner-pane-support";
 
@@ -64,6 +65,26 @@ describe("cleaner wiring", () => {
     undo?.callback?.();
     expect(spy).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(h.view().contentEl.querySelector(".lesson-lab-cleaner-status")?.textContent).toBe("No applied batch to undo."));
+  });
+
+  it("Open cleaner asks for a dataset folder when no pane is open, then reveals the open one", async () => {
+    const h = await cleanerPlugin(undefined, { "ds/cat/a.jpg": "a", "ds/dog/b.jpg": "b", "Notes/x.md": "", "single/only/c.jpg": "c" });
+    const opened: FuzzySuggestModal<TFolder>[] = [];
+    vi.spyOn(FuzzySuggestModal.prototype, "open").mockImplementation(function (this: FuzzySuggestModal<TFolder>) {
+      opened.push(this);
+    });
+    const open = commands(h.plugin).find((c) => c.id === "open-cleaner");
+    open?.callback?.();
+    expect(opened).toHaveLength(1);
+    const items = opened[0].getItems();
+    expect(items.map((f) => opened[0].getItemText(f))).toEqual(["ds"]); // folders with two or more label folders
+    opened[0].onChooseItem(items[0], new MouseEvent("click"));
+    await vi.waitFor(() => expect(h.app.workspace.getLeavesOfType(CLEANER_VIEW_TYPE)).toHaveLength(1));
+    expect(h.view().getFolder()).toBe("ds");
+    const reveal = vi.spyOn(h.app.workspace, "revealLeaf");
+    open?.callback?.();
+    expect(opened).toHaveLength(1);
+    expect(reveal).toHaveBeenCalledWith(h.view().leaf);
   });
 
   it("keeps the pane's folder in its view state", async () => {

@@ -117,7 +117,8 @@ class DatasetFolderModal extends FuzzySuggestModal<TFolder> {
   getItems(): TFolder[] {
     return this.app.vault
       .getAllLoadedFiles()
-      .filter((f): f is TFolder => f instanceof TFolder && f.children.filter((c) => c instanceof TFolder).length >= 2);
+      // Not the vault root: its folders are everything in the vault, not labels.
+      .filter((f): f is TFolder => f instanceof TFolder && f.path !== "/" && f.path !== "" && f.children.filter((c) => c instanceof TFolder).length >= 2);
   }
 
   getItemText(folder: TFolder): string {
