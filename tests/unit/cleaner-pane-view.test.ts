@@ -328,6 +328,32 @@ describe("cleaner pane: apply, log, undo", () => {
     expect(h.app.vault.getFileByPath("ds/cat/a.jpg")).not.toBeNull();
   });
 
+  it("says where deleted images went when the system trash holds them", async () => {
+    const modals = keepModalsOpen();
+    const h = await cleanerPlugin();
+    (h.app.vault as unknown as Record<string, unknown>).getConfig = (k: string) => (k === "trashOption" ? "system" : undefined);
+    await h.plugin.openCleaner("ds", sampleReport());
+    const view = h.view();
+    cards(view.contentEl)[0].focus();
+    press(cards(view.contentEl)[0], "d");
+    const applying = view.applyDecisions();
+    await vi.waitFor(() => expect(modals).toHaveLength(1));
+    expect(modals[0].contentEl.querySelector(".lesson-lab-cleaner-warning")?.textContent).toContain("system trash");
+    modals[0].contentEl.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-confirm")?.click();
+    expect((await applying)?.trashed).toEqual([expect.objectContaining({ path: "ds/cat/a.jpg", where: "system" })]);
+    await view.undoLastBatch();
+    const status = view.contentEl.querySelector(".lesson-lab-cleaner-status")?.textContent ?? "";
+    expect(status).toContain("Undo: 0 files restored.");
+    expect(status).toContain('"a.jpg" is in the system trash');
+    expect(status).toContain('move it back to "ds/cat"');
+  });
+
+  it("shows the report's warnings", async () => {
+    const h = await cleanerPlugin();
+    await h.plugin.openCleaner("ds", { ...sampleReport(), warnings: ["label \"fox\" has no readable image; it is left out"] });
+    expect(h.view().contentEl.querySelector(".lesson-lab-cleaner-warnings")?.textContent).toBe('label "fox" has no readable image; it is left out');
+  });
+
   it("runs retrain and shows the error rate before and after", async () => {
     const h = await cleanerPlugin();
     const calls: string[] = [];

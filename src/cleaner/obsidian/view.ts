@@ -78,6 +78,7 @@ export class CleanerView extends ItemView {
   private rootEl!: HTMLElement;
   private titleEl!: HTMLElement;
   private statusEl!: HTMLElement;
+  private warningsEl!: HTMLElement;
   private countsEl!: HTMLElement;
   private filtersEl!: HTMLElement;
   private gridEl!: HTMLElement;
@@ -141,6 +142,7 @@ export class CleanerView extends ItemView {
     button("retrain", "Retrain", () => this.retrain());
     button("clear", "Clear decisions", () => this.clearDecisions());
     this.statusEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-status", attr: { "aria-live": "polite" } });
+    this.warningsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-warnings" });
     this.countsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-counts" });
     this.filtersEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-filters" });
     this.gridEl = this.rootEl.createDiv({
@@ -255,6 +257,8 @@ export class CleanerView extends ItemView {
     this.titleEl.setText(this.folder ? `Cleaner: ${this.folder}` : "Cleaner: open it on a dataset folder");
     this.buttons.analyse?.toggleClass("is-hidden", !this.host.analyse);
     this.buttons.retrain?.toggleClass("is-hidden", !this.host.retrain);
+    this.warningsEl.empty();
+    for (const w of this.report?.warnings ?? []) this.warningsEl.createDiv({ cls: "lesson-lab-cleaner-warning-line", text: w });
     this.renderFilters();
     this.renderGrid();
   }
