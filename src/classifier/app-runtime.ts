@@ -9,7 +9,7 @@ import type { TfBackendName } from "./tf-setup";
 import type { FetchBinary } from "./backbones/remote";
 
 /** Work between two yields is kept under this many ms. */
-export const SLICE_BUDGET_MS = 20;
+export const SLICE_BUDGET_MS = 12;
 
 /** Resolves in a new macrotask (MessageChannel: not clamped to 4 ms like nested timers). */
 export function macrotask(): Promise<void> {
@@ -121,9 +121,16 @@ export interface Runtime {
 }
 
 const loaded = new Map<string, Promise<Runtime>>();
+let lastBackend: RuntimeRequest["backend"] = "auto";
+
+/** The backend the panel asked for last ("auto" before any): classifying reuses it rather than switching. */
+export function preferredBackend(): RuntimeRequest["backend"] {
+  return lastBackend;
+}
 
 /** The backbone (and tfjs) for a request; loaded once per backbone and backend, then shared. */
 export function loadRuntime(req: RuntimeRequest): Promise<Runtime> {
+  lastBackend = req.backend;
   const key = `${req.backend}\u0000${req.backboneId}`;
   let pending = loaded.get(key);
   if (!pending) {

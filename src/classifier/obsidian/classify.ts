@@ -4,32 +4,34 @@ import { Modal, requestUrl, TFile, type App } from "obsidian";
 import { loadModel, type LoadedModel } from "../model-io";
 import { Classifier, type Prediction } from "../predict";
 import { ImageReadError } from "../types";
-import { loadRuntime, macrotask } from "../app-runtime";
+import { loadRuntime, macrotask, preferredBackend } from "../app-runtime";
 import type { ClassifierHost } from "./host";
 import { findModelFor, parseClassifyBlock } from "./model-lookup";
 import { createVaultStore } from "./vault-store";
 
-const models = new Map<string, Promise<LoadedModel>>();
+/** Loaded heads by model folder, with the mtime of the metadata.json they came from. */
+const models = new Map<string, { mtime: number; model: Promise<LoadedModel> }>();
 
-/** A model folder's classifier; models are cached by folder and the metadata's trainedAt. */
+/** A model folder's classifier; models are cached by folder. */
 async function classifierFor(app: App, host: ClassifierHost, modelFolder: string): Promise<Classifier> {
   const store = createVaultStore(app);
-  let pending = models.get(modelFolder);
-  if (pending) {
-    // A retrained model replaces the folder: reload when metadata.json changed.
-    const stat = await app.vault.adapter.stat(`${modelFolder}/metadata.json`);
-    const cached = await pending.catch(() => null);
-    if (!cached || !stat || Date.parse(cached.metadata.trainedAt) < stat.mtime - 60_000) pending = undefined;
+  // A retrained model replaces the folder: reload when metadata.json changed.
+  const mtime = (await app.vault.adapter.stat(`${modelFolder}/metadata.json`))?.mtime ?? 0;
+  let entry = models.get(modelFolder);
+  if (!entry || entry.mtime !== mtime) {
+    const old = entry;
+    entry = { mtime, model: loadModel(store, modelFolder) };
+    models.set(modelFolder, entry);
+    void old?.model.then((m) => m.head.dispose()).catch(() => undefined);
+    const mine = entry;
+    mine.model.catch(() => {
+      if (models.get(modelFolder) === mine) models.delete(modelFolder);
+    });
   }
-  if (!pending) {
-    pending = loadModel(store, modelFolder);
-    models.set(modelFolder, pending);
-    pending.catch(() => models.delete(modelFolder));
-  }
-  const model = await pending;
+  const model = await entry.model;
   const runtime = await loadRuntime({
     backboneId: model.metadata.backbone,
-    backend: "auto",
+    backend: preferredBackend(),
     store,
     modelsDir: `${host.pluginDir()}/models`,
     fetchBinary: async (url) => (await requestUrl({ url, throw: true })).arrayBuffer,
@@ -145,4 +147,10 @@ export async function renderClassifyBlock(app: App, host: ClassifierHost, source
     status.remove();
     root.createDiv({ cls: "lesson-lab-error", text: message(error) });
   }
+}
+
+/** Frees the cached heads (plugin unload). */
+export function disposeModels(): void {
+  for (const { model } of models.values()) void model.then((m) => m.head.dispose()).catch(() => undefined);
+  models.clear();
 }

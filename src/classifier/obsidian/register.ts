@@ -6,6 +6,7 @@ import type { TrainResult } from "../pipeline";
 import type { ClassifierHost } from "./host";
 import { normalizeClassifierData, type ClassifierData } from "./panel-settings";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
+import { classifierWasUsed, markClassifierUsed } from "./used";
 
 export const CLASSIFY_LANGUAGE = "classify";
 
@@ -49,6 +50,7 @@ function isImage(file: unknown): file is TFile {
 }
 
 async function classifyWithModal(plugin: Plugin, host: ClassifierHost, file: TFile): Promise<void> {
+  markClassifierUsed();
   const { ClassifyModal } = await import("./classify");
   new ClassifyModal(plugin.app, host, file).open();
 }
@@ -58,6 +60,14 @@ export function registerClassifier(plugin: HostPlugin): void {
   const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${e instanceof Error ? e.message : String(e)}`);
 
   plugin.registerView(CLASSIFIER_VIEW_TYPE, (leaf) => new ClassifierShellView(leaf, host));
+  plugin.register(() => {
+    // Only when the classifier was used: otherwise unloading never evaluates its modules.
+    if (!classifierWasUsed()) return;
+    void Promise.all([import("../app-runtime"), import("./classify")]).then(([runtime, classify]) => {
+      classify.disposeModels();
+      runtime.disposeRuntimes();
+    });
+  });
   plugin.addRibbonIcon("brain-circuit", "Open classifier panel", () => {
     openClassifierPanel(plugin).catch(fail("Could not open the classifier panel"));
   });
@@ -102,6 +112,7 @@ export function registerClassifier(plugin: HostPlugin): void {
     }),
   );
   plugin.registerMarkdownCodeBlockProcessor(CLASSIFY_LANGUAGE, async (source, el, ctx) => {
+    markClassifierUsed();
     const { renderClassifyBlock } = await import("./classify");
     await renderClassifyBlock(plugin.app, host, source, el, ctx.sourcePath);
   });

@@ -3,6 +3,7 @@
 import { ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { ClassifierHost } from "./host";
 import type { ClassifierPanel } from "./panel";
+import { markClassifierUsed } from "./used";
 
 export const CLASSIFIER_VIEW_TYPE = "lesson-lab-classifier";
 
@@ -30,6 +31,7 @@ export class ClassifierShellView extends ItemView {
   }
 
   override async onOpen(): Promise<void> {
+    markClassifierUsed();
     const { ClassifierPanel } = await import("./panel");
     this.panel = new ClassifierPanel(this.app, this.contentEl, this.host);
     this.addChild(this.panel);
