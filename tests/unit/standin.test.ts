@@ -9,7 +9,7 @@ describe("obsidian stand-in", () => {
     expect(file).not.toBeNull();
     expect(await app.vault.read(file!)).toBe("# hi");
     const div = document.body.createDiv({ cls: "x" });
-    div.createEl("span", { text: "t" });
+    div.createSpan({ text: "t" });
     expect(div.querySelector("span")?.textContent).toBe("t");
   });
 });

@@ -67,10 +67,11 @@ export function processor(plugin: LessonLabPlugin, language: string): Processor 
 
 export function postProcessor(plugin: LessonLabPlugin): (el: HTMLElement, ctx: MarkdownPostProcessorContext) => Promise<void> | void {
   const list = (plugin as unknown as { markdownPostProcessors__: Array<(el: HTMLElement, ctx: MarkdownPostProcessorContext) => Promise<void> | void> }).markdownPostProcessors__;
-  // The code-block registrations add no-op post-processors in the mock; ours is the last one.
-  const last = list[list.length - 1];
-  if (!last) throw new Error("no post-processor");
-  return last;
+  if (list.length === 0) throw new Error("no post-processor");
+  // As Obsidian does: every registered post-processor runs on each rendered section, in order.
+  return async (el, ctx) => {
+    for (const run of list) await run(el, ctx);
+  };
 }
 
 /**

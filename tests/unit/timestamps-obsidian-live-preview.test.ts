@@ -1,7 +1,5 @@
 // @vitest-environment happy-dom
-// eslint-disable-next-line import/no-extraneous-dependencies -- provided by Obsidian, installed here through obsidian-test-mocks
 import { EditorSelection, EditorState } from "@codemirror/state";
-// eslint-disable-next-line import/no-extraneous-dependencies -- provided by Obsidian, installed here through obsidian-test-mocks
 import { EditorView } from "@codemirror/view";
 import { editorLivePreviewField } from "obsidian-test-mocks/obsidian";
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -1,9 +1,7 @@
 // Live Preview: inline `@06:45 Label` code becomes a timestamp link while the cursor is elsewhere.
 // Only the visible lines are decorated, and fenced code is skipped.
-// CodeMirror is supplied by Obsidian at runtime (external in the bundle), so it is no dependency of ours.
-// eslint-disable-next-line import/no-extraneous-dependencies -- provided by Obsidian, external in the bundle
+// CodeMirror is supplied by Obsidian at runtime (external in the bundle); it is a dev dependency for types and tests.
 import { RangeSetBuilder, type Extension, type Text } from "@codemirror/state";
-// eslint-disable-next-line import/no-extraneous-dependencies -- provided by Obsidian, external in the bundle
 import { Decoration, EditorView, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { editorInfoField, editorLivePreviewField } from "obsidian";
 import { findInlineTimestamps } from "../inline";
