@@ -27,6 +27,7 @@ export default class LessonLabPlugin extends Plugin {
   positions: Record<string, number> = {};
   /** Keys of the plugin's data file written by other features; kept as they are. */
   private otherData: Record<string, unknown> = {};
+  private dataQueue: Promise<void> = Promise.resolve();
   private savePositionsSoon: Debouncer<[], void> = debounce(() => void this.savePluginData(), POSITION_SAVE_DELAY, false);
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian). */
   readonly cleaner = new CleanerController(this);
@@ -77,11 +78,23 @@ export default class LessonLabPlugin extends Plugin {
     await this.savePluginData();
   }
 
-  private async savePluginData(): Promise<void> {
-    // Re-read so that keys another feature saved since load are not overwritten.
-    const current: unknown = await this.loadData();
-    const others = typeof current === "object" && current !== null ? (current as Record<string, unknown>) : this.otherData;
-    await this.saveData({ ...others, settings: this.settings, positions: this.positions });
+  private savePluginData(): Promise<void> {
+    return this.updatePluginData((data) => ({ ...data, settings: this.settings, positions: this.positions }));
+  }
+
+  /**
+   * The one way to write data.json. Every feature keeps its own key there (settings, positions,
+   * classifier, cleaner); updates run one at a time, each re-reading the file, so no feature's
+   * write can lose another's.
+   */
+  updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+    const run = this.dataQueue.then(async () => {
+      const current: unknown = await this.loadData();
+      const data = typeof current === "object" && current !== null && !Array.isArray(current) ? (current as Record<string, unknown>) : this.otherData;
+      await this.saveData(change({ ...data }));
+    });
+    this.dataQueue = run.catch(() => undefined);
+    return run;
   }
 
   /** Opens the cleaner on a dataset folder; given a report or a fresh training result, it needs no training. */

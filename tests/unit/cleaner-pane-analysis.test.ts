@@ -7,7 +7,9 @@ import { App } from "obsidian-test-mocks/obsidian";
 import type { App as ObsidianApp, Plugin } from "obsidian";
 import { setupTf } from "../../src/classifier/tf-setup";
 import { createSharpDecoder } from "../../src/node/decode-sharp";
-import { analyseForCleaner, cacheName, retrainForCleaner } from "../../src/cleaner/obsidian/analysis";
+import { analyseForCleaner, retrainForCleaner } from "../../src/cleaner/obsidian/analysis";
+import { cacheName } from "../../src/classifier/obsidian/panel-settings";
+import type { DataHost } from "../../src/cleaner/obsidian/store";
 import { COLORS, fakeBackbone, noisyImage } from "./classifier-train-helpers";
 
 vi.mock("../../src/classifier/app-runtime", async (importOriginal) => {
@@ -23,7 +25,7 @@ beforeAll(async () => {
   await setupTf({ backends: ["cpu"] });
 });
 
-async function vaultPlugin(): Promise<{ app: App; plugin: Plugin }> {
+async function vaultPlugin(): Promise<{ app: App; plugin: Plugin & DataHost }> {
   const app = App.createConfigured__({ files: { "colors/": "" } });
   for (const [li, label] of Object.keys(COLORS).entries()) {
     await app.vault.createFolder(`colors/${label}`);
@@ -37,11 +39,11 @@ async function vaultPlugin(): Promise<{ app: App; plugin: Plugin }> {
     app: app as unknown as ObsidianApp,
     manifest: { id: "lesson-lab", dir: ".obsidian/plugins/lesson-lab" },
     loadData: () => Promise.resolve(data),
-    saveData: (d: unknown) => {
-      data = d;
+    updatePluginData: (change: (d: Record<string, unknown>) => Record<string, unknown>) => {
+      data = change({ ...(data as Record<string, unknown>) });
       return Promise.resolve();
     },
-  } as unknown as Plugin;
+  } as unknown as Plugin & DataHost;
   return { app, plugin };
 }
 

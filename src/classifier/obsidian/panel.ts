@@ -26,6 +26,7 @@ import {
   BACKBONE_CHOICES,
   BACKEND_CHOICES,
   backboneIdOf,
+  cacheName,
   PANEL_DEFAULTS,
   validatePanelSettings,
   type PanelSettings,
@@ -80,13 +81,6 @@ export function resultsDataOf(r: TrainResult): ResultsData {
     mostConfused: r.mostConfused,
     topLosses: r.topLosses,
   };
-}
-
-/** A short, safe name for a folder's embedding cache. */
-function cacheName(folder: string): string {
-  let h = 0;
-  for (let i = 0; i < folder.length; i++) h = (Math.imul(h, 31) + folder.charCodeAt(i)) | 0;
-  return `${folder.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${(h >>> 0).toString(36)}`;
 }
 
 export class ClassifierPanel extends Component {

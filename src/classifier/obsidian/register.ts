@@ -11,7 +11,11 @@ import { classifierWasUsed, markClassifierUsed } from "./used";
 export const CLASSIFY_LANGUAGE = "classify";
 
 /** The cleaner (another feature) takes a fresh training result so that it need not train again. */
-type HostPlugin = Plugin & { openCleaner?(folder: string, given?: TrainResult): Promise<void> };
+type HostPlugin = Plugin & {
+  openCleaner?(folder: string, given?: TrainResult): Promise<void>;
+  /** Serialized read-change-write of data.json, shared with the other features. */
+  updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
+};
 
 export function classifierHost(plugin: HostPlugin): ClassifierHost {
   return {
@@ -20,10 +24,7 @@ export function classifierHost(plugin: HostPlugin): ClassifierHost {
       return normalizeClassifierData(typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).classifier : undefined);
     },
     async saveClassifierData(data: ClassifierData): Promise<void> {
-      // Re-read and merge: the data file is shared with the other features.
-      const raw: unknown = await plugin.loadData();
-      const current = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
-      await plugin.saveData({ ...current, classifier: data });
+      await plugin.updatePluginData((current) => ({ ...current, classifier: data }));
     },
     pluginDir: () => plugin.manifest.dir ?? `${plugin.app.vault.configDir}/plugins/${plugin.manifest.id}`,
     openCleaner: typeof plugin.openCleaner === "function" ? (folder: string, result?: TrainResult) => plugin.openCleaner!(folder, result) : undefined,

@@ -1,9 +1,10 @@
 // Training and suspect finding for the pane, on the classifier panel's app runtime. Heavy
 // (tfjs, the backbone): the plugin imports this module on first use only.
 import { requestUrl, type Plugin } from "obsidian";
+import type { DataHost } from "./store";
 import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
-import { backboneIdOf, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
+import { backboneIdOf, cacheName, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { findIssues } from "../find";
@@ -11,18 +12,8 @@ import type { ReviewReport } from "./cards";
 import { describeFindProgress, describeTrainProgress, toReviewReport } from "./report";
 import type { Progress } from "./view";
 
-/**
- * The embedding cache's folder name for a dataset. Must stay the same as the classifier panel's
- * (src/classifier/obsidian/panel.ts), so that the pane and the panel share one cache.
- */
-export function cacheName(folder: string): string {
-  let h = 0;
-  for (let i = 0; i < folder.length; i++) h = (Math.imul(h, 31) + folder.charCodeAt(i)) | 0;
-  return `${folder.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${(h >>> 0).toString(36)}`;
-}
-
 /** Trains on `folder` with the panel's settings for it; embeddings come from the shared cache. */
-export async function trainForCleaner(plugin: Plugin, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult> {
+export async function trainForCleaner(plugin: Plugin & DataHost, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult> {
   const host = classifierHost(plugin);
   const data = await host.loadClassifierData();
   const settings = data.perFolder[folder] ?? PANEL_DEFAULTS;
@@ -51,7 +42,7 @@ export async function trainForCleaner(plugin: Plugin, folder: string, progress: 
 }
 
 /** Trains, then finds the suspects in the result. */
-export async function analyseForCleaner(plugin: Plugin, folder: string, progress: Progress, signal: AbortSignal): Promise<ReviewReport> {
+export async function analyseForCleaner(plugin: Plugin & DataHost, folder: string, progress: Progress, signal: AbortSignal): Promise<ReviewReport> {
   const result = await trainForCleaner(plugin, folder, progress, signal);
   const clean = await findIssues(result, {}, signal, (p) => progress(describeFindProgress(p)));
   const report = toReviewReport(folder, clean, result.errorRate);
@@ -63,7 +54,7 @@ export async function analyseForCleaner(plugin: Plugin, folder: string, progress
 
 /** Retrains after an apply; nothing is re-embedded (moved files keep their content hash). */
 export async function retrainForCleaner(
-  plugin: Plugin,
+  plugin: Plugin & DataHost,
   folder: string,
   progress: Progress,
   signal: AbortSignal,

@@ -3,10 +3,10 @@
 // they are applied or cleared.
 import { DecisionBook, readDecisionBooks, writeDecisionBooks } from "../decisions";
 
-/** What the store needs from the plugin (Plugin.loadData / saveData). */
+/** What the store needs from the plugin: Plugin.loadData, and the plugin's serialized data update. */
 export interface DataHost {
   loadData(): Promise<unknown>;
-  saveData(data: unknown): Promise<void>;
+  updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
 }
 
 export const CLEANER_KEY = "cleaner";
@@ -56,10 +56,9 @@ export class CleanerStore {
 
   private async write(): Promise<void> {
     await this.load();
-    // Re-read: other features may have saved their keys since.
-    const current = await this.host.loadData();
-    const data = isRecord(current) ? current : {};
-    const cleaner = isRecord(data[CLEANER_KEY]) ? data[CLEANER_KEY] : {};
-    await this.host.saveData({ ...data, [CLEANER_KEY]: { ...cleaner, books: writeDecisionBooks(this.books.values()) } });
+    await this.host.updatePluginData((data) => {
+      const cleaner = isRecord(data[CLEANER_KEY]) ? data[CLEANER_KEY] : {};
+      return { ...data, [CLEANER_KEY]: { ...cleaner, books: writeDecisionBooks(this.books.values()) } };
+    });
   }
 }

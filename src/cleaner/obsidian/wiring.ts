@@ -3,14 +3,14 @@
 import { FuzzySuggestModal, normalizePath, Notice, TFolder, type App, type Plugin, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
 import type { ReviewReport } from "./cards";
-import { CleanerStore } from "./store";
+import { CleanerStore, type DataHost } from "./store";
 import { CLEANER_VIEW_TYPE, CleanerView, type CleanerHost } from "./view";
 
 /** Where the pane and commands find the classifier (set by whoever provides it). */
 export type CleanerAnalysis = Pick<CleanerHost, "analyse" | "retrain">;
 
 /** Training and the suspect finder, loaded on first use (tfjs stays out of plugin load). */
-function defaultAnalysis(plugin: Plugin): CleanerAnalysis {
+function defaultAnalysis(plugin: Plugin & DataHost): CleanerAnalysis {
   return {
     analyse: async (folder, progress, signal) => (await import("./analysis")).analyseForCleaner(plugin, folder, progress, signal),
     retrain: async (folder, progress, signal) => (await import("./analysis")).retrainForCleaner(plugin, folder, progress, signal),
@@ -21,7 +21,7 @@ export class CleanerController {
   readonly host: CleanerHost;
 
   constructor(
-    private readonly plugin: Plugin,
+    private readonly plugin: Plugin & DataHost,
     analysis: CleanerAnalysis = defaultAnalysis(plugin),
   ) {
     this.host = { store: new CleanerStore(plugin), reports: new Map(), ...analysis };
