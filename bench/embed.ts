@@ -65,7 +65,8 @@ async function unfoldedRate(backboneId: string, images: RgbImage[], batch: numbe
   }
 }
 
-async function decodeRate(n: number, size: number): Promise<number> {
+/** sharp decode + resize of n synthetic 640x480 JPEGs (16 distinct files) to size x size, images/s. */
+export async function decodeRate(n: number, size: number): Promise<number> {
   const files: Uint8Array[] = [];
   for (let k = 0; k < Math.min(n, 16); k++) {
     const raw = syntheticImages(1, 480)[0].data;

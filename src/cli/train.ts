@@ -13,7 +13,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "./args";
 import { createProgressWriter, formatDuration, formatNumber, formatPercent, formatTable } from "./table";
-import type { TrainProgress } from "../classifier/types";
+import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
@@ -98,6 +98,16 @@ export async function locateDataset(folderArg: string): Promise<DatasetLocation>
 
 export function cacheFolderFor(location: DatasetLocation): string {
   return location.inVault ? ".obsidian/plugins/lesson-lab/cache" : ".lesson-lab-cache";
+}
+
+/** The CLI's backbone: in this process for one thread, else a pool of worker threads (also used by bench/classifier.ts). */
+export async function openBackbone(backboneId: string, threads: number, root: string, store: FileStore): Promise<Embedder> {
+  if (threads > 1) {
+    const { createEmbedPool } = await import("../node/embed-pool");
+    return createEmbedPool({ backboneId, threads, storeRoot: root });
+  }
+  const { loadBackbone } = await import("../classifier/backbone");
+  return loadBackbone(backboneId, { store });
 }
 
 /** The `--json` object; the first eight keys and their order are the contract. */
@@ -196,12 +206,11 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
   const location = await locateDataset(positional[0]);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
-  const [{ createFsStore }, { createSharpDecoder }, { loadBackbone, DEFAULT_BACKBONE_ID }, { trainClassifier }, { createEmbedPool }] = await Promise.all([
+  const [{ createFsStore }, { createSharpDecoder }, { DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
     import("../node/fs-store"),
     import("../node/decode-sharp"),
     import("../classifier/backbone"),
     import("../classifier/pipeline"),
-    import("../node/embed-pool"),
   ]);
   const progress = createProgressWriter(io.err, io.errIsTty);
   const controller = new AbortController();
@@ -214,8 +223,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
     try {
       // One thread: the backbone in this process; more: a pool of worker threads.
-      const threads = flags.threads ?? 1;
-      backbone = threads > 1 ? await createEmbedPool({ backboneId, threads, storeRoot: location.root }) : await loadBackbone(backboneId, { store });
+      backbone = await openBackbone(backboneId, flags.threads ?? 1, location.root, store);
     } catch (error) {
       progress.end();
       return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
