@@ -2,16 +2,21 @@
 // ../shared/datasets/fashion_to_folders.py; embeddings by the default backbone, cached in the
 // bench folder so a second run re-embeds nothing).
 //
-// Label noise: 10% of the labels moved to a random wrong label, in memory (the files are never
-// touched), for each of `seeds` noise seeds. For each we report, against the injected errors:
-// - oof_topk: precision (= recall) of the k lowest out-of-fold self-confidences, k = #injected;
-// - fastai_topk: the same with fastai's ranking: one head trained on all images (same epochs),
+// Label noise: 10% of the labels moved to a wrong label, in memory (the files are never
+// touched), for each of `seeds` noise seeds, two ways: "uniform" (any other label) and
+// "confusable" (the label its true class is most confused with out of fold: shirt → T-shirt,
+// the hard, systematic case). Against the injected errors we report:
+// - oof_topk_precision: precision (= recall) of the k lowest out-of-fold self-confidences,
+//   k = #injected;
+// - fastai_topk_precision: fastai's ranking: one head trained on all images (same epochs),
 //   ranked by its in-sample loss;
-// - each flag method (suspects.ts FLAG_METHODS): precision and recall of its flags.
-// Near-duplicates: similarity of 50 images to their 1-pixel-shifted, 10%-brighter and JPEG-75
-// copies (true near-copies) vs the nearest other image of the 1,000 (not copies).
-// Outliers: "Bag" removed as a label, 20 bags filed under random other labels; precision and
-// recall of the outlier flags, and how many of the 900 clean images are flagged.
+// - ceiling_topk_precision: heads trained out of fold on the TRUE labels, ranked by p(noisy
+//   label): what this backbone allows at best;
+// - <method>_precision / _recall / _flagged for each flag method (suspects.ts FLAG_METHODS).
+// Near-duplicates: similarity of 50 images to their 1-pixel-shifted, 10%-brighter, JPEG-75/90
+// and 2×-resized copies (true near-copies) vs the nearest other image of the 1,000, raw and
+// centred. Outliers: 20 synthetic foreign images, and a class nobody named (20 bags filed under
+// other labels); precision and recall of the outlier flags.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -178,7 +183,7 @@ export function foreignImage(k: number, size: number): RgbImage {
 }
 
 /**
- * Outliers, two ways: "foreign": 10 synthetic images (noise, gradients, checkerboards…) filed
+ * Outliers, two ways: "foreign": 20 synthetic images (noise, gradients, checkerboards…) filed
  * under random labels; "unnamed_class": Bag removed as a label and 20 bags filed under random
  * other labels. Precision and recall of the outlier flags for each.
  */
@@ -206,7 +211,7 @@ export async function outlierFigures(labels: string[], items: ItemEmbedding[]): 
   const backbone = await loadBackbone();
   let foreign: Float32Array[];
   try {
-    foreign = await backbone.embed(Array.from({ length: 10 }, (_, k) => foreignImage(k, backbone.inputSize)));
+    foreign = await backbone.embed(Array.from({ length: 20 }, (_, k) => foreignImage(k, backbone.inputSize)));
   } finally {
     backbone.dispose();
   }

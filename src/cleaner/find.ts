@@ -188,7 +188,9 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
     // The copy keeps the label of the image it copies: suggested = the kept image's label.
     for (const other of g.others) offer(suspectOf(other.index, other.leak ? "leak" : "duplicate", other.similarity, y[g.keep]));
   }
-  for (const o2 of out.outliers) offer(suspectOf(o2.index, "outlier", 1 - o2.maxProbability, argmax(probs[o2.index])));
+  // Outliers score from 0.5 (just past the threshold) towards 1 (far beyond it): above any
+  // label suspect whose label a head still gives more than half.
+  for (const o2 of out.outliers) offer(suspectOf(o2.index, "outlier", 1 - (0.5 * o2.threshold) / o2.distance, argmax(probs[o2.index])));
   for (const u of unreadable) {
     byPath.set(u.path, { path: u.path, given: labelOfPath(u.path, labels), predicted: "", probability: NaN, score: 1, suggested: "", issue: "unreadable", loss: NaN, probabilities: [], split: null });
   }

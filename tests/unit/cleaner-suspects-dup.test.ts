@@ -106,11 +106,11 @@ describe("outliers", () => {
         p.push([0, 1, 2].map((j) => (j === c ? 0.9 : 0.05)));
       }
     }
-    // 60: fits no class and no head is sure of it: the outlier.
+    // 60: fits no class and no head is sure of it.
     x.push(Float32Array.from([0.1, 0.1, 0.1, 0.1, 0.1, 0.1]).map((v, j) => (j % 2 ? 6 : v)));
     y.push(0);
     p.push([0.4, 0.3, 0.3]);
-    // 61: far from every class, but a head is sure of it: not an outlier.
+    // 61: far from every class, but a head is sure of it (an outlier unless the probability test is on).
     x.push(Float32Array.from([0.1, 6, 0.1, 6, 0.1, 6]));
     y.push(1);
     p.push([0.05, 0.9, 0.05]);
@@ -121,19 +121,19 @@ describe("outliers", () => {
     return { x, y, p };
   }
 
-  it("flags an image far from every class that no head is sure of, and nothing else", () => {
+  it("flags the image far from every class; with the probability test, only if no head is sure of it", () => {
     const { x, y, p } = scene();
-    const result = findOutliers(x, y, p, 3, { percentile: 0.95 });
-    expect(result.outliers.map((o) => o.index)).toEqual([60]);
-    const o = result.outliers[0];
-    expect(o.maxProbability).toBeCloseTo(0.4, 6);
-    expect(o.distance).toBeGreaterThan(o.threshold);
+    const result = findOutliers(x, y, p, 3);
+    expect(result.outliers.map((o) => o.index)).toEqual([60, 61]);
+    for (const o of result.outliers) expect(o.distance).toBeGreaterThan(o.threshold);
     expect(result.thresholds).toHaveLength(3);
-    // Without the probability test the confident far image is flagged too, and so are the
-    // farthest ordinary images of each class (the distance test alone is not enough).
-    const distanceOnly = findOutliers(x, y, p, 3, { percentile: 0.95, maxProbability: 1 }).outliers.map((r) => r.index);
-    expect(distanceOnly).toEqual(expect.arrayContaining([60, 61]));
-    expect(distanceOnly.length).toBeGreaterThan(2);
+    const sure = findOutliers(x, y, p, 3, { maxProbability: 0.5 });
+    expect(sure.outliers.map((o) => o.index)).toEqual([60]);
+    expect(sure.outliers[0].maxProbability).toBeCloseTo(0.4, 6);
+    // Without the margin the farthest ordinary images of each class pass the percentile too.
+    const bare = findOutliers(x, y, p, 3, { margin: 1 }).outliers.map((r) => r.index);
+    expect(bare).toEqual(expect.arrayContaining([60, 61]));
+    expect(bare.length).toBeGreaterThan(2);
   });
 
   it("quantiles and bad options", () => {
@@ -142,6 +142,7 @@ describe("outliers", () => {
     expect(quantile([], 0.5)).toBeNaN();
     const { x, y, p } = scene();
     expect(() => findOutliers(x, y, p, 3, { percentile: 1 })).toThrow(/percentile/);
+    expect(() => findOutliers(x, y, p, 3, { margin: 0 })).toThrow(/margin/);
     expect(() => findOutliers(x, y.slice(1), p, 3)).toThrow(/63 embeddings, 62 labels/);
     expect(findOutliers([], [], [], 2).outliers).toEqual([]);
   });

@@ -161,6 +161,26 @@ describe("finding flipped labels in Gaussian clusters", () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
+  it("out-of-fold scores find flips that an in-sample ranking (fastai's top losses) misses once the head memorises them", async () => {
+    // More dimensions than images: a linear head can fit every label, wrong ones included.
+    const classes = 3;
+    const { x, y } = clusters(classes, 30, 200, 1.5, 17);
+    const { noisy, flipped } = flip(y, classes, 9);
+    const head = Head.create(200, classes, { lr: 0.01, seed: 1 });
+    await fitHead(head, { x, y: noisy }, { x: [], y: [] }, { epochs: 100, seed: 1 });
+    const inSample = head.predict(x);
+    head.dispose();
+    const oof = await outOfFoldProbabilities(x, noisy, classes, x.map((_, i) => `m${i}`), { epochs: 100, lr: 0.01 });
+    const k = flipped.size;
+    const fastai = precisionRecall(rankBySelfConfidence(inSample, noisy).slice(0, k), flipped).precision;
+    const outOfFold = precisionRecall(rankBySelfConfidence(oof.probabilities, noisy).slice(0, k), flipped).precision;
+    process.stdout.write(`memorising head: top-${k} precision out of fold ${outOfFold.toFixed(2)}, in sample ${fastai.toFixed(2)}\n`);
+    // The memorised flips get a high in-sample probability for their wrong label.
+    expect(inSample.filter((p, i) => p[noisy[i]] > 0.5).length).toBe(x.length);
+    expect(outOfFold).toBeGreaterThanOrEqual(0.8);
+    expect(outOfFold).toBeGreaterThan(fastai);
+  });
+
   it("findIssues reports suspects with every field, most suspicious first, and frees every tensor", async () => {
     const labels = ["ant", "bee", "cat"];
     const { x, y } = clusters(3, 30, 12, 0.45, 5);
