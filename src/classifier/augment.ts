@@ -4,6 +4,7 @@
 
 import type { RgbImage } from "./types";
 import { fmix32 } from "./hash";
+import { seededRandom } from "./random";
 
 export interface AugParams {
   flip: boolean;
@@ -28,17 +29,6 @@ export const AUG_DEFAULTS = {
 
 export const IDENTITY_AUG: Readonly<AugParams> = Object.freeze({ flip: false, angleDeg: 0, zoom: 1, brightness: 0, contrast: 1 });
 
-/** mulberry32: small, fast, good enough for choosing augmentations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The augmentation of view `viewIndex` of an image: view 0 is the plain image, views 1.. are
@@ -48,7 +38,7 @@ function prng(seed: number): () => number {
 export function augmentParams(seed: number, viewIndex: number): AugParams {
   if (!Number.isInteger(viewIndex) || viewIndex < 0) throw new RangeError(`view index must be a whole number >= 0; got ${viewIndex}`);
   if (viewIndex === 0) return { ...IDENTITY_AUG };
-  const rand = prng(fmix32((seed >>> 0) ^ Math.imul(viewIndex, 0x9e3779b1)));
+  const rand = seededRandom(fmix32((seed >>> 0) ^ Math.imul(viewIndex, 0x9e3779b1)));
   const d = AUG_DEFAULTS;
   const flip = rand() < d.flipP;
   const affine = rand() < d.affineP;

@@ -19,26 +19,9 @@ export interface FitOptions {
   onEpoch?: (metrics: EpochMetrics) => void;
 }
 
-/** A small, fast, seedable PRNG (mulberry32): returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom, shuffled } from "./random";
 
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+export { seededRandom, shuffled };
 
 /** The error thrown when a caller's AbortSignal fires; `name` is "AbortError" like fetch's. */
 export class AbortError extends Error {

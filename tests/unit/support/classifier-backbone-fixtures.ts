@@ -4,18 +4,10 @@
 import type { LayersModel, SymbolicTensor } from "@tensorflow/tfjs";
 import type { Tf } from "../../../src/classifier/tf-setup";
 import type { RgbImage } from "../../../src/classifier/types";
+import { seededRandom as rng } from "../../../src/classifier/random";
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers. */
+export { rng };
 
 export function randomImages(count: number, size: number, seed: number): RgbImage[] {
   const r = rng(seed);
