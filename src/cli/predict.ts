@@ -7,16 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "./args";
 import { formatPercent } from "./table";
+import { processIo, type CliIo } from "./io";
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+export type { CliIo };
 
 const USAGE = `usage: lesson-lab predict FOLDER_OR_MODEL IMAGE... [--json]
 

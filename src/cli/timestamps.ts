@@ -9,16 +9,9 @@ import path from "node:path";
 import { scanNote } from "../timestamps/note";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
+import { processIo, type CliIo } from "./io";
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+export type { CliIo };
 
 /** One line of `--json` output. Keys and their order are a contract: scripts rely on them. */
 export interface TimestampRecord {

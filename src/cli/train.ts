@@ -17,19 +17,9 @@ import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
+import { processIo, type CliIo } from "./io";
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Whether stderr is a terminal (progress redrawn in place). */
-  errIsTty: boolean;
-}
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  errIsTty: process.stderr.isTTY === true,
-};
+export type { CliIo };
 
 const USAGE = `usage: lesson-lab train FOLDER [options]
 
@@ -40,7 +30,8 @@ FOLDER.model.previous-<time>/).
   --valid-pct P    fraction kept for validation, 0 to 0.9 (default 0.2)
   --seed S         seeds the split, the augmentation and the training (default 42)
   --lr X           learning rate (default 0.003)
-  --backbone ID    feature extractor (default mobilenet_v2-nsfwjs)
+  --backbone ID    feature extractor (default mobilenet_v2-nsfwjs#block_13_expand_relu;
+                   mobilenet_v2-nsfwjs = the former default, flatten_1)
   --no-augment     train on the plain images only
   --threads N      embed on N worker threads (default 1: in this process)
   --no-cache       do not read or write the embedding cache
@@ -212,7 +203,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     import("../classifier/backbone"),
     import("../classifier/pipeline"),
   ]);
-  const progress = createProgressWriter(io.err, io.errIsTty);
+  const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once("SIGINT", onSigint);
