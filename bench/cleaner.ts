@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import sharp from "sharp";
 import { setupTf } from "../src/classifier/tf-setup";
-import { loadBackbone } from "../src/classifier/backbone";
+import { DEFAULT_BACKBONE_ID, loadBackbone } from "../src/classifier/backbone";
 import { trainClassifier, type ItemEmbedding } from "../src/classifier/pipeline";
 import type { RgbImage } from "../src/classifier/types";
 import { Head } from "../src/classifier/head";
@@ -45,6 +45,10 @@ export interface CleanerBenchOptions {
   root?: string;
   seeds?: number[];
   noise?: number;
+  /** Backbone id (default: the classifier's default). */
+  backbone?: string;
+  /** Standardise the heads' inputs (what mid-level-layer backbones want). Default false. */
+  standardize?: boolean;
 }
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -67,9 +71,10 @@ export function injectNoise(labels: readonly number[], numLabels: number, noise:
 }
 
 /** fastai's ranking: train on everything, rank by in-sample loss (highest first). */
-async function fastaiRanking(x: Float32Array[], y: number[], numLabels: number, seed: number): Promise<number[]> {
-  const head = Head.create(x[0].length, numLabels, { lr: KFOLD_DEFAULTS.lr, seed, l2: KFOLD_DEFAULTS.l2 });
+async function fastaiRanking(x: Float32Array[], y: number[], numLabels: number, seed: number, standardize: boolean): Promise<number[]> {
+  const head = Head.create(x[0].length, numLabels, { lr: KFOLD_DEFAULTS.lr, seed, l2: KFOLD_DEFAULTS.l2, standardize });
   try {
+    head.fitStandardizer(x);
     await fitHead(head, { x, y }, { x: [], y: [] }, { epochs: KFOLD_DEFAULTS.epochs, batchSize: KFOLD_DEFAULTS.batchSize, seed });
     return rankBySelfConfidence(head.predict(x), y);
   } finally {
@@ -77,9 +82,9 @@ async function fastaiRanking(x: Float32Array[], y: number[], numLabels: number, 
   }
 }
 
-export async function loadFashion(root: string): Promise<{ labels: string[]; items: ItemEmbedding[]; embedSeconds: number; embedded: number }> {
+export async function loadFashion(root: string, backboneId?: string): Promise<{ labels: string[]; items: ItemEmbedding[]; embedSeconds: number; embedded: number }> {
   if (!existsSync(path.join(root, "fashion"))) execFileSync("python3", [SCRIPT, path.join(root, "fashion"), "--split", "test", "--per-class", "100"], { stdio: "ignore" });
-  const backbone = await loadBackbone();
+  const backbone = await loadBackbone(backboneId);
   try {
     const result = await trainClassifier({
       store: createFsStore(root),
@@ -97,8 +102,8 @@ export async function loadFashion(root: string): Promise<{ labels: string[]; ite
 }
 
 /** Near-copies of `count` images (shift, brightness, JPEG) vs their nearest distinct neighbour. */
-export async function nearDuplicateFigures(root: string, items: ItemEmbedding[], count: number): Promise<Record<string, unknown>> {
-  const backbone = await loadBackbone();
+export async function nearDuplicateFigures(root: string, items: ItemEmbedding[], count: number, backboneId?: string): Promise<Record<string, unknown>> {
+  const backbone = await loadBackbone(backboneId);
   const decoder = createSharpDecoder();
   try {
     const picked = items.filter((_, i) => i % Math.floor(items.length / count) === 0).slice(0, count);
@@ -187,7 +192,7 @@ export function foreignImage(k: number, size: number): RgbImage {
  * under random labels; "unnamed_class": Bag removed as a label and 20 bags filed under random
  * other labels. Precision and recall of the outlier flags for each.
  */
-export async function outlierFigures(labels: string[], items: ItemEmbedding[]): Promise<Record<string, unknown>> {
+export async function outlierFigures(labels: string[], items: ItemEmbedding[], backboneId?: string, standardize = false): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const score = async (name: string, pool: { embedding: Float32Array; label: number; hash: string }[], injected: Set<number>, numLabels: number): Promise<void> => {
     const oof = await outOfFoldProbabilities(
@@ -195,6 +200,7 @@ export async function outlierFigures(labels: string[], items: ItemEmbedding[]): 
       pool.map((p) => p.label),
       numLabels,
       pool.map((p) => p.hash),
+      { standardize },
     );
     const found = findOutliers(
       pool.map((p) => p.embedding),
@@ -208,7 +214,7 @@ export async function outlierFigures(labels: string[], items: ItemEmbedding[]): 
   const random = seededRandom(99);
   const base = items.map((it) => ({ embedding: it.embedding, label: labels.indexOf(it.label), hash: it.hash }));
 
-  const backbone = await loadBackbone();
+  const backbone = await loadBackbone(backboneId);
   let foreign: Float32Array[];
   try {
     foreign = await backbone.embed(Array.from({ length: 20 }, (_, k) => foreignImage(k, backbone.inputSize)));
@@ -236,16 +242,18 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
   const seeds = options.seeds ?? [1, 2, 3, 4, 5];
   const noise = options.noise ?? 0.1;
   const { tf } = await setupTf();
-  const { labels, items, embedSeconds, embedded } = await loadFashion(root);
+  const backboneId = options.backbone ?? process.env.LESSON_LAB_BENCH_BACKBONE ?? DEFAULT_BACKBONE_ID;
+  const standardize = options.standardize ?? process.env.LESSON_LAB_BENCH_STANDARDIZE === "1";
+  const { labels, items, embedSeconds, embedded } = await loadFashion(root, backboneId);
   const numLabels = labels.length;
   const x = items.map((it) => it.embedding);
   const truth = items.map((it) => labels.indexOf(it.label));
-  const figures: Record<string, unknown> = { images: items.length, embedded, embed_seconds: round(embedSeconds, 1) };
+  const figures: Record<string, unknown> = { backbone: backboneId, standardize, images: items.length, embedded, embed_seconds: round(embedSeconds, 1) };
   const tensorsBefore = tf.memory().numTensors;
 
   // Out-of-fold probabilities with the true labels: the ceiling (a ranking by p(noisy label)
   // from heads that learnt the true labels) and the most confused class of each label.
-  const cleanOof = await outOfFoldProbabilities(x, truth, numLabels, items.map((it) => it.hash));
+  const cleanOof = await outOfFoldProbabilities(x, truth, numLabels, items.map((it) => it.hash), { standardize });
   const confusion = labels.map(() => new Array<number>(numLabels).fill(0));
   cleanOof.probabilities.forEach((p, i) => confusion[truth[i]][argmax(p)]++);
   const mostConfused = confusion.map((row, i) => argmax(row.map((c, j) => (j === i ? -1 : c))));
@@ -258,11 +266,11 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
     for (const seed of seeds) {
       const { noisy, flipped } = injectNoise(truth, numLabels, noise, seed, kind === "confusable" ? mostConfused : undefined);
       const t0 = Date.now();
-      const oof = await outOfFoldProbabilities(x, noisy, numLabels, items.map((it) => it.hash), { seed });
+      const oof = await outOfFoldProbabilities(x, noisy, numLabels, items.map((it) => it.hash), { seed, standardize });
       add("kfold_seconds", (Date.now() - t0) / 1000);
       const k = flipped.size;
       add("oof_topk_precision", precisionRecall(rankBySelfConfidence(oof.probabilities, noisy).slice(0, k), flipped).precision);
-      add("fastai_topk_precision", precisionRecall((await fastaiRanking(x, noisy, numLabels, seed)).slice(0, k), flipped).precision);
+      add("fastai_topk_precision", precisionRecall((await fastaiRanking(x, noisy, numLabels, seed, standardize)).slice(0, k), flipped).precision);
       add("ceiling_topk_precision", precisionRecall(rankBySelfConfidence(cleanOof.probabilities, noisy).slice(0, k), flipped).precision);
       for (const method of FLAG_METHODS) {
         const issues = findLabelIssues(oof.probabilities, noisy, numLabels, method);
@@ -287,15 +295,15 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
   figures.seeds = seeds;
 
   // The orchestrator end to end on the clean data (duplicates over every pair included).
-  const report = await findIssues({ labels, items });
+  const report = await findIssues({ labels, items }, { standardize });
   figures.find_issues_seconds = round(report.seconds.total, 1);
   figures.find_duplicates_seconds = round(report.seconds.duplicates, 2);
   figures.clean_suspects_label = report.suspects.filter((s) => s.issue === "label").length;
   figures.clean_duplicate_pairs = report.duplicates.length;
   figures.clean_outliers = report.outliers.length;
 
-  Object.assign(figures, await outlierFigures(labels, items));
-  Object.assign(figures, await nearDuplicateFigures(root, items, 50));
+  Object.assign(figures, await outlierFigures(labels, items, backboneId, standardize));
+  Object.assign(figures, await nearDuplicateFigures(root, items, 50, backboneId));
   figures.tensor_leak = tf.memory().numTensors - tensorsBefore;
   return figures;
 }

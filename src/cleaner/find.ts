@@ -185,8 +185,13 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
   };
   for (const i of issues.flagged) offer(suspectOf(i, "label", 1 - probs[i][y[i]], issues.suggested.get(i) ?? argmax(probs[i])));
   for (const g of dups.groups) {
-    // The copy keeps the label of the image it copies: suggested = the kept image's label.
-    for (const other of g.others) offer(suspectOf(other.index, other.leak ? "leak" : "duplicate", other.similarity, y[g.keep]));
+    for (const other of g.others) {
+      // A near copy filed under another label is a question about labels, not a copy to delete:
+      // it stays in `duplicates`, and the label analysis speaks for it.
+      if (!other.exact && y[other.index] !== y[g.keep]) continue;
+      // The copy keeps the label of the image it copies: suggested = the kept image's label.
+      offer(suspectOf(other.index, other.leak ? "leak" : "duplicate", other.similarity, y[g.keep]));
+    }
   }
   // Outliers score from 0.5 (just past the threshold) towards 1 (far beyond it): above any
   // label suspect whose label a head still gives more than half.

@@ -9,7 +9,7 @@
 import { stat } from "node:fs/promises";
 import { parseArgs } from "./args";
 import { createProgressWriter, formatTable } from "./table";
-import { cacheFolderFor, locateDataset, type CliIo } from "./train";
+import { cacheFolderFor, locateDataset, openBackbone, type CliIo } from "./train";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
@@ -34,7 +34,8 @@ Every image is scored by a classifier head that never saw it (k-fold cross-valid
   --method M       how wrong labels are flagged: ${FLAG_METHODS.join(", ")}
                    (default confident_tail: confident learning, only images far below
                    their label's usual confidence; flags about half as many as cleanlab's)
-  --backbone ID    feature extractor (default mobilenet_v2-nsfwjs)
+  --backbone ID    feature extractor (default mobilenet_v2-nsfwjs#block_13_expand_relu;
+                   mobilenet_v2-nsfwjs = the former default, flatten_1)
   --threads N      embed on N worker threads (default 1: in this process)
   --no-cache       do not read or write the embedding cache
   --json           one JSON object on stdout: {suspects: [{path, given, predicted, probability,
@@ -119,6 +120,16 @@ export function formatCleanReport(report: CleanReport, top: number): string {
   return parts.join("");
 }
 
+/**
+ * Whether heads on this backbone's features should standardise them, as the classifier's own
+ * training does: the backbone module's `standardizeByDefault(id)` where it has one (mid-level
+ * layers want it), else no.
+ */
+export function wantsStandardizedHead(backboneModule: object, backboneId: string): boolean {
+  const rule = (backboneModule as { standardizeByDefault?: unknown }).standardizeByDefault;
+  return typeof rule === "function" ? (rule as (id: string) => unknown)(backboneId) === true : false;
+}
+
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory();
@@ -156,26 +167,24 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
   const location = await locateDataset(positional[0]);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
-  const [{ createFsStore }, { createSharpDecoder }, { loadBackbone, DEFAULT_BACKBONE_ID }, { trainClassifier }, { createEmbedPool }, { findIssues }] = await Promise.all([
+  const [{ createFsStore }, { createSharpDecoder }, backboneModule, { trainClassifier }, { findIssues }] = await Promise.all([
     import("../node/fs-store"),
     import("../node/decode-sharp"),
     import("../classifier/backbone"),
     import("../classifier/pipeline"),
-    import("../node/embed-pool"),
     import("../cleaner/find"),
   ]);
-  const progress = createProgressWriter(io.err, io.errIsTty);
+  const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once("SIGINT", onSigint);
   let backbone: Embedder | null = null;
   try {
     const store = createFsStore(location.root);
-    const backboneId = flags.backbone ?? DEFAULT_BACKBONE_ID;
+    const backboneId = flags.backbone ?? backboneModule.DEFAULT_BACKBONE_ID;
     progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
     try {
-      const threads = flags.threads ?? 1;
-      backbone = threads > 1 ? await createEmbedPool({ backboneId, threads, storeRoot: location.root }) : await loadBackbone(backboneId, { store });
+      backbone = await openBackbone(backboneId, flags.threads ?? 1, location.root, store);
     } catch (error) {
       progress.end();
       return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
@@ -196,7 +205,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       progress.end();
       return fail(trained.error);
     }
-    const report = await findIssues(trained, { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined }, controller.signal, (p) => {
+    const options = { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined, standardize: wantsStandardizedHead(backboneModule, backboneId) };
+    const report = await findIssues(trained, options, controller.signal, (p) => {
       const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });
     });
