@@ -9,18 +9,13 @@
 import { stat } from "node:fs/promises";
 import { parseArgs } from "./args";
 import { createProgressWriter, formatTable } from "./table";
-import { cacheFolderFor, locateDataset, openBackbone, type CliIo } from "./train";
+import { cacheFolderFor, locateDataset, openBackbone } from "./train";
+import { processIo, type CliIo } from "./io";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
 import type { CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, type FlagMethod } from "../cleaner/suspects";
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  errIsTty: process.stderr.isTTY === true,
-};
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
 
