@@ -28,6 +28,7 @@ import {
 import { MODEL_FORMAT, MODEL_VERSION, saveModel, type ModelMetadata, type SavedModel } from "./model-io";
 import type { Embedder } from "./predict";
 import { ensureTf } from "./tf-lazy";
+import { standardizeByDefault } from "./backbone";
 
 export interface TrainOptions {
   /** Passes over the training embeddings. Default 10 (cheap: only the head trains). */
@@ -44,14 +45,14 @@ export interface TrainOptions {
   augViews?: number;
   /** Hidden units of the head; 0 = linear head (default). */
   hidden?: number;
-  /** Standardise embeddings before the head (see HEAD_DEFAULTS). */
+  /** Standardise embeddings before the head. Default: what the backbone asks for (standardizeByDefault in backbone.ts). */
   standardize?: boolean;
   batchSize?: number;
   /** Save `<folder>.model/`. Default true. */
   save?: boolean;
 }
 
-export const TRAIN_DEFAULTS = { epochs: 10, validPct: 0.2, seed: 42, lr: HEAD_DEFAULTS.lr, augment: true, augViews: 2, hidden: 0, batchSize: 32, standardize: HEAD_DEFAULTS.standardize } as const;
+export const TRAIN_DEFAULTS = { epochs: 10, validPct: 0.2, seed: 42, lr: HEAD_DEFAULTS.lr, augment: true, augViews: 2, hidden: 0, batchSize: 32 } as const;
 
 export interface TrainClassifierArgs {
   store: FileStore;
@@ -328,7 +329,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
 
   // 5. Train the head.
   const trainStart = Date.now();
-  const head = Head.create(backbone.dim, result.labels.length, { lr: o.lr, seed: o.seed, hidden: o.hidden, standardize: o.standardize });
+  const head = Head.create(backbone.dim, result.labels.length, { lr: o.lr, seed: o.seed, hidden: o.hidden, standardize: given.standardize ?? standardizeByDefault(backbone.id) });
   try {
     head.fitStandardizer(train.x);
     progress({ phase: "training", epoch: 0, epochs: o.epochs });

@@ -1,6 +1,6 @@
-// The default backbone: nsfwjs's bundled MobileNetV2, truncated at flatten_1, on wasm.
+// The default backbone: nsfwjs's bundled MobileNetV2, truncated at block_13_expand_relu (pooled), on wasm.
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBackbone, resolveBackboneSpec, DEFAULT_BACKBONE_ID, type Backbone } from "../../src/classifier/backbone";
+import { loadBackbone, resolveBackboneSpec, standardizeByDefault, DEFAULT_BACKBONE_ID, type Backbone } from "../../src/classifier/backbone";
 import { setupTf, type Tf } from "../../src/classifier/tf-setup";
 import { randomImages } from "./support/classifier-backbone-fixtures";
 
@@ -14,12 +14,13 @@ beforeAll(async () => {
   folded = await loadBackbone(DEFAULT_BACKBONE_ID);
 });
 
-describe("default backbone (mobilenet_v2-nsfwjs)", () => {
-  it("loads on wasm with BN folded, 224x224 in, 1280-d out", () => {
+describe("default backbone (mobilenet_v2-nsfwjs#block_13_expand_relu)", () => {
+  it("loads on wasm with BN folded, 224x224 in, 576-d out", () => {
+    expect(DEFAULT_BACKBONE_ID).toBe("mobilenet_v2-nsfwjs#block_13_expand_relu");
     expect(folded.backend).toBe("wasm");
     expect(folded.folded).toBe(true);
     expect(folded.inputSize).toBe(224);
-    expect(folded.dim).toBe(1280);
+    expect(folded.dim).toBe(576);
   });
 
   it("gives finite, non-trivial, deterministic embeddings that differ between images", async () => {
@@ -30,7 +31,7 @@ describe("default backbone (mobilenet_v2-nsfwjs)", () => {
     expect(a).toHaveLength(3);
     expect(progress).toEqual([3]);
     for (const v of a) {
-      expect(v).toHaveLength(1280);
+      expect(v).toHaveLength(576);
       expect(v.every(Number.isFinite)).toBe(true);
       // A pooled ReLU6 output: within 0..6, and not all zero.
       expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
@@ -103,6 +104,16 @@ describe("backbone ids", () => {
     expect(resolveBackboneSpec("inception_v3-nsfwjs").layers).toEqual(["flatten_1"]);
     expect(resolveBackboneSpec("imagenet-mobilenet").layers).toEqual(["out_relu"]);
     expect(resolveBackboneSpec("vault:models/mine#gap").layers).toEqual(["gap"]);
+  });
+
+  it("standardises by default only for mid-level nsfwjs layers", () => {
+    expect(standardizeByDefault(DEFAULT_BACKBONE_ID)).toBe(true);
+    expect(standardizeByDefault("mobilenet_v2-nsfwjs#flatten_1+block_13_expand_relu")).toBe(true);
+    expect(standardizeByDefault("mobilenet_v2-nsfwjs")).toBe(false);
+    expect(standardizeByDefault("mobilenet_v2-nsfwjs#flatten_1")).toBe(false);
+    expect(standardizeByDefault("imagenet-mobilenet")).toBe(false);
+    expect(standardizeByDefault("vault:models/mine#gap")).toBe(false);
+    expect(standardizeByDefault("stand-in")).toBe(false);
   });
 
   it("explains bad ids", async () => {

@@ -2,7 +2,7 @@
 // key they live under. Pure: no Obsidian import, no tfjs import.
 // Kept free of the core's imports so that plugin load never evaluates them; a unit test checks
 // these against TRAIN_DEFAULTS and DEFAULT_BACKBONE_ID.
-export const CORE_DEFAULTS = { validPct: 0.2, seed: 42, epochs: 10, lr: 3e-3, augment: true, backboneId: "mobilenet_v2-nsfwjs" } as const;
+export const CORE_DEFAULTS = { validPct: 0.2, seed: 42, epochs: 10, lr: 3e-3, augment: true, backboneId: "mobilenet_v2-nsfwjs#block_13_expand_relu" } as const;
 
 export type BackboneChoice = "bundled" | "imagenet" | "vault";
 export type BackendChoice = "auto" | "webgl" | "wasm" | "cpu";
