@@ -31,9 +31,9 @@ import { fitHead, seededRandom, shuffled } from "../src/classifier/train";
 import { argmax } from "../src/classifier/metrics";
 import { createFsStore } from "../src/node/fs-store";
 import { createSharpDecoder } from "../src/node/decode-sharp";
-import { outOfFoldProbabilities, KFOLD_DEFAULTS } from "../src/cleaner/kfold";
+import { outOfFoldProbabilities, kfoldL2, KFOLD_DEFAULTS } from "../src/cleaner/kfold";
 import { FLAG_METHODS, findLabelIssues, precisionRecall, rankBySelfConfidence } from "../src/cleaner/suspects";
-import { nearestNeighbours, cosineSimilarity, embeddingMean, CENTERED, NEAR_DUPLICATE_THRESHOLD } from "../src/cleaner/duplicates";
+import { nearestNeighbours, cosineSimilarity, embeddingMean, nearDuplicateThresholdFor, CENTERED } from "../src/cleaner/duplicates";
 import { findOutliers } from "../src/cleaner/outliers";
 import { findIssues } from "../src/cleaner/find";
 
@@ -72,7 +72,7 @@ export function injectNoise(labels: readonly number[], numLabels: number, noise:
 
 /** fastai's ranking: train on everything, rank by in-sample loss (highest first). */
 async function fastaiRanking(x: Float32Array[], y: number[], numLabels: number, seed: number, standardize: boolean): Promise<number[]> {
-  const head = Head.create(x[0].length, numLabels, { lr: KFOLD_DEFAULTS.lr, seed, l2: KFOLD_DEFAULTS.l2, standardize });
+  const head = Head.create(x[0].length, numLabels, { lr: KFOLD_DEFAULTS.lr, seed, l2: kfoldL2(standardize), standardize });
   try {
     head.fitStandardizer(x);
     await fitHead(head, { x, y }, { x: [], y: [] }, { epochs: KFOLD_DEFAULTS.epochs, batchSize: KFOLD_DEFAULTS.batchSize, seed });
@@ -102,8 +102,9 @@ export async function loadFashion(root: string, backboneId?: string): Promise<{ 
 }
 
 /** Near-copies of `count` images (shift, brightness, JPEG) vs their nearest distinct neighbour. */
-export async function nearDuplicateFigures(root: string, items: ItemEmbedding[], count: number, backboneId?: string): Promise<Record<string, unknown>> {
+export async function nearDuplicateFigures(root: string, items: ItemEmbedding[], count: number, backboneId: string): Promise<Record<string, unknown>> {
   const backbone = await loadBackbone(backboneId);
+  const NEAR_DUPLICATE_THRESHOLD = nearDuplicateThresholdFor(backboneId);
   const decoder = createSharpDecoder();
   try {
     const picked = items.filter((_, i) => i % Math.floor(items.length / count) === 0).slice(0, count);
@@ -295,7 +296,7 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
   figures.seeds = seeds;
 
   // The orchestrator end to end on the clean data (duplicates over every pair included).
-  const report = await findIssues({ labels, items }, { standardize });
+  const report = await findIssues({ labels, items }, { standardize, nearDuplicateThreshold: nearDuplicateThresholdFor(backboneId) });
   figures.find_issues_seconds = round(report.seconds.total, 1);
   figures.find_duplicates_seconds = round(report.seconds.duplicates, 2);
   figures.clean_suspects_label = report.suspects.filter((s) => s.issue === "label").length;

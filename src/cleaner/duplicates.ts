@@ -8,15 +8,29 @@
 import { throwIfAborted } from "../classifier/train";
 
 /**
- * Cosine similarity (centred) from which two images are reported as near-copies. Measured on
- * Fashion-MNIST (1,000 test images, mobilenet_v2-nsfwjs, bench/cleaner.ts): the nearest other
- * image of 99% of images is below 0.95 and of all but 2 below 0.97; copies of 50 images made by a
- * 10% brightness change have a median of 0.97, a 1-pixel shift 0.88, a 2× resize 0.89, JPEG
- * q90 0.80. On 28-pixel images an embedding cannot tell most re-encoded copies from another item
- * of the same class, so the threshold is kept high: what it flags is almost surely a copy
- * (byte-identical files are always found, by hash), and it misses most altered copies.
+ * Cosine similarity (centred) from which two images are reported as near-copies, per backbone
+ * (features from different layers spread differently). Measured on Fashion-MNIST (1,000 test
+ * images, bench/cleaner.ts): the threshold is where almost no distinct image has a neighbour
+ * above it. mobilenet_v2-nsfwjs (flatten_1): 99% of images have their nearest other image below
+ * 0.95, all but 2 below 0.97; copies of 50 images made by a 10% brightness change have a median
+ * of 0.97, a 1-pixel shift 0.88, a 2× resize 0.89, JPEG q90 0.80. #block_13_expand_relu:
+ * 30 images have a neighbour at 0.97 or more, 8 at 0.98, 3 at 0.985, none at 0.99; copies:
+ * brightness 0.99, shift 0.97, resize 0.95, JPEG q90 0.84. On 28-pixel images an embedding
+ * cannot tell most re-encoded copies from another item of the class, so the thresholds are
+ * kept high: what they flag is almost surely a copy (byte-identical files are always found,
+ * by hash), and they miss most altered copies.
  */
-export const NEAR_DUPLICATE_THRESHOLD = 0.97;
+export const NEAR_DUPLICATE_THRESHOLDS: Readonly<Record<string, number>> = {
+  "mobilenet_v2-nsfwjs": 0.97,
+  "mobilenet_v2-nsfwjs#block_13_expand_relu": 0.985,
+};
+
+/** For a backbone not measured: the strictest measured threshold. */
+export const NEAR_DUPLICATE_THRESHOLD = 0.985;
+
+export function nearDuplicateThresholdFor(backboneId: string): number {
+  return NEAR_DUPLICATE_THRESHOLDS[backboneId] ?? NEAR_DUPLICATE_THRESHOLD;
+}
 
 /** Pairs kept at most (highest similarity first), so a folder of one image copied 1,000 times stays printable. */
 export const MAX_PAIRS = 10_000;

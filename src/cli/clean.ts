@@ -16,6 +16,7 @@ import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
 import type { CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, type FlagMethod } from "../cleaner/suspects";
+import { nearDuplicateThresholdFor } from "../cleaner/duplicates";
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
 
@@ -200,7 +201,13 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       progress.end();
       return fail(trained.error);
     }
-    const options = { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined, standardize: wantsStandardizedHead(backboneModule, backboneId) };
+    const options = {
+      folds: flags.folds,
+      seed: flags.seed,
+      method: flags.method as FlagMethod | undefined,
+      standardize: wantsStandardizedHead(backboneModule, backboneId),
+      nearDuplicateThreshold: nearDuplicateThresholdFor(backboneId),
+    };
     const report = await findIssues(trained, options, controller.signal, (p) => {
       const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });

@@ -1,11 +1,13 @@
 // `lesson-lab clean` end to end with the real backbone on a tiny folder the test makes:
 // 3 colours × 8 images, one red image filed under green, a byte-identical copy, a broken file.
+// The backbone is named (flatten_1 features, raw heads) so the figures do not move with the default.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { COLORS, makeColorDataset, noisyImage, snapshot } from "./classifier-train-helpers";
 import { run as cleanCli } from "../../src/cli/clean";
 
+const BACKBONE = ["--backbone", "mobilenet_v2-nsfwjs"];
 let root = "";
 beforeAll(async () => {
   root = await makeColorDataset("colors", 8);
@@ -29,7 +31,7 @@ describe("lesson-lab clean", () => {
   it("--json: the contract's keys, the misfiled image first among labels, the copy, the broken file; the folder untouched", async () => {
     const before = await snapshot(path.join(root, "colors"));
     const c = capture();
-    expect(await cleanCli([path.join(root, "colors"), "--json"], c.io)).toBe(0);
+    expect(await cleanCli([path.join(root, "colors"), "--json", ...BACKBONE], c.io)).toBe(0);
     const json = JSON.parse(c.out()) as Record<string, unknown>;
     expect(Object.keys(json).slice(0, 4)).toEqual(["suspects", "duplicates", "outliers", "unreadable"]);
     const suspects = json.suspects as Record<string, unknown>[];
@@ -49,7 +51,7 @@ describe("lesson-lab clean", () => {
 
     // A second run reads every embedding from the cache and lists the same suspects.
     const again = capture();
-    expect(await cleanCli([path.join(root, "colors"), "--json", "--top", "3"], again.io)).toBe(0);
+    expect(await cleanCli([path.join(root, "colors"), "--json", "--top", "3", ...BACKBONE], again.io)).toBe(0);
     const second = JSON.parse(again.out()) as Record<string, unknown>;
     expect(json.embedded).toBe(26);
     expect(second.embedded).toBe(0);
@@ -59,7 +61,7 @@ describe("lesson-lab clean", () => {
 
   it("prints a table: rank, image, given → suggested, p(given), issue", async () => {
     const c = capture();
-    expect(await cleanCli([path.join(root, "colors"), "--top", "5"], c.io)).toBe(0);
+    expect(await cleanCli([path.join(root, "colors"), "--top", "5", ...BACKBONE], c.io)).toBe(0);
     const text = c.out();
     expect(text).toMatch(/#\s+image\s+given → suggested\s+p\(given\)\s+issue/);
     expect(text).toMatch(/colors\/green\/looks-red\.png\s+green → red\s+0\.\d\d\s+label/);
