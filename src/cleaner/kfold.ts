@@ -26,8 +26,9 @@ export interface KFoldOptions {
 }
 
 // 20 epochs on plain views: the pipeline trains 10 epochs on plain + 2 augmented views, i.e.
-// 30 passes' worth of steps; 20 plain passes is close to that step count at a third of the
-// data. Measured on Fashion-MNIST by bench/cleaner.ts.
+// 30 passes' worth of steps. On Fashion-MNIST with 10% flipped labels (flatten_1 features),
+// 10, 20 and 40 epochs ranked the flips equally well (top-100 precision within ±0.02), and
+// lr 1e-3, l2 1e-2, L2-normalised or centred inputs did no better.
 export const KFOLD_DEFAULTS = { folds: 5, seed: 42, epochs: 20, lr: 3e-3, batchSize: 32, hidden: 0, l2: 1e-4, standardize: false } as const;
 
 // Standardised inputs let a head memorise wrong labels even out of fold: on Fashion-MNIST with
