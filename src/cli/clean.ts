@@ -116,16 +116,6 @@ export function formatCleanReport(report: CleanReport, top: number): string {
   return parts.join("");
 }
 
-/**
- * Whether heads on this backbone's features should standardise them, as the classifier's own
- * training does: the backbone module's `standardizeByDefault(id)` where it has one (mid-level
- * layers want it), else no.
- */
-export function wantsStandardizedHead(backboneModule: object, backboneId: string): boolean {
-  const rule = (backboneModule as { standardizeByDefault?: unknown }).standardizeByDefault;
-  return typeof rule === "function" ? (rule as (id: string) => unknown)(backboneId) === true : false;
-}
-
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory();
@@ -205,7 +195,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       folds: flags.folds,
       seed: flags.seed,
       method: flags.method as FlagMethod | undefined,
-      standardize: wantsStandardizedHead(backboneModule, backboneId),
+      // As the classifier's own training: mid-level layers want standardised inputs.
+      standardize: backboneModule.standardizeByDefault(backboneId),
       nearDuplicateThreshold: nearDuplicateThresholdFor(backboneId),
     };
     const report = await findIssues(trained, options, controller.signal, (p) => {
