@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import sharp from "sharp";
 import { setupTf } from "../src/classifier/tf-setup";
-import { DEFAULT_BACKBONE_ID, loadBackbone } from "../src/classifier/backbone";
+import { DEFAULT_BACKBONE_ID, loadBackbone, standardizeByDefault } from "../src/classifier/backbone";
 import { trainClassifier, type ItemEmbedding } from "../src/classifier/pipeline";
 import type { RgbImage } from "../src/classifier/types";
 import { Head } from "../src/classifier/head";
@@ -47,7 +47,7 @@ export interface CleanerBenchOptions {
   noise?: number;
   /** Backbone id (default: the classifier's default). */
   backbone?: string;
-  /** Standardise the heads' inputs (what mid-level-layer backbones want). Default false. */
+  /** Standardise the heads' inputs. Default: what the backbone asks for (standardizeByDefault). */
   standardize?: boolean;
 }
 
@@ -244,7 +244,8 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
   const noise = options.noise ?? 0.1;
   const { tf } = await setupTf();
   const backboneId = options.backbone ?? process.env.LESSON_LAB_BENCH_BACKBONE ?? DEFAULT_BACKBONE_ID;
-  const standardize = options.standardize ?? process.env.LESSON_LAB_BENCH_STANDARDIZE === "1";
+  const envStandardize = process.env.LESSON_LAB_BENCH_STANDARDIZE;
+  const standardize = options.standardize ?? (envStandardize === undefined ? standardizeByDefault(backboneId) : envStandardize === "1");
   const { labels, items, embedSeconds, embedded } = await loadFashion(root, backboneId);
   const numLabels = labels.length;
   const x = items.map((it) => it.embedding);
