@@ -13,7 +13,8 @@ import { crossEntropy, argmax } from "../classifier/metrics";
 import { throwIfAborted } from "../classifier/train";
 import { outOfFoldProbabilities, kfoldProblem, KFOLD_DEFAULTS, type KFoldOptions } from "./kfold";
 import { findLabelIssues, rankBySelfConfidence, FLAG_METHODS, type FlagMethod, type IssueKind, type Suspect } from "./suspects";
-import { findDuplicates, NEAR_DUPLICATE_THRESHOLD } from "./duplicates";
+import { findDuplicates, nearDuplicateThresholdFor, NEAR_DUPLICATE_THRESHOLD } from "./duplicates";
+import { standardizeByDefault } from "../classifier/backbone";
 import { findOutliers, OUTLIER_DEFAULTS, type OutlierOptions } from "./outliers";
 
 export type CleanItem = Pick<ItemEmbedding, "path" | "label" | "split" | "hash" | "embedding">;
@@ -26,6 +27,12 @@ export interface CleanInput {
 }
 
 export interface FindOptions extends KFoldOptions {
+  /**
+   * The backbone id the embeddings come from: picks the defaults of `standardize` (as the
+   * classifier trains: backbone.ts standardizeByDefault) and `nearDuplicateThreshold`
+   * (duplicates.ts NEAR_DUPLICATE_THRESHOLDS). Give it; without it heads do not standardise.
+   */
+  backbone?: string;
   /** How label issues are flagged. Default FIND_DEFAULTS.method. */
   method?: FlagMethod;
   /** Cosine similarity for near-duplicates. Default NEAR_DUPLICATE_THRESHOLD. */
@@ -119,7 +126,8 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
   const items: CleanItem[] = isTrainResult(input) ? input.embeddings : input.items;
   const unreadable = [...(input.unreadable ?? [])];
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FindOptions;
-  const o = { ...FIND_DEFAULTS, ...given };
+  const byBackbone = given.backbone === undefined ? {} : { standardize: standardizeByDefault(given.backbone), nearDuplicateThreshold: nearDuplicateThresholdFor(given.backbone) };
+  const o = { ...FIND_DEFAULTS, ...byBackbone, ...given };
   const problem = findProblem(items.length, labels.length, o);
   if (problem) throw new Error(problem);
   const index = new Map(labels.map((l, i) => [l, i]));

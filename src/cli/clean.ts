@@ -16,7 +16,6 @@ import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
 import type { CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, type FlagMethod } from "../cleaner/suspects";
-import { nearDuplicateThresholdFor } from "../cleaner/duplicates";
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
 
@@ -191,14 +190,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       progress.end();
       return fail(trained.error);
     }
-    const options = {
-      folds: flags.folds,
-      seed: flags.seed,
-      method: flags.method as FlagMethod | undefined,
-      // As the classifier's own training: mid-level layers want standardised inputs.
-      standardize: backboneModule.standardizeByDefault(backboneId),
-      nearDuplicateThreshold: nearDuplicateThresholdFor(backboneId),
-    };
+    // The backbone picks the heads' standardisation and the near-duplicate threshold.
+    const options = { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined, backbone: backboneId };
     const report = await findIssues(trained, options, controller.signal, (p) => {
       const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });
