@@ -84,6 +84,8 @@ export interface TrainResult {
   /** Why nothing was trained (a message for the user); null on success. */
   error: string | null;
   folder: string;
+  /** The id of the backbone the embeddings come from (the cleaner's defaults follow it). */
+  backbone: string;
   labels: string[];
   /** Usable images per label (unreadable ones left out). */
   counts: Record<string, number>;
@@ -108,10 +110,11 @@ export interface TrainResult {
   seconds: { reading: number; embedding: number; training: number; total: number };
 }
 
-function emptyResult(folder: string): TrainResult {
+function emptyResult(folder: string, backbone: string): TrainResult {
   return {
     error: null,
     folder,
+    backbone,
     labels: [],
     counts: {},
     unreadable: [],
@@ -183,7 +186,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
   const given = Object.fromEntries(Object.entries(args.options ?? {}).filter(([, v]) => v !== undefined)) as TrainOptions;
   const o = { ...TRAIN_DEFAULTS, ...given };
   const augViews = o.augment ? o.augViews : 0;
-  const result = emptyResult(args.folder);
+  const result = emptyResult(args.folder, args.backbone.id);
   const problem = optionsProblem(o);
   if (problem) return { ...result, error: problem };
 

@@ -24,13 +24,15 @@ export interface CleanInput {
   labels: string[];
   items: CleanItem[];
   unreadable?: Unreadable[];
+  /** The backbone the embeddings come from, as in TrainResult. */
+  backbone?: string;
 }
 
 export interface FindOptions extends KFoldOptions {
   /**
    * The backbone id the embeddings come from: picks the defaults of `standardize` (as the
    * classifier trains: backbone.ts standardizeByDefault) and `nearDuplicateThreshold`
-   * (duplicates.ts NEAR_DUPLICATE_THRESHOLDS). Give it; without it heads do not standardise.
+   * (duplicates.ts NEAR_DUPLICATE_THRESHOLDS). Defaults to the input's own `backbone`.
    */
   backbone?: string;
   /** How label issues are flagged. Default FIND_DEFAULTS.method. */
@@ -126,6 +128,8 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
   const items: CleanItem[] = isTrainResult(input) ? input.embeddings : input.items;
   const unreadable = [...(input.unreadable ?? [])];
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FindOptions;
+  // The input knows its backbone; an explicit option still wins.
+  given.backbone ??= input.backbone;
   const byBackbone = given.backbone === undefined ? {} : { standardize: standardizeByDefault(given.backbone), nearDuplicateThreshold: nearDuplicateThresholdFor(given.backbone) };
   const o = { ...FIND_DEFAULTS, ...byBackbone, ...given };
   const problem = findProblem(items.length, labels.length, o);
