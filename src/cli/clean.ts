@@ -6,11 +6,10 @@
 // file, and prints paths relative to the vault holding FOLDER, else to FOLDER's parent.
 // Exit codes: 0 listed; 1 nothing listed (bad folder, one label…) or a failure; 2 usage;
 // 130 cancelled with Ctrl-C.
-import { stat } from "node:fs/promises";
-import { parseArgs } from "./args";
 import { createProgressWriter, formatTable } from "./table";
 import { cacheFolderFor, locateDataset, openBackbone } from "./train";
 import { processIo, type CliIo } from "./io";
+import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
@@ -115,42 +114,15 @@ export function formatCleanReport(report: CleanReport, top: number): string {
   return parts.join("");
 }
 
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
-  const parsed = parseArgs(args, SPEC);
-  if ("error" in parsed) {
-    io.err(`lesson-lab clean: ${parsed.error}\n\n${USAGE}`);
-    return 2;
-  }
-  const { positional, flags } = parsed;
-  if (flags.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positional.length !== 1) {
-    io.err(`lesson-lab clean: give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: quote a path with spaces)` : ""}\n\n${USAGE}`);
-    return 2;
-  }
-  const json = flags.json === true;
-  const fail = (message: string): number => {
-    io.err(`lesson-lab clean: ${message}\n`);
-    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
-    return 1;
-  };
+  const started = await startDatasetCommand("clean", args, SPEC, USAGE, io);
+  if (typeof started === "number") return started;
+  const { folder, flags, json, fail } = started;
   if (flags.top !== undefined && (!Number.isInteger(flags.top) || flags.top < 1)) return fail(`--top must be a whole number of at least 1; got ${flags.top}`);
   if (flags.folds !== undefined && (!Number.isInteger(flags.folds) || flags.folds < 2 || flags.folds > 50)) return fail(`--folds must be a whole number from 2 to 50; got ${flags.folds}`);
   if (flags.method !== undefined && !(FLAG_METHODS as readonly string[]).includes(flags.method)) return fail(`--method must be one of ${FLAG_METHODS.join(", ")}; got "${flags.method}"`);
-  if (flags.threads !== undefined && (!Number.isInteger(flags.threads) || flags.threads < 1 || flags.threads > 64)) return fail(`--threads must be a whole number from 1 to 64; got ${flags.threads}`);
-  if (!(await isDirectory(positional[0]))) return fail(`"${positional[0]}" is not a folder (it does not exist or is a file)`);
 
-  const location = await locateDataset(positional[0]);
+  const location = await locateDataset(folder);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
   const [{ createFsStore }, { createSharpDecoder }, backboneModule, { trainClassifier }, { findIssues }] = await Promise.all([
     import("../node/fs-store"),

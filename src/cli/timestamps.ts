@@ -10,6 +10,7 @@ import { scanNote } from "../timestamps/note";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { isDirectory } from "./dataset-command";
 
 export type { CliIo };
 
@@ -45,14 +46,6 @@ function errorText(error: unknown): string {
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "is a directory";
   return error instanceof Error ? error.message : String(error);
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** All files under `root` (vault-relative, "/"-separated), skipping hidden and tool folders. */

@@ -9,15 +9,14 @@
 //
 // Exit codes: 0 trained; 1 nothing trained (bad folder, one label…) or a failure; 2 usage;
 // 130 cancelled with Ctrl-C (no model written, dataset untouched).
-import { stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "./args";
 import { createProgressWriter, formatDuration, formatNumber, formatPercent, formatTable } from "./table";
 import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
+import { isDirectory, startDatasetCommand } from "./dataset-command";
 
 export type { CliIo };
 
@@ -54,14 +53,6 @@ const SPEC = {
   json: "boolean",
   help: { type: "boolean", short: "h" },
 } as const;
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export interface DatasetLocation {
   /** Absolute store root: the vault above the folder, else the folder's parent. */
@@ -172,30 +163,11 @@ export function formatReport(result: TrainResult): string {
 }
 
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
-  const parsed = parseArgs(args, SPEC);
-  if ("error" in parsed) {
-    io.err(`lesson-lab train: ${parsed.error}\n\n${USAGE}`);
-    return 2;
-  }
-  const { positional, flags } = parsed;
-  if (flags.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positional.length !== 1) {
-    io.err(`lesson-lab train: give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: quote a path with spaces)` : ""}\n\n${USAGE}`);
-    return 2;
-  }
-  const json = flags.json === true;
-  const fail = (message: string): number => {
-    io.err(`lesson-lab train: ${message}\n`);
-    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
-    return 1;
-  };
-  if (!(await isDirectory(positional[0]))) return fail(`"${positional[0]}" is not a folder (it does not exist or is a file)`);
-  if (flags.threads !== undefined && (!Number.isInteger(flags.threads) || flags.threads < 1 || flags.threads > 64)) return fail(`--threads must be a whole number from 1 to 64; got ${flags.threads}`);
+  const started = await startDatasetCommand("train", args, SPEC, USAGE, io);
+  if (typeof started === "number") return started;
+  const { folder, flags, json, fail } = started;
 
-  const location = await locateDataset(positional[0]);
+  const location = await locateDataset(folder);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
   const [{ createFsStore }, { createSharpDecoder }, { DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
     import("../node/fs-store"),
