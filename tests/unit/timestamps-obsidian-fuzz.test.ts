@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 // Renderer fuzz: random block sources (with and without section info) through both code-block
-// processors never throw and always leave a link or an error span.
+// processors never throw and always leave a link or an error span; the same strings as inline
+// code through the post-processor never throw and leave a link, an error or the code untouched.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { makeCtx, makePlugin, processor } from "./timestamps-obsidian-helpers";
+import { makeCtx, makePlugin, postProcessor, processor } from "./timestamps-obsidian-helpers";
 
 const pieces = fc.oneof(
   fc.string(),
@@ -25,10 +26,11 @@ const sources = fc
   .map(([parts, sep]) => parts.join(sep));
 
 describe("renderer fuzz", () => {
-  it("2,000 random sources: never throws, always links or an error", async () => {
+  it("10,000 random sources: never throws, always links or an error", async () => {
     const h = await makePlugin({ "Note.md": "", "Videos/lesson.mp4": "" });
     const stamp = processor(h.plugin, "timestamp");
     const url = processor(h.plugin, "timestamp-url");
+    const inline = postProcessor(h.plugin);
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(sources, fc.boolean(), fc.boolean(), fc.nat({ max: 8 }), async (source, useUrl, withSection, pad) => {
@@ -47,9 +49,16 @@ describe("renderer fuzz", () => {
           expect(Number.isFinite(Number(a.dataset.seconds))).toBe(true);
         }
         el.remove();
+
+        const p = document.body.createEl("p");
+        p.createEl("code", { text: source });
+        await inline(p, ctx);
+        const inlineOut = p.querySelectorAll("a.lesson-lab-timestamp, .lesson-lab-error, code").length;
+        expect(inlineOut).toBeGreaterThan(0);
+        p.remove();
       }),
-      { numRuns: 2000, seed: 20261125 },
+      { numRuns: 10_000, seed: 20261125 },
     );
-    expect(runs).toBe(2000);
+    expect(runs).toBe(10_000);
   });
 });
