@@ -107,9 +107,7 @@ async function vaultPaths(harness: Harness): Promise<string[]> {
 }
 
 describe("classifier panel", () => {
-  // Retries: the long-task figure is wall time, and a machine shared by several busy processes
-  // can stretch a 12 ms slice past 100 ms; a real regression fails every run.
-  it("shows the dataset, trains with wasm, and explains the results", { timeout: 400_000, retry: 2 }, async () => {
+  it("shows the dataset, trains with wasm, and explains the results", { timeout: 400_000 }, async () => {
     const harness = await open();
     await openPanel(harness);
     const { page } = harness;
