@@ -296,8 +296,10 @@ export function scanNote(text: string): NoteScan {
         : { video: null, error: `the video block above (line ${startLine + 1}) is invalid: ${block.error ?? "unknown error"}` };
     } else if (fence.language === TIMESTAMP_LANGUAGE) {
       const heading = closed ? headingAfter(lines, endLine) : "";
-      const entries = parseBlockLines(content).map((b) =>
-        entryOf(b.error === EMPTY_BLOCK_ERROR ? startLine : startLine + 1 + b.lineOffset, b, heading, context, "block"),
+      // The heading after a block titles the section its first time starts; later times of the
+      // same block would otherwise all repeat it.
+      const entries = parseBlockLines(content).map((b, i) =>
+        entryOf(b.error === EMPTY_BLOCK_ERROR ? startLine : startLine + 1 + b.lineOffset, b, i === 0 ? heading : "", context, "block"),
       );
       blocks.push({ kind: "timestamp", startLine, endLine, closed, entries });
       timestamps.push(...entries);

@@ -18,7 +18,7 @@ export interface TimestampEntry {
   seconds: number | null;
   /** The label written after the time, or "" when none. */
   label: string;
-  /** The heading that follows the block (chapter title fallback), or "" when none. */
+  /** The heading that follows the block, on the block's first time only (it titles that chapter), or "". */
   heading: string;
   /** The video this timestamp seeks, or null when there is none or it is invalid. */
   video: VideoRef | null;

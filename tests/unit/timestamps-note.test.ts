@@ -369,3 +369,15 @@ describe("scanNoteCached", () => {
     expect(first.timestamps[0].seconds).toBe(405);
   });
 });
+
+describe("headings of blocks with several times", () => {
+  it("title only the block's first time", async () => {
+    const { scanNote } = await import("../../src/timestamps/note");
+    const scan = scanNote("---\nvideo: https://youtu.be/F4tvM4Vb3A0\n---\n```timestamp\n00:01\n00:05 Named\n00:09\n```\n### Warm-up\n");
+    expect(scan.timestamps.map((e) => [e.text, e.label, e.heading])).toEqual([
+      ["00:01", "", "Warm-up"],
+      ["00:05", "Named", ""],
+      ["00:09", "", ""],
+    ]);
+  });
+});

@@ -67,14 +67,10 @@ export function firstVideo(scan: NoteScan): VideoRef | null {
 
 /** The note's timestamps that seek `video`, as chapters for the player pane, in time order. */
 export function chaptersFor(scan: NoteScan, video: VideoRef): Chapter[] {
-  // The heading after a block titles the section its first time starts; later times of the
-  // same block would otherwise all repeat it.
-  const laterInBlock = new Set<TimestampEntry>();
-  for (const b of scan.blocks) b.entries.slice(1).forEach((e) => laterInBlock.add(e));
   const out: Chapter[] = [];
   for (const e of scan.timestamps) {
     if (e.seconds === null || e.error !== null || e.video?.url !== video.url) continue;
-    const title = e.label || (laterInBlock.has(e) ? "" : e.heading);
+    const title = e.label || e.heading;
     out.push({ seconds: e.seconds, time: e.text || formatTime(e.seconds), title, line: e.line });
   }
   return out.sort((a, b) => a.seconds - b.seconds || a.line - b.line);
