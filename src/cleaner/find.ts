@@ -45,9 +45,11 @@ export interface FindOptions extends KFoldOptions {
 // confident_tail, from bench/cleaner.ts on Fashion-MNIST (1,000 images, 100 labels moved to a
 // random other label, 5 noise seeds). flatten_1 features (out-of-fold accuracy 0.77): cleanlab's
 // methods flag 190–250 images (precision ~0.39, recall 0.73–0.95), confident_tail 91 (0.73,
-// 0.66). block_13_expand_relu, standardised (0.83): cleanlab's 167–204 (0.44–0.47, 0.78–0.90),
-// confident_tail 127 (0.60, 0.76). With errors moved to the most confused class every method
-// is weaker (see the bench).
+// 0.66). block_13_expand_relu, standardised, l2 1e-1 (0.82): cleanlab's 149–208 (0.46–0.51,
+// 0.74–0.96), confident_tail 91 (0.74, 0.67); with l2 1e-2 it was (0.83) 167–204 (0.44–0.47,
+// 0.78–0.90) and 127 (0.60, 0.76). Top-k precision by self-confidence: 0.81 (0.77–0.84), was
+// 0.77 with l2 1e-2. With errors moved to the most confused class every method is weaker (see
+// the bench).
 export const FIND_DEFAULTS = { method: "confident_tail" as FlagMethod, nearDuplicateThreshold: NEAR_DUPLICATE_THRESHOLD, ...KFOLD_DEFAULTS };
 
 /** Every image with its out-of-fold scores. */
