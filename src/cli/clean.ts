@@ -7,12 +7,11 @@
 // Exit codes: 0 listed; 1 nothing listed (bad folder, one label…) or a failure; 2 usage;
 // 130 cancelled with Ctrl-C.
 import { createProgressWriter, formatTable } from "./table";
-import { cacheFolderFor, locateDataset, openBackbone } from "./train";
+import { locateDataset, trainOnDisk } from "./train";
 import { processIo, type CliIo } from "./io";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
-import type { Embedder } from "../classifier/predict";
 import type { CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, type FlagMethod } from "../cleaner/suspects";
 
@@ -124,36 +123,18 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
   const location = await locateDataset(folder);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
-  const [{ createFsStore }, { createSharpDecoder }, backboneModule, { trainClassifier }, { findIssues }] = await Promise.all([
-    import("../node/fs-store"),
-    import("../node/decode-sharp"),
-    import("../classifier/backbone"),
-    import("../classifier/pipeline"),
-    import("../cleaner/find"),
-  ]);
+  const { findIssues } = await import("../cleaner/find");
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once("SIGINT", onSigint);
-  let backbone: Embedder | null = null;
   try {
-    const store = createFsStore(location.root);
-    const backboneId = flags.backbone ?? backboneModule.DEFAULT_BACKBONE_ID;
-    progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
-    try {
-      backbone = await openBackbone(backboneId, flags.threads ?? 1, location.root, store);
-    } catch (error) {
-      progress.end();
-      return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
-    }
     // Plain views only (the cleaner scores unaugmented images), one epoch (the k-fold heads do
     // the scoring), nothing saved: this only embeds (or reads the cache) and checks the data.
-    const trained = await trainClassifier({
-      store,
-      folder: location.folder,
-      decoder: createSharpDecoder(),
-      backbone,
-      cacheFolder: flags["no-cache"] ? null : cacheFolderFor(location),
+    const trained = await trainOnDisk(location, {
+      backboneId: flags.backbone,
+      threads: flags.threads,
+      noCache: flags["no-cache"],
       options: { augment: false, save: false, epochs: 1, seed: flags.seed },
       onProgress: (p: TrainProgress) => progress.update(p),
       signal: controller.signal,
@@ -162,8 +143,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       progress.end();
       return fail(trained.error);
     }
-    // The backbone picks the heads' standardisation and the near-duplicate threshold.
-    const options = { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined, backbone: backboneId };
+    // The result's backbone picks the heads' standardisation and the near-duplicate threshold.
+    const options = { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined };
     const report = await findIssues(trained, options, controller.signal, (p) => {
       const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });
@@ -185,6 +166,5 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     return fail(error instanceof Error ? error.message : String(error));
   } finally {
     process.removeListener("SIGINT", onSigint);
-    backbone?.dispose?.();
   }
 }

@@ -12,7 +12,7 @@
 import path from "node:path";
 import { createProgressWriter, formatDuration, formatNumber, formatPercent, formatTable } from "./table";
 import type { FileStore, TrainProgress } from "../classifier/types";
-import type { TrainResult } from "../classifier/pipeline";
+import type { TrainOptions, TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
@@ -92,6 +92,46 @@ export async function openBackbone(backboneId: string, threads: number, root: st
   return loadBackbone(backboneId, { store });
 }
 
+/**
+ * Trains on a located dataset the way every CLI command does: the directory's file store, the
+ * sharp decoder, the embedding cache (unless `noCache`), and a backbone loaded here and disposed
+ * when done (one thread: in this process; more: a pool of worker threads).
+ */
+export async function trainOnDisk(
+  location: DatasetLocation,
+  run: { backboneId?: string; threads?: number; noCache?: boolean; options: TrainOptions; onProgress: (p: TrainProgress) => void; signal: AbortSignal },
+): Promise<TrainResult> {
+  const [{ createFsStore }, { createSharpDecoder }, { DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
+    import("../node/fs-store"),
+    import("../node/decode-sharp"),
+    import("../classifier/backbone"),
+    import("../classifier/pipeline"),
+  ]);
+  const store = createFsStore(location.root);
+  const backboneId = run.backboneId ?? DEFAULT_BACKBONE_ID;
+  run.onProgress({ phase: "scanning", message: `Loading backbone ${backboneId}` });
+  let backbone: Embedder;
+  try {
+    backbone = await openBackbone(backboneId, run.threads ?? 1, location.root, store);
+  } catch (error) {
+    throw new Error(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return await trainClassifier({
+      store,
+      folder: location.folder,
+      decoder: createSharpDecoder(),
+      backbone,
+      cacheFolder: run.noCache ? null : cacheFolderFor(location),
+      options: run.options,
+      onProgress: run.onProgress,
+      signal: run.signal,
+    });
+  } finally {
+    backbone.dispose?.();
+  }
+}
+
 /** The `--json` object; the first eight keys and their order are the contract. */
 export function trainJson(result: TrainResult, root: string): Record<string, unknown> {
   return {
@@ -169,34 +209,15 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
   const location = await locateDataset(folder);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
-  const [{ createFsStore }, { createSharpDecoder }, { DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
-    import("../node/fs-store"),
-    import("../node/decode-sharp"),
-    import("../classifier/backbone"),
-    import("../classifier/pipeline"),
-  ]);
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once("SIGINT", onSigint);
-  let backbone: Embedder | null = null;
   try {
-    const store = createFsStore(location.root);
-    const backboneId = flags.backbone ?? DEFAULT_BACKBONE_ID;
-    progress.update({ phase: "scanning", message: `Loading backbone ${backboneId}` });
-    try {
-      // One thread: the backbone in this process; more: a pool of worker threads.
-      backbone = await openBackbone(backboneId, flags.threads ?? 1, location.root, store);
-    } catch (error) {
-      progress.end();
-      return fail(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const result = await trainClassifier({
-      store,
-      folder: location.folder,
-      decoder: createSharpDecoder(),
-      backbone,
-      cacheFolder: flags["no-cache"] ? null : cacheFolderFor(location),
+    const result = await trainOnDisk(location, {
+      backboneId: flags.backbone,
+      threads: flags.threads,
+      noCache: flags["no-cache"],
       options: {
         epochs: flags.epochs,
         validPct: flags["valid-pct"],
@@ -223,6 +244,5 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     return fail(error instanceof Error ? error.message : String(error));
   } finally {
     process.removeListener("SIGINT", onSigint);
-    backbone?.dispose?.();
   }
 }
