@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, REPO_ROOT, type Harness } from "./harness";
+import { closeChecked } from "./harness/checks";
 
 const ARTIFACTS = join(REPO_ROOT, "artifacts");
 const PANEL = "#right-sidebar .lesson-lab-classifier";
@@ -22,13 +23,7 @@ afterEach(async () => {
   const dir = vaultDir;
   vaultDir = null;
   if (dir) await rm(dir, { recursive: true, force: true });
-  if (!done) return;
-  try {
-    expect(done.externalRequests).toEqual([]);
-    expect(done.pageErrors).toEqual([]);
-  } finally {
-    await done.close();
-  }
+  await closeChecked(done);
 });
 
 /** Opens the demo vault, gives the stand-in vault the images' real bytes and presets Fashion's settings. */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, type Harness } from "./harness";
+import { closeChecked } from "./harness/checks";
 
 const LABELS = ["Ankle boot", "Bag", "Sneaker", "T-shirt_top", "Trouser"];
 const PLANTED = "Fashion/Bag/planted-trouser.png";
@@ -23,12 +24,8 @@ afterEach(async () => {
   const dir = vaultDir;
   vaultDir = null;
   try {
-    if (done) {
-      expect(done.externalRequests).toEqual([]);
-      expect(done.pageErrors).toEqual([]);
-    }
+    await closeChecked(done);
   } finally {
-    await done?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 });

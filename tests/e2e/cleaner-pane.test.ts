@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ReviewReport } from "../../src/cleaner/obsidian/cards";
 import { makeTempVault, openHarness, REPO_ROOT, type Harness } from "./harness";
+import { closeChecked } from "./harness/checks";
 
 let h: Harness | null = null;
 // More cards than one row holds, for ArrowDown.
@@ -41,13 +42,7 @@ afterAll(async () => {
 afterEach(async () => {
   const done = h;
   h = null;
-  if (!done) return;
-  try {
-    expect(done.externalRequests).toEqual([]);
-    expect(done.pageErrors).toEqual([]);
-  } finally {
-    await done.close();
-  }
+  await closeChecked(done);
 });
 
 const REPORT: ReviewReport = {

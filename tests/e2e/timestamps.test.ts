@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SeekRecord } from "../standin/browser-harness";
 import { makeTempVault, openHarness, REPO_ROOT, type Harness } from "./harness";
+import { closeChecked } from "./harness/checks";
 
 const NOTE = "Lesson 1 - demo.md";
 const ARTIFACTS = join(REPO_ROOT, "artifacts");
@@ -27,14 +28,7 @@ async function open(options: Parameters<typeof openHarness>[0] = {}): Promise<Ha
 afterEach(async () => {
   const done = h;
   h = null;
-  if (!done) return;
-  try {
-    // Nothing may leave 127.0.0.1 (the embeds are answered by the fakes), and nothing may throw.
-    expect(done.externalRequests).toEqual([]);
-    expect(done.pageErrors).toEqual([]);
-  } finally {
-    await done.close();
-  }
+  await closeChecked(done);
 });
 
 /** A rendered time link, by the seconds it seeks to (each is unique in the notes used here). */
