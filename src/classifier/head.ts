@@ -3,6 +3,7 @@
 // The tfjs model outputs logits; `predict` applies the softmax.
 import type * as T from "@tensorflow/tfjs";
 import { tfjs } from "./tf-lazy";
+import { standardizerOf } from "./standardize";
 
 export interface HeadOptions {
   /** Units of the hidden ReLU layer; 0 (default) = linear head. */
@@ -32,8 +33,7 @@ export interface HeadConfig {
 // standardising overfits (valid accuracy 0.75, valid loss rising from epoch 5) where raw
 // embeddings keep improving (0.785 at lr 3e-3, 0.751 at 1e-3); a 256-unit hidden layer
 // reached the same 0.785 at 10x the training time. Hence: linear, raw, lr 3e-3.
-/** Smallest deviation a standardised dimension may have, as a fraction of the mean deviation. */
-export const STD_FLOOR = 0.05;
+export { STD_FLOOR } from "./standardize";
 
 export const HEAD_DEFAULTS = { hidden: 0, l2: 1e-4, lr: 3e-3, seed: 42, standardize: false } as const;
 
@@ -103,20 +103,9 @@ export class Head {
   /** Learns the per-dimension mean and deviation from the training embeddings (when enabled). */
   fitStandardizer(embeddings: Float32Array[]): void {
     if (!this.config.standardize || embeddings.length === 0) return;
-    const dim = this.config.inputDim;
-    const mean = new Float64Array(dim);
-    const sq = new Float64Array(dim);
-    for (const e of embeddings) for (let j = 0; j < dim; j++) mean[j] += e[j];
-    for (let j = 0; j < dim; j++) mean[j] /= embeddings.length;
-    for (const e of embeddings) for (let j = 0; j < dim; j++) sq[j] += (e[j] - mean[j]) ** 2;
-    this.mean = Float32Array.from(mean);
-    const sds = Array.from(sq, (s) => Math.sqrt(s / embeddings.length));
-    const meanSd = sds.reduce((a, b) => a + b, 0) / Math.max(1, dim);
-    // Constant dimensions (dead ReLUs) get std 1 so they stay 0 instead of blowing up. Nearly
-    // constant ones (a few training images) are floored at a fraction of the typical spread:
-    // otherwise a new image with a small value there is scaled into a huge one and decides alone.
-    const floor = Math.max(1e-6, STD_FLOOR * meanSd);
-    this.std = Float32Array.from(sds, (sd) => (sd > 1e-6 ? Math.max(sd, floor) : 1));
+    const { mean, std } = standardizerOf(embeddings);
+    this.mean = mean;
+    this.std = std;
   }
 
   private toTensor(embeddings: Float32Array[]): T.Tensor2D {
