@@ -40,7 +40,7 @@ export function isAbortError(error: unknown): boolean {
 }
 
 // Lets a pending abort (a click on Cancel, a timer) run between batches.
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => globalThis.setTimeout(resolve, 0));
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => globalThis.setTimeout(resolve, 0));
 
 /** Mean cross-entropy and error rate of the head on a labelled set; NaN for an empty set. */
 export function evaluate(head: Head, data: LabeledEmbeddings): { loss: number; errorRate: number; probabilities: Float32Array[] } {

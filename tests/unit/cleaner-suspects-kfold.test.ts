@@ -9,27 +9,12 @@ import { fitHead } from "../../src/classifier/train";
 import { kfoldProblem, outOfFoldProbabilities, stratifiedFolds } from "../../src/cleaner/kfold";
 import { findLabelIssues, precisionRecall, rankBySelfConfidence } from "../../src/cleaner/suspects";
 import { findIssues, findProblem, type CleanItem } from "../../src/cleaner/find";
+import { clusters } from "./support/clusters";
 
 let tf: Tf;
 beforeAll(async () => {
   tf = (await setupTf()).tf;
 });
-
-/** `perClass` points around each of `classes` random centres in `dim` dimensions (non-negative, like post-ReLU embeddings). */
-export function clusters(classes: number, perClass: number, dim: number, spread: number, seed: number): { x: Float32Array[]; y: number[] } {
-  const random = seededRandom(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => random() * 3));
-  const x: Float32Array[] = [];
-  const y: number[] = [];
-  for (let c = 0; c < classes; c++) {
-    for (let i = 0; i < perClass; i++) {
-      x.push(Float32Array.from(centres[c], (v) => Math.max(0, v + gauss() * spread)));
-      y.push(c);
-    }
-  }
-  return { x, y };
-}
 
 /** Moves `count` labels (every n/count-th image) to the next class. */
 function flip(y: number[], classes: number, count: number): { noisy: number[]; flipped: Set<number> } {
@@ -150,10 +135,16 @@ describe("finding flipped labels in Gaussian clusters", () => {
       expect(pr.recall, method).toBeGreaterThanOrEqual(0.85);
       expect(pr.precision, method).toBeGreaterThanOrEqual(0.8);
     }
-    // The tail rule trades recall for precision: a flip the head gives 0.1 is not in a tail of 0.08.
+    // The tail rules trade recall for precision: a flip the head gives 0.1 is not in a tail of 0.08.
     const tail = precisionRecall(findLabelIssues(oof.probabilities, noisy, classes, "confident_tail").flagged, flipped);
     expect(tail.precision).toBeGreaterThanOrEqual(0.9);
     expect(tail.recall).toBeGreaterThanOrEqual(0.5);
+    // below_threshold (the default; fraction 0.15) is precise too. At confident_tail's fraction
+    // it misses no more, as it does not need another label to be confident.
+    const below = precisionRecall(findLabelIssues(oof.probabilities, noisy, classes, "below_threshold").flagged, flipped);
+    expect(below.precision).toBeGreaterThanOrEqual(0.9);
+    expect(below.recall).toBeGreaterThanOrEqual(0.7);
+    expect(precisionRecall(findLabelIssues(oof.probabilities, noisy, classes, "below_threshold", 0.2).flagged, flipped).recall).toBeGreaterThanOrEqual(tail.recall);
     // The suggestion for a flipped image is its true class.
     const issues = findLabelIssues(oof.probabilities, noisy, classes, "confident_learning");
     const right = issues.flagged.filter((i) => flipped.has(i) && issues.suggested.get(i) === y[i]).length;
