@@ -50,7 +50,7 @@ export interface FindOptions extends KFoldOptions {
 // 0.78–0.90) and 127 (0.60, 0.76). Top-k precision by self-confidence: 0.81 (0.77–0.84), was
 // 0.77 with l2 1e-2. With errors moved to the most confused class every method is weaker (see
 // the bench).
-export const FIND_DEFAULTS = { method: "confident_tail" as FlagMethod, nearDuplicateThreshold: NEAR_DUPLICATE_THRESHOLD, ...KFOLD_DEFAULTS };
+export const FIND_DEFAULTS = { method: "below_threshold" as FlagMethod, nearDuplicateThreshold: NEAR_DUPLICATE_THRESHOLD, ...KFOLD_DEFAULTS };
 
 /** Every image with its out-of-fold scores. */
 export interface ScoredImage {
@@ -112,7 +112,7 @@ function isTrainResult(input: TrainResult | CleanInput): input is TrainResult {
 /** A problem with the options or the data, as a message for the user; null when usable. */
 export function findProblem(count: number, numLabels: number, options: FindOptions): string | null {
   const folds = options.folds ?? FIND_DEFAULTS.folds;
-  const fold = kfoldProblem(count, numLabels, folds);
+  const fold = kfoldProblem(count, numLabels, folds, options);
   if (fold) return fold;
   if (options.method !== undefined && !FLAG_METHODS.includes(options.method)) return `unknown method "${String(options.method)}"; use one of ${FLAG_METHODS.join(", ")}`;
   const t = options.nearDuplicateThreshold;

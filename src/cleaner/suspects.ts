@@ -39,12 +39,19 @@ export interface Suspect {
  *   quarter of the images, the plain off-diagonals count its honest confusions (shirt vs
  *   T-shirt) as label errors and flag about twice as many images as are wrong; a wrong label
  *   is usually not merely unsure but far below what images of that label usually get.
+ * - "below_threshold" (ours, the default): the same tail test on cleanlab's per-class
+ *   threshold, p(given) < BELOW_FRACTION · t_given, with any other label the most likely
+ *   (not necessarily one above its own threshold). A wrongly filed image often sits between
+ *   two other labels, neither confident; confident_tail misses those.
  */
-export type FlagMethod = "confident_learning" | "prune_by_noise_rate" | "prune_by_class" | "both" | "confident_tail";
-export const FLAG_METHODS: readonly FlagMethod[] = ["confident_learning", "prune_by_noise_rate", "prune_by_class", "both", "confident_tail"];
+export type FlagMethod = "below_threshold" | "confident_learning" | "prune_by_noise_rate" | "prune_by_class" | "both" | "confident_tail";
+export const FLAG_METHODS: readonly FlagMethod[] = ["below_threshold", "confident_learning", "prune_by_noise_rate", "prune_by_class", "both", "confident_tail"];
 
 /** See "confident_tail"; measured by bench/cleaner.ts (figures in find.ts). */
 export const TAIL_FRACTION = 0.2;
+
+/** See "below_threshold"; measured by bench/cleaner.ts (figures in find.ts). */
+export const BELOW_FRACTION = 0.15;
 
 /** Per-class thresholds t_j: mean p_j over images labelled j (NaN for a label with no image). */
 export function perClassThresholds(probabilities: readonly ArrayLike<number>[], labels: readonly number[], numLabels: number): number[] {
@@ -149,7 +156,7 @@ export function findLabelIssues(
   labels: readonly number[],
   numLabels: number,
   method: FlagMethod = "confident_learning",
-  tailFraction: number = TAIL_FRACTION,
+  tailFraction: number = method === "below_threshold" ? BELOW_FRACTION : TAIL_FRACTION,
 ): LabelIssues {
   if (probabilities.length !== labels.length) throw new Error(`${probabilities.length} probability rows for ${labels.length} labels`);
   labels.forEach((l, i) => {
@@ -166,7 +173,11 @@ export function findLabelIssues(
   const suggest = (i: number): number => (joint.confident[i] >= 0 && joint.confident[i] !== labels[i] ? joint.confident[i] : argmaxOf(probabilities[i]));
 
   const flaggedSet = new Set<number>();
-  if (method === "confident_learning" || method === "confident_tail") {
+  if (method === "below_threshold") {
+    labels.forEach((l, i) => {
+      if (selfConfidence(i) < tailFraction * joint.thresholds[l] && argmaxOf(probabilities[i]) !== l) flaggedSet.add(i);
+    });
+  } else if (method === "confident_learning" || method === "confident_tail") {
     joint.confident.forEach((c, i) => {
       if (c < 0 || c === labels[i]) return;
       if (method === "confident_tail" && !(selfConfidence(i) < tailFraction * joint.thresholds[labels[i]])) return;

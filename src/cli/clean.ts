@@ -24,9 +24,11 @@ Every image is scored by a classifier head that never saw it (k-fold cross-valid
   --top K          list the K most suspicious images (default 20; with --json: all)
   --folds N        cross-validation folds, 2 to 50 (default 5)
   --seed S         seeds the folds and the training (default 42)
+  --repeats R      run the cross-validation R times on other folds and average, 1 to 20
+                   (default 2; time grows with R, accuracy a little)
   --method M       how wrong labels are flagged: ${FLAG_METHODS.join(", ")}
-                   (default confident_tail: confident learning, only images far below
-                   their label's usual confidence; flags about half as many as cleanlab's)
+                   (default below_threshold: images far below their label's usual
+                   confidence (cleanlab's per-label threshold) that another label beats)
   --backbone ID    feature extractor (default mobilenet_v2-nsfwjs#block_13_expand_relu;
                    mobilenet_v2-nsfwjs = the former default, flatten_1)
   --threads N      embed on N worker threads (default 1: in this process)
@@ -40,6 +42,7 @@ Progress goes to stderr.
 const SPEC = {
   top: "number",
   folds: "number",
+  repeats: "number",
   seed: "number",
   method: "string",
   backbone: "string",
@@ -119,6 +122,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   const { folder, flags, json, fail } = started;
   if (flags.top !== undefined && (!Number.isInteger(flags.top) || flags.top < 1)) return fail(`--top must be a whole number of at least 1; got ${flags.top}`);
   if (flags.folds !== undefined && (!Number.isInteger(flags.folds) || flags.folds < 2 || flags.folds > 50)) return fail(`--folds must be a whole number from 2 to 50; got ${flags.folds}`);
+  if (flags.repeats !== undefined && (!Number.isInteger(flags.repeats) || flags.repeats < 1 || flags.repeats > 20)) return fail(`--repeats must be a whole number from 1 to 20; got ${flags.repeats}`);
   if (flags.method !== undefined && !(FLAG_METHODS as readonly string[]).includes(flags.method)) return fail(`--method must be one of ${FLAG_METHODS.join(", ")}; got "${flags.method}"`);
 
   const location = await locateDataset(folder);
@@ -144,7 +148,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       return fail(trained.error);
     }
     // The result's backbone picks the heads' standardisation and the near-duplicate threshold.
-    const options = { folds: flags.folds, seed: flags.seed, method: flags.method as FlagMethod | undefined };
+    const options = { folds: flags.folds, repeats: flags.repeats, seed: flags.seed, method: flags.method as FlagMethod | undefined };
     const report = await findIssues(trained, options, controller.signal, (p) => {
       const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });

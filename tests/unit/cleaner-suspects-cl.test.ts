@@ -77,6 +77,33 @@ describe("confident learning", () => {
     expect(findLabelIssues(P, given, 3, "confident_tail", 0.2).flagged).toEqual([6, 2]);
   });
 
+  it("below_threshold flags images far below their label's threshold that another label beats", () => {
+    // p(given) vs fraction · t: 6: 0.05 vs 0.0825 (0.15); 2: 0.1 vs 0.115 (0.2); 10: 0.3 vs 0.317 (0.5).
+    expect(findLabelIssues(P, given, 3, "below_threshold").flagged).toEqual([6]);
+    expect(findLabelIssues(P, given, 3, "below_threshold", 0.2).flagged).toEqual([6, 2]);
+    expect(findLabelIssues(P, given, 3, "below_threshold", 0.5).flagged).toEqual([6, 2, 10]);
+    // Never an image whose own label is the most likely, however low (3 and 7 at any fraction).
+    expect(findLabelIssues(P, given, 3, "below_threshold", 1).flagged).toEqual([6, 2, 10]);
+  });
+
+  it("below_threshold also flags an image torn between two other labels, where confident learning sees nothing", () => {
+    // Image 2 is filed under 0 but sits between 1 and 2, neither reaching its threshold (0.85).
+    const Q = [
+      [0.9, 0.05, 0.05],
+      [0.8, 0.1, 0.1],
+      [0.05, 0.5, 0.45],
+      [0.1, 0.9, 0],
+      [0.1, 0.8, 0.1],
+      [0, 0.1, 0.9],
+      [0.1, 0.1, 0.8],
+    ];
+    const q = [0, 0, 0, 1, 1, 2, 2];
+    expect(findLabelIssues(Q, q, 3, "confident_learning").flagged).toEqual([]);
+    const issues = findLabelIssues(Q, q, 3, "below_threshold");
+    expect(issues.flagged).toEqual([2]);
+    expect(issues.suggested.get(2)).toBe(1);
+  });
+
   it("calibrates each row of the joint to its label's count, keeping whole numbers and row totals", () => {
     expect(calibrateConfidentJoint([[2, 1, 0], [0, 2, 1], [1, 0, 2]], [4, 4, 3])).toEqual([
       [3, 1, 0],

@@ -73,7 +73,9 @@ describe("lesson-lab clean", () => {
     const cases: [string[], number, RegExp][] = [
       [[path.join(root, "missing")], 1, /is not a folder/],
       [[path.join(root, "colors"), "--folds", "1"], 1, /--folds must be a whole number from 2 to 50; got 1/],
-      [[path.join(root, "colors"), "--method", "vibes"], 1, /--method must be one of confident_learning, .*; got "vibes"/],
+      [[path.join(root, "colors"), "--method", "vibes"], 1, /--method must be one of below_threshold, confident_learning, .*; got "vibes"/],
+      [[path.join(root, "colors"), "--repeats", "0"], 1, /--repeats must be a whole number from 1 to 20; got 0/],
+      [[path.join(root, "colors"), "--repeats", "1.5"], 1, /--repeats must be a whole number from 1 to 20; got 1.5/],
       [[path.join(root, "colors"), "--top", "0"], 1, /--top must be a whole number of at least 1/],
       [[path.join(root, "solo")], 1, /at least two labels/],
       [[path.join(root, "colors"), "--bogus"], 2, /unknown option --bogus/],
