@@ -3,7 +3,8 @@
 // moved into Bag under a distinctive name. The pane trains with the bundled default backbone on
 // wasm and runs the real findIssues (no injected report, no stand-in backbone); the planted image
 // must come out among the first cards, given Bag and suggested Trouser. It is then relabelled
-// with Trouser's number key and applied through the summary, which moves it with renameFile.
+// with Trouser's number key and applied through the summary, which moves it with renameFile,
+// and the pane retrains from the embedding cache.
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,7 +94,7 @@ const cardPaths = (harness: Harness) =>
 const exists = (harness: Harness, path: string) => harness.page.evaluate((p) => window.lessonLabHarness.app.vault.adapter.exists(p), path);
 
 describe("cleaner pane: Find suspects in Chromium", () => {
-  it("trains on wasm, ranks a planted mislabel near the top, relabels and applies it", { timeout: 150_000 }, async () => {
+  it("trains on wasm, ranks a planted mislabel near the top, relabels and applies it, retrains from the cache", { timeout: 210_000 }, async () => {
     const { dir, source } = await plantedVault();
     vaultDir = dir;
     h = await openHarness({ vault: dir, viewport: { width: 1280, height: 900 } });
@@ -175,5 +176,19 @@ describe("cleaner pane: Find suspects in Chromium", () => {
     expect(await exists(h, PLANTED)).toBe(false);
     const moved = page.locator(`${PANE} .lesson-lab-cleaner-card[data-path="Fashion/Trouser/planted-trouser.png"]`);
     expect(await moved.locator(".lesson-lab-cleaner-given").textContent()).toBe("Given: Trouser");
+
+    // Retrain with the real backbone: every view comes from the cache (a move keeps the
+    // content, so nothing is embedded again), and the status compares the error rates.
+    const before = (await page.locator(`${PANE} .lesson-lab-cleaner-status`).textContent()) ?? "";
+    const t1 = Date.now();
+    await page.locator(`${PANE} button.lesson-lab-cleaner-retrain`).click();
+    await expect
+      .poll(() => page.locator(`${PANE} .lesson-lab-cleaner-status`).textContent(), { timeout: 60_000 })
+      .toMatch(/^Error rate before: \d+\.\d%; after: \d+\.\d% \(0 views embedded, \d+ from the cache\)\.$/);
+    const after = (await page.locator(`${PANE} .lesson-lab-cleaner-status`).textContent()) ?? "";
+    process.stdout.write(`cleaner retrain e2e: ${((Date.now() - t1) / 1000).toFixed(1)} s; "${before}" then "${after}"\n`);
+    const cached = Number(/(\d+) from the cache/.exec(after)?.[1]);
+    // 150 plain views, and the augmented ones of the training images.
+    expect(cached).toBeGreaterThan(150);
   });
 });
