@@ -8,7 +8,9 @@
 //   weights.bin    the head's weights (float32)
 // Saving writes `bears.model.tmp-<stamp>/` first; only a complete folder is swapped in. An
 // existing `bears.model/` is renamed to `bears.model.previous-<stamp>/`, never overwritten or
-// deleted here. A failed or cancelled save removes its temporary folder.
+// deleted here. A failed or cancelled save removes its temporary folder. In the app, the
+// previous models older than the newest PREVIOUS_MODELS_KEPT go to the trash afterwards
+// (previousModelsToTrash picks them; the CLI keeps them all).
 import type * as T from "@tensorflow/tfjs";
 import { ensureTf, tfjs } from "./tf-lazy";
 import type { FileStore } from "./types";
@@ -62,6 +64,30 @@ export function trimSlashes(path: string): string {
 
 export function joinPath(...parts: string[]): string {
   return parts.map(trimSlashes).filter((p) => p !== "").join("/");
+}
+
+/** How many `<folder>.model.previous-<time>/` folders the app keeps after a save. */
+export const PREVIOUS_MODELS_KEPT = 1;
+
+/**
+ * Of the folder names beside `modelFolder` (its parent's children), the paths of its previous
+ * models beyond the newest `keep`, oldest last. Only names that saveModel itself makes count
+ * (`<name>.previous-<ISO time with - for : and .>` with an optional `-<n>`), newest by that time.
+ */
+export function previousModelsToTrash(modelFolder: string, siblingNames: readonly string[], keep: number = PREVIOUS_MODELS_KEPT): string[] {
+  const folder = trimSlashes(modelFolder);
+  const slash = folder.lastIndexOf("/");
+  const parent = slash < 0 ? "" : folder.slice(0, slash);
+  const name = folder.slice(slash + 1);
+  const prefix = `${name}.previous-`;
+  const pattern = /^(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)(?:-(\d+))?$/;
+  const previous = siblingNames.flatMap((n) => {
+    if (!n.startsWith(prefix)) return [];
+    const m = pattern.exec(n.slice(prefix.length));
+    return m ? [{ n, time: m[1], k: Number(m[2] ?? 1) }] : [];
+  });
+  previous.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : b.k - a.k));
+  return previous.slice(Math.max(0, keep)).map((p) => (parent ? `${parent}/${p.n}` : p.n));
 }
 
 function stamp(now: Date): string {

@@ -18,6 +18,7 @@ import {
 import { isImagePath, modelFolderFor, normalizeFolder, scanDataset, type DatasetScan } from "../dataset";
 import { parseMetadata, type ModelMetadata } from "../model-io";
 import { trainClassifier, type TrainResult } from "../pipeline";
+import { trashOlderModels, type PruneResult } from "./prune-models";
 import { isAbortError } from "../train";
 import type { TrainProgress } from "../types";
 import { currentBackend, loadRuntime, mainSlicer, slicedDecoder, slicedEmbedder, slicedStore } from "../app-runtime";
@@ -507,13 +508,14 @@ export class ClassifierPanel extends Component {
       const data = await this.host.loadClassifierData();
       data.lastModel = result.model.folder;
       await this.host.saveClassifierData(data);
-      this.renderModelInfo(result.model.folder, new Date().toISOString(), result.model.previous);
+      const pruned = result.model.previous ? await trashOlderModels(this.app, result.model.folder) : null;
+      this.renderModelInfo(result.model.folder, new Date().toISOString(), result.model.previous, pruned);
     }
     renderResults(this.resultsEl, results, this.images);
     this.renderCleanerButton(folder);
   }
 
-  private renderModelInfo(modelFolder: string, trainedAt: string, previous: string | null): void {
+  private renderModelInfo(modelFolder: string, trainedAt: string, previous: string | null, pruned: PruneResult | null = null): void {
     const el = this.modelEl;
     el.empty();
     el.createEl("h4", { text: "Model" });
@@ -523,6 +525,8 @@ export class ClassifierPanel extends Component {
     const when = new Date(trainedAt);
     line.createSpan({ text: ` on ${Number.isNaN(when.getTime()) ? trainedAt : when.toLocaleString()}` });
     if (previous) el.createDiv({ cls: "lesson-lab-muted", text: `The model trained before was kept as ${previous}/.` });
+    if (pruned && pruned.trashed.length > 0) el.createDiv({ cls: "lesson-lab-muted", text: `${pruned.trashed.length} older model folder(s) moved to the trash.` });
+    for (const f of pruned?.failed ?? []) el.createDiv({ cls: "lesson-lab-warning", text: `Could not move ${f.path}/ to the trash: ${f.error}` });
   }
 
   private renderCleanerButton(folder: string): void {

@@ -4,6 +4,7 @@ import { requestUrl, type Plugin } from "obsidian";
 import type { DataHost } from "./store";
 import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
+import { trashOlderModels } from "../../classifier/obsidian/prune-models";
 import { backboneIdOf, cacheName, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
@@ -38,6 +39,10 @@ export async function trainForCleaner(plugin: Plugin & DataHost, folder: string,
     signal,
   });
   if (result.error) throw new Error(`Could not train on "${folder}": ${result.error}.`);
+  if (result.model?.previous) {
+    const pruned = await trashOlderModels(plugin.app, result.model.folder);
+    result.warnings.push(...pruned.failed.map((f) => `Could not move the older model ${f.path}/ to the trash: ${f.error}`));
+  }
   return result;
 }
 
