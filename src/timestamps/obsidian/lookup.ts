@@ -1,5 +1,6 @@
 // Questions the Obsidian adapters ask of a scanned note. Pure: no Obsidian import, so it is
 // tested without the stand-in.
+import { findInlineTimestamps } from "../inline";
 import { entriesForBlockAt, NO_VIDEO_ERROR, parseTimestampBlockSource, type NoteScan, type VideoBlock } from "../note";
 import { formatTime } from "../time";
 import type { TimestampEntry, VideoRef } from "../types";
@@ -80,4 +81,59 @@ export function chaptersFor(scan: NoteScan, video: VideoRef): Chapter[] {
 export function describeVideo(video: VideoRef): string {
   const provider = { youtube: "YouTube", vimeo: "Vimeo", media: "Media", vault: "Vault file" }[video.kind];
   return `${provider} ${video.id}`;
+}
+
+/** The timestamp under the editor's cursor, and what playing it means. */
+export interface CursorTimestamp {
+  entry: TimestampEntry;
+  /** What a click on it seeks, or null when it cannot be played (then `problem` says why). */
+  target: { video: VideoRef; seconds: number } | null;
+  /** A sentence for a notice when `target` is null, else null. */
+  problem: string | null;
+}
+
+/**
+ * The timestamp at line `line` (0-based), column `ch` of the note `scan` was made from, whose text
+ * at that line is `lineText`. Inside a ```timestamp block, fences included, it is the block's time
+ * on the cursor line, else the nearest one (the first from the opening fence, the last from the
+ * closing one). Elsewhere it is the inline timestamp of the line that the cursor touches, else the
+ * nearest one on the line (the left one on a tie). Null when there is none: a line of another
+ * fenced block, of a ```timestamp-url block, or of text without an inline timestamp.
+ */
+export function timestampAtCursor(scan: NoteScan, lineText: string, line: number, ch: number): CursorTimestamp | null {
+  const block = scan.blocks.find((b) => b.kind === "timestamp" && b.startLine <= line && line <= b.endLine);
+  if (block) {
+    let best: TimestampEntry | null = null;
+    for (const e of block.entries) if (best === null || Math.abs(e.line - line) < Math.abs(best.line - line)) best = e;
+    return best ? playable(scan, best) : null;
+  }
+  if (scan.blocks.some((b) => b.startLine <= line && line <= b.endLine)) return null;
+  const entries = scan.timestamps.filter((e) => e.source === "inline" && e.line === line);
+  // The scan found these with the same function, on the same line, in the same order.
+  const matches = findInlineTimestamps(lineText);
+  if (entries.length === 0 || matches.length !== entries.length) return null;
+  let bestIndex = 0;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  matches.forEach((m, i) => {
+    const distance = ch < m.from ? m.from - ch : ch > m.to ? ch - m.to : 0;
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      bestIndex = i;
+    }
+  });
+  return playable(scan, entries[bestIndex]);
+}
+
+function playable(scan: NoteScan, entry: TimestampEntry): CursorTimestamp {
+  if (entry.error === null && entry.seconds !== null && entry.video !== null) {
+    return { entry, target: { video: entry.video, seconds: entry.seconds }, problem: null };
+  }
+  const context = videoContextAt(scan, entry.line);
+  const error = entry.error ?? "invalid time";
+  let problem: string;
+  if (entry.video === null && error === NO_VIDEO_ERROR) problem = "No video for this timestamp: add a video block above it or a video property.";
+  else if (entry.video === null && error === context.error) problem = `No video for this timestamp: ${error}.`;
+  else if (entry.text === "" || error.includes(`"${entry.text}"`)) problem = `Cannot play this timestamp: ${error}.`;
+  else problem = `Cannot play ${entry.text}: ${error}.`;
+  return { entry, target: null, problem };
 }
