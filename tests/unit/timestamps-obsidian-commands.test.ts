@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
-import type { Command, Editor } from "obsidian";
-import { Modal } from "obsidian-test-mocks/obsidian";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Command, Editor, MarkdownView } from "obsidian";
+import { Modal, Notice } from "obsidian-test-mocks/obsidian";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { insertedTimestamp } from "../../src/timestamps/obsidian/commands";
 import type { VideoRef } from "../../src/timestamps/types";
@@ -26,12 +28,28 @@ function fakeEditor(ch = 0): { editor: Editor; inserted: string[] } {
   return { editor, inserted };
 }
 
+/** An editor on `text` with the cursor at line `line`, column `ch`. */
+function textEditor(text: string, line: number, ch: number): Editor {
+  const lines = text.split("\n");
+  return {
+    getCursor: () => ({ line, ch }),
+    getLine: (n: number) => lines[n] ?? "",
+    getValue: () => text,
+  } as unknown as Editor;
+}
+
+function viewOf(filePath: string): MarkdownView {
+  return { file: { path: filePath } } as unknown as MarkdownView;
+}
+
+const SHARED_LESSON = path.resolve(__dirname, "../../../shared/samples/Lesson 2.md");
+
 describe("commands", () => {
   it("are registered without hotkeys, with ids free of the plugin id and of the word command", async () => {
     const h = await makePlugin();
     const ids = [...(h.plugin as unknown as { commands__: Map<string, Command> }).commands__.keys()];
     expect(ids).toEqual(
-      expect.arrayContaining(["insert-timestamp", "play-pause", "seek-back", "seek-forward", "slower", "faster", "open-note-video", "report-problems"]),
+      expect.arrayContaining(["insert-timestamp", "play-pause", "seek-back", "seek-forward", "slower", "faster", "open-note-video", "report-problems", "play-timestamp-at-cursor"]),
     );
     for (const id of ids) {
       expect(id).not.toMatch(/lesson-lab|command/);
@@ -57,6 +75,69 @@ describe("commands", () => {
     const early = fakeEditor(7);
     insert.editorCallback?.(early.editor, {} as never);
     expect(early.inserted).toEqual(["\n```timestamp\n0:00\n```\n"]);
+  });
+
+  it("play-timestamp-at-cursor is unavailable off a timestamp and seeks like a click on one", async () => {
+    const h = await makePlugin();
+    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const play = command(h, "play-timestamp-at-cursor");
+    expect(play.hotkeys).toBeUndefined();
+    expect(play.name).toBe("Play the timestamp at the cursor");
+    const run = (text: string, line: number, ch: number, checking: boolean) => play.editorCheckCallback?.(checking, textEditor(text, line, ch), viewOf("Notes/Inline.md"));
+
+    const text = "---\nvideo: https://youtu.be/F4tvM4Vb3A0\n---\nAt `@06:45 Data cleaning` and `@27:12`.\nPlain line.\n```timestamp\n1:02:03\n```\n";
+    expect(run(text, 4, 3, true)).toBe(false);
+    expect(run(text, 0, 0, true)).toBe(false);
+    expect(seek).not.toHaveBeenCalled();
+
+    expect(run(text, 3, 5, true)).toBe(true);
+    expect(seek).not.toHaveBeenCalled(); // checking never acts
+    expect(run(text, 3, 5, false)).toBe(true);
+    expect(seek).toHaveBeenLastCalledWith(YT, 405, "Notes/Inline.md");
+    run(text, 3, 40, false);
+    expect(seek).toHaveBeenLastCalledWith(YT, 1632, "Notes/Inline.md");
+    run(text, 5, 0, false); // the opening fence
+    expect(seek).toHaveBeenLastCalledWith(YT, 3723, "Notes/Inline.md");
+    expect(seek).toHaveBeenCalledTimes(3);
+  });
+
+  it("play-timestamp-at-cursor shows a notice, and seeks nothing, for a timestamp without a video or with an invalid time", async () => {
+    const h = await makePlugin();
+    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const notices: string[] = [];
+    vi.spyOn(Notice.prototype, "constructor__").mockImplementation((message: string | DocumentFragment) => {
+      notices.push(String(typeof message === "string" ? message : message.textContent));
+    });
+    const play = command(h, "play-timestamp-at-cursor");
+    const text = "See `@1:00` and `@1x:00`.\n";
+    expect(play.editorCheckCallback?.(true, textEditor(text, 0, 5), viewOf("A.md"))).toBe(true);
+    expect(play.editorCheckCallback?.(false, textEditor(text, 0, 5), viewOf("A.md"))).toBe(true);
+    expect(play.editorCheckCallback?.(false, textEditor(text, 0, 20), viewOf("A.md"))).toBe(true);
+    expect(seek).not.toHaveBeenCalled();
+    expect(notices).toEqual([
+      "No video for this timestamp: add a video block above it or a video property.",
+      expect.stringMatching(/^Cannot play this timestamp: not a time: "1x:00"/) as unknown as string,
+    ]);
+  });
+
+  it.each([
+    ["the shared sample", SHARED_LESSON],
+    ["the fixture copy", path.resolve(__dirname, "../fixtures/Lesson 2.md")],
+  ])("play-timestamp-at-cursor works inside the stray-space blocks of Lesson 2.md (%s)", async (_name, file) => {
+    if (!existsSync(file)) return;
+    const text = readFileSync(file, "utf8");
+    const h = await makePlugin({ [LESSON_PATH]: text });
+    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const play = command(h, "play-timestamp-at-cursor");
+    // "```timestamp " (trailing space), " 06:45" (leading space), " ```" (indented closing fence).
+    for (const [line, ch] of [[14, 13], [15, 0], [15, 6], [16, 4]] as const) {
+      expect(play.editorCheckCallback?.(false, textEditor(text, line, ch), viewOf(LESSON_PATH))).toBe(true);
+      expect(seek).toHaveBeenLastCalledWith(YT, 405, LESSON_PATH);
+    }
+    play.editorCheckCallback?.(false, textEditor(text, 30, 1), viewOf(LESSON_PATH));
+    expect(seek).toHaveBeenLastCalledWith(YT, 1632, LESSON_PATH);
+    expect(play.editorCheckCallback?.(true, textEditor(text, 11, 3), viewOf(LESSON_PATH))).toBe(false); // the video block
+    expect(play.editorCheckCallback?.(true, textEditor(text, 19, 20), viewOf(LESSON_PATH))).toBe(false); // `ImageClassifierCleaner`
   });
 
   it("insertedTimestamp formats hours", () => {

@@ -1,8 +1,11 @@
 // Commands of the timestamps feature (no default hotkeys).
-import { Modal, Notice, type App, type Editor, type Plugin } from "obsidian";
+import { Modal, Notice, type App, type Editor, type MarkdownFileInfo, type MarkdownView, type Plugin } from "obsidian";
+import { scanNoteCached } from "../note";
 import { insertionSeconds, stepRate, stepSeconds, timestampBlockMarkdown } from "../player/controls";
 import type { Player } from "../player/player";
 import { formatTime } from "../time";
+import type { VideoRef } from "../types";
+import { timestampAtCursor } from "./lookup";
 
 export interface CommandHost extends Plugin {
   settings: { seekStepSeconds: number; insertOffsetSeconds: number };
@@ -11,6 +14,8 @@ export interface CommandHost extends Plugin {
   openActiveNoteVideo(): Promise<void>;
   activeNoteProblems(): Promise<{ path: string; problems: Array<{ line: number; message: string }> } | null>;
   flushPositions(): void;
+  /** Plays `video` from `seconds` in the player pane, as a click on a timestamp does. */
+  seek(video: VideoRef, seconds: number, sourcePath: string): Promise<void>;
 }
 
 /** The text the insert command puts at the cursor for a player at `current` seconds. */
@@ -61,6 +66,27 @@ export function registerTimestampCommands(host: CommandHost): void {
       }
       const cursor = editor.getCursor("from");
       editor.replaceSelection(insertedTimestamp(p.currentTime(), host.settings.insertOffsetSeconds, cursor.ch === 0));
+    },
+  });
+
+  // The keyboard path to a timestamp in the editor, where its link cannot take the focus.
+  host.addCommand({
+    id: "play-timestamp-at-cursor",
+    // eslint-disable-next-line obsidianmd/ui/sentence-case -- "cursor" is the text cursor here, not the Cursor brand
+    name: "Play the timestamp at the cursor",
+    editorCheckCallback: (checking: boolean, editor: Editor, ctx: MarkdownView | MarkdownFileInfo): boolean => {
+      const cursor = editor.getCursor("head");
+      const found = timestampAtCursor(scanNoteCached(editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
+      if (!found) return false;
+      if (checking) return true;
+      if (!found.target) {
+        new Notice(found.problem ?? "Cannot play this timestamp.");
+        return true;
+      }
+      host
+        .seek(found.target.video, found.target.seconds, ctx.file?.path ?? "")
+        .catch((e: unknown) => new Notice(`Could not open the video: ${e instanceof Error ? e.message : String(e)}`));
+      return true;
     },
   });
 
