@@ -2,20 +2,18 @@
 import type { VideoRef } from "../types";
 import { isAudioPath } from "./embed";
 import { clampRate } from "./controls";
-import { Listeners, type Player, type PlayerOptions } from "./player";
+import { PlayerEvents, type Player, type PlayerOptions } from "./player";
 
 const HAVE_METADATA = 1;
 
-export class Html5Player implements Player {
+export class Html5Player extends PlayerEvents implements Player {
   element: HTMLMediaElement;
   private pendingSeek: number | null = null;
-  private readonly timeListeners = new Listeners<[number]>();
-  private readonly pauseListeners = new Listeners<[]>();
-  private readonly errorListeners = new Listeners<[string]>();
   private readonly detach: Array<() => void> = [];
   private wantedRate = 1;
 
   constructor(private readonly container: HTMLElement, private readonly options: PlayerOptions, audio: boolean) {
+    super();
     this.element = this.createMedia(audio);
   }
 
@@ -119,18 +117,6 @@ export class Html5Player implements Player {
     return this.wantedRate;
   }
 
-  onTime(cb: (seconds: number) => void): () => void {
-    return this.timeListeners.add(cb);
-  }
-
-  onPause(cb: () => void): () => void {
-    return this.pauseListeners.add(cb);
-  }
-
-  onError(cb: (message: string) => void): () => void {
-    return this.errorListeners.add(cb);
-  }
-
   private teardownElement(): void {
     for (const d of this.detach.splice(0)) d();
     try {
@@ -144,9 +130,7 @@ export class Html5Player implements Player {
 
   destroy(): void {
     this.teardownElement();
-    this.timeListeners.clear();
-    this.pauseListeners.clear();
-    this.errorListeners.clear();
+    this.clearListeners();
   }
 }
 

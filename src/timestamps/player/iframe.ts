@@ -3,9 +3,9 @@
 // the provider's time reports do not arrive. DOM only.
 import type { VideoRef } from "../types";
 import { clampRate } from "./controls";
-import { Listeners, type Player, type PlayerOptions } from "./player";
+import { PlayerEvents, type Player, type PlayerOptions } from "./player";
 
-export abstract class IframePlayer implements Player {
+export abstract class IframePlayer extends PlayerEvents implements Player {
   readonly element: HTMLIFrameElement;
   protected readonly win: Window;
   protected loaded = false;
@@ -15,9 +15,6 @@ export abstract class IframePlayer implements Player {
   private playing = false;
   private currentRate = 1;
   private knownDuration: number | null = null;
-  private readonly timeListeners = new Listeners<[number]>();
-  private readonly pauseListeners = new Listeners<[]>();
-  private readonly errorListeners = new Listeners<[string]>();
   private readonly messageHandler = (e: MessageEvent): void => this.receive(e);
   private readonly loadHandler = (): void => this.onFrameLoad();
 
@@ -26,6 +23,7 @@ export abstract class IframePlayer implements Player {
     protected readonly options: PlayerOptions,
     provider: string,
   ) {
+    super();
     this.win = container.ownerDocument.defaultView ?? window;
     this.element = container.createEl("iframe", { cls: "lesson-lab-embed" });
     this.element.dataset.provider = provider;
@@ -183,24 +181,10 @@ export abstract class IframePlayer implements Player {
     return this.currentRate;
   }
 
-  onTime(cb: (seconds: number) => void): () => void {
-    return this.timeListeners.add(cb);
-  }
-
-  onPause(cb: () => void): () => void {
-    return this.pauseListeners.add(cb);
-  }
-
-  onError(cb: (message: string) => void): () => void {
-    return this.errorListeners.add(cb);
-  }
-
   destroy(): void {
     this.win.removeEventListener("message", this.messageHandler);
     this.element.removeEventListener("load", this.loadHandler);
-    this.timeListeners.clear();
-    this.pauseListeners.clear();
-    this.errorListeners.clear();
+    this.clearListeners();
     this.queue = [];
     this.element.remove();
   }

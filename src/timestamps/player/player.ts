@@ -53,3 +53,28 @@ export class Listeners<T extends unknown[]> {
     this.fns.clear();
   }
 }
+
+/** The listener half of Player, shared by every kind of player: they only differ in when they emit. */
+export abstract class PlayerEvents {
+  protected readonly timeListeners = new Listeners<[number]>();
+  protected readonly pauseListeners = new Listeners<[]>();
+  protected readonly errorListeners = new Listeners<[string]>();
+
+  onTime(cb: (seconds: number) => void): () => void {
+    return this.timeListeners.add(cb);
+  }
+
+  onPause(cb: () => void): () => void {
+    return this.pauseListeners.add(cb);
+  }
+
+  onError(cb: (message: string) => void): () => void {
+    return this.errorListeners.add(cb);
+  }
+
+  protected clearListeners(): void {
+    this.timeListeners.clear();
+    this.pauseListeners.clear();
+    this.errorListeners.clear();
+  }
+}
