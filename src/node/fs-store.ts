@@ -1,7 +1,7 @@
 // FileStore over a directory on disk (the CLI, tests, benchmarks). Paths are relative
 // to the root, with "/"; anything that would resolve outside the root is refused.
 
-import { lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import * as nodePath from "node:path";
 import type { FileStore, StoredFile } from "../classifier/types";
 import type { FolderLister } from "../classifier/dataset";
@@ -105,16 +105,44 @@ export function createFsStore(root: string): FsStore {
     async rename(from, to) {
       const src = resolve(from);
       const dst = resolve(to);
-      // fs.rename silently replaces an existing file: refuse instead.
-      let taken = true;
-      try {
-        await lstat(dst);
-      } catch {
-        taken = false;
-      }
-      if (taken) throw new Error(`cannot move "${from}" to "${to}": "${to}" already exists`);
+      const taken = (): Error => new Error(`cannot move "${from}" to "${to}": "${to}" already exists`);
       await mkdir(nodePath.dirname(dst), { recursive: true });
-      await rename(src, dst);
+      // fs.rename silently replaces an existing file (and an empty folder): the target name is
+      // claimed first by an operation that fails when it exists, so that nothing written there
+      // in the meantime can be replaced.
+      if ((await lstat(src)).isDirectory()) {
+        try {
+          await mkdir(dst);
+        } catch (error) {
+          if (codeOf(error) === "EEXIST") throw taken();
+          throw error;
+        }
+        try {
+          // Replaces only the empty folder just made (POSIX); fails if anything was put in it.
+          await rename(src, dst);
+        } catch (error) {
+          try {
+            await rmdir(dst);
+          } catch {
+            throw taken();
+          }
+          // Windows cannot rename onto a folder: with the claim given back, a plain rename.
+          if (process.platform === "win32") await renameUnlessTaken(src, dst, taken);
+          else throw error;
+        }
+        return;
+      }
+      try {
+        // A second name for the file fails if the target exists; then the old name goes.
+        await link(src, dst);
+      } catch (error) {
+        const code = codeOf(error);
+        if (code === "EEXIST") throw taken();
+        // File systems without hard links: check, then rename.
+        if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV" || code === "ENOSYS") return renameUnlessTaken(src, dst, taken);
+        throw error;
+      }
+      await unlink(src);
     },
     async removeOwn(path) {
       const full = resolve(path);
@@ -122,4 +150,20 @@ export function createFsStore(root: string): FsStore {
       await rm(full, { recursive: true, force: true });
     },
   };
+}
+
+function codeOf(error: unknown): string | undefined {
+  return (error as { code?: string } | null)?.code;
+}
+
+/** Where the target cannot be claimed atomically: refuse an existing target, then rename. */
+async function renameUnlessTaken(src: string, dst: string, taken: () => Error): Promise<void> {
+  let exists = true;
+  try {
+    await lstat(dst);
+  } catch {
+    exists = false;
+  }
+  if (exists) throw taken();
+  await rename(src, dst);
 }

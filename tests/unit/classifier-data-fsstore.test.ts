@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -54,6 +54,33 @@ describe("createFsStore", () => {
     expect(await store.exists("a/b/c")).toBe(true);
     await store.removeOwn("m.model");
     expect(await store.exists("m.model")).toBe(false);
+  });
+
+  it("never moves over anything: a file, a folder, even an empty folder, stays as it was", async () => {
+    const store = createFsStore(dir);
+    await store.writeText("src/a.txt", "mine");
+    await store.writeText("src/dir/b.txt", "inside");
+    await store.writeText("dst/a.txt", "theirs");
+    await store.mkdir("dst/empty");
+    await store.writeText("dst/full/c.txt", "theirs too");
+    await expect(store.rename("src/a.txt", "dst/a.txt")).rejects.toThrow(/"dst\/a.txt" already exists/);
+    await expect(store.rename("src/dir", "dst/empty")).rejects.toThrow(/already exists/);
+    await expect(store.rename("src/dir", "dst/full")).rejects.toThrow(/already exists/);
+    await expect(store.rename("src/dir", "dst/a.txt")).rejects.toThrow(/already exists/);
+    await expect(store.rename("src/a.txt", "dst/empty")).rejects.toThrow(/already exists/);
+    expect(await readFile(join(dir, "src/a.txt"), "utf8")).toBe("mine");
+    expect(await readFile(join(dir, "src/dir/b.txt"), "utf8")).toBe("inside");
+    expect(await readFile(join(dir, "dst/a.txt"), "utf8")).toBe("theirs");
+    expect(await readFile(join(dir, "dst/full/c.txt"), "utf8")).toBe("theirs too");
+    expect(await readdir(join(dir, "dst/empty"))).toEqual([]);
+    // Free names: a file and a folder move, into new parent folders too; the old names are gone.
+    await store.rename("src/a.txt", "moved/a.txt");
+    await store.rename("src/dir", "moved/dir");
+    expect(await readFile(join(dir, "moved/a.txt"), "utf8")).toBe("mine");
+    expect(await readFile(join(dir, "moved/dir/b.txt"), "utf8")).toBe("inside");
+    expect(await store.exists("src/a.txt")).toBe(false);
+    expect(await store.exists("src/dir")).toBe(false);
+    await expect(store.rename("src/missing.txt", "moved/x.txt")).rejects.toThrow(/ENOENT/);
   });
 
   it("refuses paths that leave the root", async () => {
