@@ -82,7 +82,7 @@ describe("commands", () => {
     const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
     const play = command(h, "play-timestamp-at-cursor");
     expect(play.hotkeys).toBeUndefined();
-    expect(play.name).toBe("Play the timestamp at the cursor");
+    expect(play.name).toBe("Play this timestamp");
     const run = (text: string, line: number, ch: number, checking: boolean) => play.editorCheckCallback?.(checking, textEditor(text, line, ch), viewOf("Notes/Inline.md"));
 
     const text = "---\nvideo: https://youtu.be/F4tvM4Vb3A0\n---\nAt `@06:45 Data cleaning` and `@27:12`.\nPlain line.\n```timestamp\n1:02:03\n```\n";

@@ -1,4 +1,4 @@
-// The pure lookup behind "Play the timestamp at the cursor": which timestamp, and which video,
+// The pure lookup behind "Play this timestamp": which timestamp, and which video,
 // line L column C of a note is on.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";

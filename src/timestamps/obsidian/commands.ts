@@ -72,8 +72,7 @@ export function registerTimestampCommands(host: CommandHost): void {
   // The keyboard path to a timestamp in the editor, where its link cannot take the focus.
   host.addCommand({
     id: "play-timestamp-at-cursor",
-    // eslint-disable-next-line obsidianmd/ui/sentence-case -- "cursor" is the text cursor here, not the Cursor brand
-    name: "Play the timestamp at the cursor",
+    name: "Play this timestamp",
     editorCheckCallback: (checking: boolean, editor: Editor, ctx: MarkdownView | MarkdownFileInfo): boolean => {
       const cursor = editor.getCursor("head");
       const found = timestampAtCursor(scanNoteCached(editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
