@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, type Harness } from "./harness";
 import { closeChecked } from "./harness/checks";
+import { keepModalsInPage } from "./harness/modals";
 
 const LABELS = ["Ankle boot", "Bag", "Sneaker", "T-shirt_top", "Trouser"];
 const PLANTED = "Fashion/Bag/planted-trouser.png";
@@ -50,8 +51,8 @@ async function plantedVault(): Promise<{ dir: string; source: string }> {
  * modals that stay in the page (the stand-in's close at once) and a record of renameFile calls.
  */
 async function prepare(harness: Harness): Promise<number> {
-  return harness.page.evaluate(async () => {
-    const { app, obsidian, plugin } = window.lessonLabHarness;
+  const count = await harness.page.evaluate(async () => {
+    const { app, plugin } = window.lessonLabHarness;
     const rec = window as unknown as { renames: string[][] };
     rec.renames = [];
     const files = app.vault.getFiles().filter((f) => f.path.startsWith("Fashion/") && f.extension === "png");
@@ -75,18 +76,10 @@ async function prepare(harness: Harness): Promise<number> {
       rec.renames.push([file.path, to]);
       await rename(file, to);
     };
-    const proto = obsidian.Modal.prototype as unknown as { open(): void; close(): void; containerEl: HTMLElement; onOpen(): void; onClose(): void };
-    proto.open = function (this: typeof proto) {
-      this.containerEl.addClass("modal-container");
-      document.body.appendChild(this.containerEl);
-      this.onOpen();
-    };
-    proto.close = function (this: typeof proto) {
-      this.containerEl.remove();
-      this.onClose();
-    };
     return files.length;
   });
+  await keepModalsInPage(harness.page);
+  return count;
 }
 
 const cardPaths = (harness: Harness) =>

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ReviewReport } from "../../src/cleaner/obsidian/cards";
 import { makeTempVault, openHarness, REPO_ROOT, type Harness } from "./harness";
 import { closeChecked } from "./harness/checks";
+import { keepModalsInPage } from "./harness/modals";
 
 let h: Harness | null = null;
 // More cards than one row holds, for ArrowDown.
@@ -97,17 +98,8 @@ async function prepare(harness: Harness): Promise<void> {
       rec.opened.push(link);
       await Promise.resolve();
     };
-    const proto = obsidian.Modal.prototype as unknown as { open(): void; close(): void; containerEl: HTMLElement; onOpen(): void; onClose(): void };
-    proto.open = function (this: typeof proto) {
-      this.containerEl.addClass("modal-container");
-      document.body.appendChild(this.containerEl);
-      this.onOpen();
-    };
-    proto.close = function (this: typeof proto) {
-      this.containerEl.remove();
-      this.onClose();
-    };
   });
+  await keepModalsInPage(harness.page);
 }
 
 async function openCleaner(harness: Harness, report?: ReviewReport): Promise<void> {
