@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, type Harness } from "./harness";
 import { closeChecked } from "./harness/checks";
 import { keepModalsInPage } from "./harness/modals";
+import { loadServedBytes } from "./harness/vault-bytes";
 
 const LABELS = ["Ankle boot", "Bag", "Sneaker", "T-shirt_top", "Trouser"];
 const EPOCHS = 3;
@@ -42,23 +43,15 @@ afterEach(async () => {
  * panel test), no model used yet, and modals that stay in the page.
  */
 async function prepare(harness: Harness): Promise<number> {
-  const count = await harness.page.evaluate(async (epochs) => {
-    const { app, plugin } = window.lessonLabHarness;
-    const files = app.vault.getFiles().filter((f) => f.path.startsWith("Fashion/") && f.extension === "png");
-    for (const f of files) {
-      const res = await fetch(app.vault.adapter.getResourcePath(f.path));
-      if (!res.ok) throw new Error(`${f.path}: ${res.status}`);
-      const bytes = await res.arrayBuffer();
-      await app.vault.adapter.remove(f.path); // the stand-in keeps text and binary content apart
-      await app.vault.adapter.writeBinary(f.path, bytes);
-    }
+  const count = await loadServedBytes(harness.page, "png", "Fashion/");
+  await harness.page.evaluate(async (epochs) => {
+    const { plugin } = window.lessonLabHarness;
     await plugin.saveData({
       classifier: {
         perFolder: { Fashion: { validPct: 20, seed: 42, epochs, lr: 0.003, augment: false, backbone: "bundled", vaultModel: "", vaultLayer: "", backend: "wasm" } },
         lastModel: null,
       },
     });
-    return files.length;
   }, EPOCHS);
   await keepModalsInPage(harness.page);
   return count;

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, type Harness } from "./harness";
 import { closeChecked } from "./harness/checks";
 import { keepModalsInPage } from "./harness/modals";
+import { loadServedBytes } from "./harness/vault-bytes";
 
 const LABELS = ["Ankle boot", "Bag", "Sneaker", "T-shirt_top", "Trouser"];
 const PLANTED = "Fashion/Bag/planted-trouser.png";
@@ -51,20 +52,11 @@ async function plantedVault(): Promise<{ dir: string; source: string }> {
  * modals that stay in the page (the stand-in's close at once) and a record of renameFile calls.
  */
 async function prepare(harness: Harness): Promise<number> {
-  const count = await harness.page.evaluate(async () => {
+  const count = await loadServedBytes(harness.page, "png", "Fashion/");
+  await harness.page.evaluate(async () => {
     const { app, plugin } = window.lessonLabHarness;
     const rec = window as unknown as { renames: string[][] };
     rec.renames = [];
-    const files = app.vault.getFiles().filter((f) => f.path.startsWith("Fashion/") && f.extension === "png");
-    for (const f of files) {
-      const res = await fetch(app.vault.adapter.getResourcePath(f.path));
-      if (!res.ok) throw new Error(`${f.path}: ${res.status}`);
-      const bytes = await res.arrayBuffer();
-      await app.vault.adapter.remove(f.path); // the stand-in keeps text and binary content apart
-      await app.vault.adapter.writeBinary(f.path, bytes);
-      const st = await app.vault.adapter.stat(f.path);
-      if (st) f.stat = { ctime: st.ctime, mtime: st.mtime, size: st.size };
-    }
     await plugin.saveData({
       classifier: {
         perFolder: { Fashion: { validPct: 20, seed: 42, epochs: 10, lr: 0.003, augment: true, backbone: "bundled", vaultModel: "", vaultLayer: "", backend: "wasm" } },
@@ -76,7 +68,6 @@ async function prepare(harness: Harness): Promise<number> {
       rec.renames.push([file.path, to]);
       await rename(file, to);
     };
-    return files.length;
   });
   await keepModalsInPage(harness.page);
   return count;

@@ -11,6 +11,7 @@ import type { ReviewReport } from "../../src/cleaner/obsidian/cards";
 import { makeTempVault, openHarness, REPO_ROOT, type Harness } from "./harness";
 import { closeChecked } from "./harness/checks";
 import { keepModalsInPage } from "./harness/modals";
+import { loadServedBytes } from "./harness/vault-bytes";
 
 let h: Harness | null = null;
 // More cards than one row holds, for ArrowDown.
@@ -65,22 +66,12 @@ const REPORT: ReviewReport = {
  * once), and records of renameFile and openLinkText calls.
  */
 async function prepare(harness: Harness): Promise<void> {
+  await loadServedBytes(harness.page, "png");
   await harness.page.evaluate(async () => {
     const { app, obsidian } = window.lessonLabHarness;
     const rec = window as unknown as { renames: string[][]; opened: string[] };
     rec.renames = [];
     rec.opened = [];
-    for (const f of app.vault.getFiles()) {
-      // The stand-in vault lists media files empty: give it the served bytes.
-      if (f.extension === "png") {
-        const res = await fetch(app.vault.adapter.getResourcePath(f.path));
-        const bytes = await res.arrayBuffer();
-        await app.vault.adapter.remove(f.path); // the stand-in keeps text and binary content apart
-        await app.vault.adapter.writeBinary(f.path, bytes);
-      }
-      const st = await app.vault.adapter.stat(f.path);
-      if (st) f.stat = { ctime: st.ctime, mtime: st.mtime, size: st.size };
-    }
     (app.vault as unknown as Record<string, unknown>).getConfig = (key: string) => (key === "trashOption" ? "local" : undefined);
     const rename = app.fileManager.renameFile.bind(app.fileManager);
     app.fileManager.renameFile = async (file, to) => {
