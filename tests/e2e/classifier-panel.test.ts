@@ -2,41 +2,31 @@
 // the demo vault's Fashion folder (5 labels x 30 PNGs) with its real bytes. Trains with the wasm
 // backend, watches the epoch table grow, checks the confusion matrix against the validation
 // images, measures long tasks while training, cancels mid-embedding, and renders a classify block.
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, REPO_ROOT, type Harness } from "./harness";
-import { closeChecked } from "./harness/checks";
+import { cleanUpAfterEach } from "./harness/checks";
 
 const ARTIFACTS = join(REPO_ROOT, "artifacts");
 const PANEL = "#right-sidebar .lesson-lab-classifier";
 const EPOCHS = 3;
 const LABELS = ["Ankle boot", "Bag", "Sneaker", "T-shirt_top", "Trouser"];
 
-let h: Harness | null = null;
-let vaultDir: string | null = null;
-
-afterEach(async () => {
-  const done = h;
-  h = null;
-  const dir = vaultDir;
-  vaultDir = null;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  await closeChecked(done);
-});
+const track = cleanUpAfterEach();
 
 /** Opens the demo vault, gives the stand-in vault the images' real bytes and presets Fashion's settings. */
 async function open(): Promise<Harness> {
   // Only the demo vault's Fashion folder, copied: whatever else lies in demo-vault/ (a model
   // trained there by the CLI) must not leak into these tests.
-  vaultDir = await mkdtemp(join(tmpdir(), "lesson-lab-classifier-"));
+  const vaultDir = track.folder(await mkdtemp(join(tmpdir(), "lesson-lab-classifier-")));
   await cp(join(DEMO_VAULT, "Fashion"), join(vaultDir, "Fashion"), { recursive: true });
   // Problems the panel must list before training: two files that are no images, one without a label.
   await writeFile(join(vaultDir, "Fashion", "Bag", "broken.png"), "this is not a PNG");
   await writeFile(join(vaultDir, "Fashion", "Bag", "empty.png"), "");
   await cp(join(DEMO_VAULT, "Fashion", "Bag", "00023.png"), join(vaultDir, "Fashion", "loose.png"));
-  h = await openHarness({ vault: vaultDir, viewport: { width: 1280, height: 900 } });
+  const h = track.harness(await openHarness({ vault: vaultDir, viewport: { width: 1280, height: 900 } }));
   const loaded = await h.page.evaluate(
     async ({ epochs }) => {
       const { app, plugin } = window.lessonLabHarness;

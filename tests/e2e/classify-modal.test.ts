@@ -5,12 +5,12 @@
 // Train button trains and saves Fashion.model/ with the bundled backbone on wasm; the modal then
 // shows the predicted label and every label's probability for a Trouser image, and a clear
 // message for a truncated PNG. The modal's close button removes it from the page each time.
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, type Harness } from "./harness";
-import { closeChecked } from "./harness/checks";
+import { cleanUpAfterEach } from "./harness/checks";
 import { keepModalsInPage } from "./harness/modals";
 import { loadServedBytes } from "./harness/vault-bytes";
 
@@ -22,20 +22,7 @@ const CORRUPT = "Fashion/Bag/corrupt.png";
 const PANEL = "#right-sidebar .lesson-lab-classifier";
 const MODAL = ".modal-container";
 
-let h: Harness | null = null;
-let vaultDir: string | null = null;
-
-afterEach(async () => {
-  const done = h;
-  h = null;
-  const dir = vaultDir;
-  vaultDir = null;
-  try {
-    await closeChecked(done);
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
-});
+const track = cleanUpAfterEach();
 
 /**
  * Page set-up: the images' real bytes in the in-page vault (the stand-in lists media files
@@ -98,10 +85,10 @@ async function closeModal(harness: Harness): Promise<void> {
 
 describe("classify modal in Chromium", () => {
   it("says there is no model yet, then shows the trained model's prediction, and a clear message for a corrupt image", { timeout: 90_000 }, async () => {
-    vaultDir = await mkdtemp(join(tmpdir(), "lesson-lab-classify-modal-"));
+    const vaultDir = track.folder(await mkdtemp(join(tmpdir(), "lesson-lab-classify-modal-")));
     await cp(join(DEMO_VAULT, "Fashion"), join(vaultDir, "Fashion"), { recursive: true });
     const t0 = Date.now();
-    h = await openHarness({ vault: vaultDir, viewport: { width: 1280, height: 900 } });
+    const h = track.harness(await openHarness({ vault: vaultDir, viewport: { width: 1280, height: 900 } }));
     const { page } = h;
     expect(await prepare(h)).toBe(150);
 

@@ -8,9 +8,9 @@
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_VAULT, openHarness, type Harness } from "./harness";
-import { closeChecked } from "./harness/checks";
+import { cleanUpAfterEach } from "./harness/checks";
 import { keepModalsInPage } from "./harness/modals";
 import { loadServedBytes } from "./harness/vault-bytes";
 
@@ -18,20 +18,7 @@ const LABELS = ["Ankle boot", "Bag", "Sneaker", "T-shirt_top", "Trouser"];
 const PLANTED = "Fashion/Bag/planted-trouser.png";
 const PANE = ".lesson-lab-cleaner";
 
-let h: Harness | null = null;
-let vaultDir: string | null = null;
-
-afterEach(async () => {
-  const done = h;
-  h = null;
-  const dir = vaultDir;
-  vaultDir = null;
-  try {
-    await closeChecked(done);
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
-});
+const track = cleanUpAfterEach();
 
 /**
  * A temporary copy of demo-vault/Fashion with one Trouser image moved (not copied: an exact copy
@@ -80,8 +67,8 @@ const exists = (harness: Harness, path: string) => harness.page.evaluate((p) => 
 describe("cleaner pane: Find suspects in Chromium", () => {
   it("trains on wasm, ranks a planted mislabel near the top, relabels and applies it, retrains from the cache", { timeout: 210_000 }, async () => {
     const { dir, source } = await plantedVault();
-    vaultDir = dir;
-    h = await openHarness({ vault: dir, viewport: { width: 1280, height: 900 } });
+    track.folder(dir);
+    const h = track.harness(await openHarness({ vault: dir, viewport: { width: 1280, height: 900 } }));
     const page = h.page;
     expect(await prepare(h)).toBe(150);
 
