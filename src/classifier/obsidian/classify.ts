@@ -93,6 +93,9 @@ export function renderPrediction(el: HTMLElement, c: Classification): void {
 }
 
 export class ClassifyModal extends Modal {
+  /** Set on close: a classification that ends later has nowhere to go. */
+  private closed = false;
+
   constructor(
     app: App,
     private readonly host: ClassifierHost,
@@ -103,19 +106,23 @@ export class ClassifyModal extends Modal {
 
   override onOpen(): void {
     this.titleEl.setText(`Classify ${this.file.name}`);
+    this.closed = false;
     const status = this.contentEl.createDiv({ cls: "lesson-lab-muted", text: "Classifying…" });
     classifyFile(this.app, this.host, this.file)
       .then((c) => {
+        if (this.closed) return;
         status.remove();
         renderPrediction(this.contentEl, c);
       })
       .catch((error: unknown) => {
+        if (this.closed) return;
         status.remove();
         this.contentEl.createDiv({ cls: "lesson-lab-error", text: message(error) });
       });
   }
 
   override onClose(): void {
+    this.closed = true;
     this.contentEl.empty();
   }
 }
