@@ -3,7 +3,8 @@
 // fastai's cleaner ranks by the loss of the model that trained on the very images it ranks;
 // a linear head on 1,280-d embeddings memorises a wrong label easily, so in-sample loss hides
 // exactly the errors we look for. Here the head is trained k times (cleanlab's
-// cross-validated pred_probs), each time on k-1 folds, and predicts the fold it left out.
+// cross-validated pred_probs), each time on k-1 folds, and predicts the fold it left out,
+// averaged with a vote of the held-out image's nearest neighbours in those k-1 folds.
 import { hash32 } from "../classifier/hash";
 import { Head } from "../classifier/head";
 import { fitHead, throwIfAborted, type LabeledEmbeddings } from "../classifier/train";
@@ -56,7 +57,7 @@ export const STANDARDIZED_EPOCHS = 10;
 // Repeats (each on other folds, probabilities averaged), over all 10 seeds: top-k precision
 // 0.827 with one run, 0.835 with 2, 0.841 with 3; the below_threshold flags (suspects.ts)
 // precision/recall 0.825/0.815, 0.842/0.831, 0.848/0.836. One run missed 0.8 recall on seeds
-// 6–10 (0.798), so the default is 2: twice the time of one (about 10 s per 1,000 images).
+// 6–10 (0.798), so the default is 2: twice the time of one (about 8 s per 1,000 images).
 
 /** The epochs the k-fold heads train (see STANDARDIZED_EPOCHS). */
 export function kfoldEpochs(standardize: boolean, epochs?: number): number {
