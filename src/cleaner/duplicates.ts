@@ -100,7 +100,8 @@ export function unitVector(v: ArrayLike<number>, center: ArrayLike<number> | nul
   return out;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+/** a · b, four running sums (faster in V8 than one). */
+export function dot(a: Float32Array, b: Float32Array): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -6,21 +6,10 @@
 // probabilities it ranks wrong labels better (figures in kfold.ts).
 import { standardized, standardizerOf } from "../classifier/standardize";
 import { throwIfAborted, yieldToEventLoop } from "../classifier/train";
+import { dot, unitVector } from "./duplicates";
 
 /** Queries scored between two yields to the event loop (about 10–20 ms on 1,000 × 576-d). */
 const QUERIES_PER_SLICE = 16;
-
-/** Unit-length copies of `x`, standardised with `stats` first when given. */
-function unitRows(x: readonly Float32Array[], stats: ReturnType<typeof standardizerOf> | null): Float32Array[] {
-  return x.map((e) => {
-    const v = stats ? standardized(e, stats) : Float32Array.from(e);
-    let norm = 0;
-    for (let j = 0; j < v.length; j++) norm += v[j] * v[j];
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let j = 0; j < v.length; j++) v[j] /= norm;
-    return v;
-  });
-}
 
 /**
  * Per query: the share of each label among its `k` nearest training embeddings, smoothed by
@@ -40,8 +29,9 @@ export async function neighbourProbabilities(
   if (trainX.length === 0) throw new Error("a neighbour vote needs training embeddings");
   const k = Math.min(options.k, trainX.length);
   const stats = options.standardize ? standardizerOf(trainX) : null;
-  const train = unitRows(trainX, stats);
-  const queries = unitRows(queryX, stats);
+  const unit = (e: Float32Array): Float32Array => unitVector(stats ? standardized(e, stats) : e);
+  const train = trainX.map(unit);
+  const queries = queryX.map(unit);
   const dim = train[0].length;
   const out: Float32Array[] = [];
   const bestSim = new Float64Array(k);
@@ -56,9 +46,7 @@ export async function neighbourProbabilities(
     // Keep the k best in a small array sorted by similarity, descending.
     let filled = 0;
     for (let t = 0; t < train.length; t++) {
-      const b = train[t];
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += a[j] * b[j];
+      const s = dot(a, train[t]);
       if (filled === k && s <= bestSim[k - 1]) continue;
       let pos = filled === k ? k - 1 : filled++;
       while (pos > 0 && bestSim[pos - 1] < s) {
