@@ -7,25 +7,12 @@ import type { Embedder } from "./predict";
 import type { FileStore, ImageDecoder } from "./types";
 import type { TfBackendName } from "./tf-setup";
 import type { FetchBinary } from "./backbones/remote";
+import { macrotask } from "./macrotask";
+
+export { macrotask };
 
 /** Work between two yields is kept under this many ms. */
 export const SLICE_BUDGET_MS = 12;
-
-/** Resolves in a new macrotask (MessageChannel: not clamped to 4 ms like nested timers). */
-export function macrotask(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof MessageChannel === "undefined") {
-      window.setTimeout(resolve, 0);
-      return;
-    }
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 /** Hands the main thread back whenever the current slice of work exceeds the budget. */
 export class Slicer {

@@ -20,6 +20,7 @@ export interface FitOptions {
 }
 
 import { seededRandom, shuffled } from "./random";
+import { macrotask } from "./macrotask";
 
 export { seededRandom, shuffled };
 
@@ -39,8 +40,6 @@ export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === "AbortError";
 }
 
-// Lets a pending abort (a click on Cancel, a timer) run between batches.
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => globalThis.setTimeout(resolve, 0));
 
 /** Mean cross-entropy and error rate of the head on a labelled set; NaN for an empty set. */
 export function evaluate(head: Head, data: LabeledEmbeddings): { loss: number; errorRate: number; probabilities: Float32Array[] } {
@@ -79,7 +78,8 @@ export async function fitHead(head: Head, train: LabeledEmbeddings, valid: Label
         batch.map((i) => train.y[i]),
       );
       batches++;
-      await yieldToEventLoop();
+      // Lets a pending abort (a click on Cancel, a timer) run between batches.
+      await macrotask();
     }
     throwIfAborted(options.signal);
     const { loss, errorRate } = evaluate(head, valid);

@@ -5,7 +5,8 @@
 // is local and is outvoted by a few wrong neighbours only. Averaged with the head's
 // probabilities it ranks wrong labels better (figures in kfold.ts).
 import { standardized, standardizerOf } from "../classifier/standardize";
-import { throwIfAborted, yieldToEventLoop } from "../classifier/train";
+import { macrotask } from "../classifier/macrotask";
+import { throwIfAborted } from "../classifier/train";
 import { dot, unitVector } from "./duplicates";
 
 /** Queries scored between two yields to the event loop (about 10–20 ms on 1,000 × 576-d). */
@@ -38,7 +39,7 @@ export async function neighbourProbabilities(
   const bestIdx = new Int32Array(k);
   for (let q = 0; q < queries.length; q++) {
     if (q > 0 && q % QUERIES_PER_SLICE === 0) {
-      await yieldToEventLoop();
+      await macrotask();
       throwIfAborted(signal);
     }
     const a = queries[q];
