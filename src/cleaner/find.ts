@@ -52,7 +52,9 @@ export interface FindOptions extends KFoldOptions {
 // 0.61 for fastai's in-sample loss and a ceiling of 0.87 (heads that learnt the true labels).
 // Moved to the most confused class instead (the systematic case), every method is weaker:
 // below_threshold 0.65/0.29, top-k 0.55 (ceiling 0.67).
-export const FIND_DEFAULTS = { method: "below_threshold" as FlagMethod, nearDuplicateThreshold: NEAR_DUPLICATE_THRESHOLD, ...KFOLD_DEFAULTS };
+// The k-fold settings are not repeated here: what is not given is left to kfold.ts, whose
+// defaults depend on whether the features are standardised (kfoldEpochs, kfoldL2).
+export const FIND_DEFAULTS = { method: "below_threshold" as FlagMethod, nearDuplicateThreshold: NEAR_DUPLICATE_THRESHOLD, folds: KFOLD_DEFAULTS.folds, standardize: KFOLD_DEFAULTS.standardize };
 
 /** Every image with its out-of-fold scores. */
 export interface ScoredImage {
@@ -152,7 +154,7 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
     y,
     labels.length,
     items.map((it) => it.hash),
-    o,
+    { ...given, standardize: o.standardize },
     signal,
     (done, total) => onProgress?.({ phase: "kfold", done, total }),
   );

@@ -1,5 +1,5 @@
-// The neighbour vote (knn.ts), the shared standardiser, and how k-fold blends votes, heads
-// and repeats (kfold.ts).
+// The neighbour vote (knn.ts), the shared standardiser, how k-fold blends votes, heads and
+// repeats (kfold.ts), and that findIssues scores with exactly that.
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTf, type Tf } from "../../src/classifier/tf-setup";
 import { seededRandom } from "../../src/classifier/train";
@@ -8,6 +8,8 @@ import { standardizerOf, standardized, STD_FLOOR } from "../../src/classifier/st
 import { neighbourProbabilities } from "../../src/cleaner/knn";
 import { kfoldEpochs, kfoldProblem, outOfFoldProbabilities, STANDARDIZED_EPOCHS } from "../../src/cleaner/kfold";
 import { clusters } from "./support/clusters";
+import { findIssues, type CleanItem } from "../../src/cleaner/find";
+import { DEFAULT_BACKBONE_ID, standardizeByDefault } from "../../src/classifier/backbone";
 
 let tf: Tf;
 beforeAll(async () => {
@@ -144,5 +146,25 @@ describe("k-fold with the vote and repeats", () => {
     expect(kfoldProblem(100, 3, 5, { neighbourWeight: 1.5 })).toMatch(/neighbour weight must be from 0 to 1; got 1.5/);
     expect(kfoldProblem(100, 3, 5, { repeats: 0 })).toMatch(/repeats must be a whole number from 1 to 20; got 0/);
     expect(kfoldProblem(100, 3, 5, { neighbours: 0, neighbourWeight: 0, repeats: 3 })).toBeNull();
+  });
+});
+
+describe("findIssues scores with kfold.ts's own defaults", () => {
+  it("gives each image the probabilities outOfFoldProbabilities gives with the same options, standardised or not", async () => {
+    const { x, y } = clusters(3, 15, 8, 0.8, 31);
+    const labels = ["a", "b", "c"];
+    const items: CleanItem[] = x.map((embedding, i) => ({ path: `d/${labels[y[i]]}/${i}.png`, label: labels[y[i]], split: i % 5 === 0 ? "valid" : "train", hash: `h${i}`, embedding }));
+    const keys = items.map((it) => it.hash);
+    for (const standardize of [true, false]) {
+      // The epochs and L2 the k-fold picks for standardised features must not be overridden by the finder's defaults.
+      const report = await findIssues({ labels, items }, { standardize });
+      const direct = await outOfFoldProbabilities(x, y, 3, keys, { standardize });
+      const byPath = new Map(report.ranking.map((r) => [r.path, r.probabilities]));
+      items.forEach((it, i) => expect(byPath.get(it.path)!.map((p) => p.toFixed(5)), `${it.path} standardize=${standardize}`).toEqual(Array.from(direct.probabilities[i], (p) => p.toFixed(5))));
+    }
+    // A backbone that standardises by default (the default one) gets the standardised defaults.
+    const byBackbone = await findIssues({ labels, items, backbone: DEFAULT_BACKBONE_ID });
+    const standardized = await outOfFoldProbabilities(x, y, 3, keys, { standardize: standardizeByDefault(DEFAULT_BACKBONE_ID) });
+    expect(byBackbone.ranking.find((r) => r.path === items[0].path)!.probabilities[0]).toBeCloseTo(standardized.probabilities[0][0], 5);
   });
 });
