@@ -7,7 +7,8 @@
 // "confusable" (the label its true class is most confused with out of fold: shirt → T-shirt,
 // the hard, systematic case). Against the injected errors we report:
 // - oof_topk_precision: precision (= recall) of the k lowest out-of-fold self-confidences,
-//   k = #injected;
+//   k = #injected, as findIssues (what the app and the CLI run) computes them;
+// - find_issues_flags_precision / _recall: the images findIssues flags (its default method);
 // - oof_heads_only_topk_precision: the same without the neighbour vote (kfold.ts);
 // - fastai_topk_precision: fastai's ranking: the classifier's head trained on all images,
 //   ranked by its in-sample loss; fastai_kfold_head_topk_precision: the same with the k-fold
@@ -280,10 +281,19 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
     const add = (name: string, v: number): void => void (perSeed[name] ??= []).push(v);
     for (const seed of seeds) {
       const { noisy, flipped } = injectNoise(truth, numLabels, noise, seed, kind === "confusable" ? mostConfused : undefined);
-      const t0 = Date.now();
-      const oof = await outOfFoldProbabilities(x, noisy, numLabels, items.map((it) => it.hash), { seed, standardize });
-      add("kfold_seconds", (Date.now() - t0) / 1000);
+      // Scored the way the app and the CLI score (findIssues), on the noisy labels.
+      const report = await findIssues({ labels, items: items.map((it, i) => ({ ...it, label: labels[noisy[i]] })) }, { seed, standardize });
+      add("kfold_seconds", report.seconds.kfold);
+      const byPath = new Map(report.ranking.map((r) => [r.path, Float32Array.from(r.probabilities)]));
+      const oof = { probabilities: items.map((it) => byPath.get(it.path) as Float32Array) };
       const k = flipped.size;
+      const reported = new Set(report.ranking.flatMap((r) => (r.flagged ? [r.path] : [])));
+      const defaultFlags = precisionRecall(
+        items.flatMap((it, i) => (reported.has(it.path) ? [i] : [])),
+        flipped,
+      );
+      add("find_issues_flags_precision", defaultFlags.precision);
+      add("find_issues_flags_recall", defaultFlags.recall);
       add("oof_topk_precision", precisionRecall(rankBySelfConfidence(oof.probabilities, noisy).slice(0, k), flipped).precision);
       const headsOnly = await outOfFoldProbabilities(x, noisy, numLabels, items.map((it) => it.hash), { seed, standardize, neighbours: 0 });
       add("oof_heads_only_topk_precision", precisionRecall(rankBySelfConfidence(headsOnly.probabilities, noisy).slice(0, k), flipped).precision);

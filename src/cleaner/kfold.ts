@@ -57,7 +57,7 @@ export const STANDARDIZED_EPOCHS = 10;
 // Repeats (each on other folds, probabilities averaged), over all 10 seeds: top-k precision
 // 0.827 with one run, 0.835 with 2, 0.841 with 3; the below_threshold flags (suspects.ts)
 // precision/recall 0.825/0.815, 0.842/0.831, 0.848/0.836. One run missed 0.8 recall on seeds
-// 6–10 (0.798), so the default is 2: twice the time of one (about 8 s per 1,000 images).
+// 6–10 (0.798), so the default is 2: twice the time of one (about 5 s per 1,000 images).
 
 /** The epochs the k-fold heads train (see STANDARDIZED_EPOCHS). */
 export function kfoldEpochs(standardize: boolean, epochs?: number): number {
