@@ -6,8 +6,9 @@
 // touched), for each of `seeds` noise seeds, two ways: "uniform" (any other label) and
 // "confusable" (the label its true class is most confused with out of fold: shirt → T-shirt,
 // the hard, systematic case). Against the injected errors we report:
-// - oof_topk_precision: precision (= recall) of the k lowest out-of-fold self-confidences,
-//   k = #injected, as findIssues (what the app and the CLI run) computes them;
+// - oof_topk_precision: precision (= recall) of the first k of findIssues' ranking (what the
+//   app and the CLI run; log_ratio by default), k = #injected; oof_self_confidence_topk_precision:
+//   the same probabilities ranked by self-confidence;
 // - find_issues_flags_precision / _recall: the images findIssues flags (its default method);
 // - oof_heads_only_topk_precision: the same without the neighbour vote (kfold.ts);
 // - fastai_topk_precision: fastai's ranking: the classifier's head trained on all images,
@@ -294,7 +295,9 @@ export async function benchCleaner(options: CleanerBenchOptions = {}): Promise<R
       );
       add("find_issues_flags_precision", defaultFlags.precision);
       add("find_issues_flags_recall", defaultFlags.recall);
-      add("oof_topk_precision", precisionRecall(rankBySelfConfidence(oof.probabilities, noisy).slice(0, k), flipped).precision);
+      const index = new Map(items.map((it, i) => [it.path, i]));
+      add("oof_topk_precision", precisionRecall(report.ranking.slice(0, k).map((r) => index.get(r.path) as number), flipped).precision);
+      add("oof_self_confidence_topk_precision", precisionRecall(rankBySelfConfidence(oof.probabilities, noisy).slice(0, k), flipped).precision);
       const headsOnly = await outOfFoldProbabilities(x, noisy, numLabels, items.map((it) => it.hash), { seed, standardize, neighbours: 0 });
       add("oof_heads_only_topk_precision", precisionRecall(rankBySelfConfidence(headsOnly.probabilities, noisy).slice(0, k), flipped).precision);
       add("fastai_topk_precision", precisionRecall((await fastaiRanking(x, noisy, numLabels, seed, standardize, "classifier")).slice(0, k), flipped).precision);

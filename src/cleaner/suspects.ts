@@ -150,6 +150,37 @@ export function rankBySelfConfidence(probabilities: readonly ArrayLike<number>[]
   return probabilities.map((_, i) => i).sort((a, b) => probabilities[a][labels[a]] - probabilities[b][labels[b]] || a - b);
 }
 
+/**
+ * How label suspects are ordered:
+ * - "self_confidence" (cleanlab's default): p(given), lowest first;
+ * - "log_ratio" (the default): how many times likelier the likeliest other label is than the
+ *   given one, p(other) / p(given), highest first. The same order where the errors are spread
+ *   over all labels; better where a label is mistaken for one other label (shirts filed as
+ *   T-shirts): there the given label keeps some probability, but the other one has more.
+ *   Figures in find.ts.
+ */
+export type RankBy = "log_ratio" | "self_confidence";
+export const RANK_BY: readonly RankBy[] = ["log_ratio", "self_confidence"];
+
+/**
+ * How suspicious a label is, in [0, 1], higher first, for `by`: 1 − p(given) for
+ * self_confidence; p(other) / (p(given) + p(other)) for log_ratio, the share the likeliest
+ * other label takes of the two (0.5 when they tie; the same order as the ratio).
+ */
+export function labelScore(p: ArrayLike<number>, given: number, by: RankBy): number {
+  const own = p[given];
+  if (by === "self_confidence") return 1 - own;
+  let other = 0;
+  for (let j = 0; j < p.length; j++) if (j !== given && p[j] > other) other = p[j];
+  return own + other > 0 ? other / (own + other) : 0.5;
+}
+
+/** Indices ordered by labelScore, most suspicious first; ties by index. */
+export function rankLabels(probabilities: readonly ArrayLike<number>[], labels: readonly number[], by: RankBy): number[] {
+  const score = probabilities.map((p, i) => labelScore(p, labels[i], by));
+  return probabilities.map((_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+}
+
 /** Flags label issues by `method` (see FlagMethod). */
 export function findLabelIssues(
   probabilities: readonly ArrayLike<number>[],

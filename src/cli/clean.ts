@@ -13,7 +13,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
 import type { CleanReport } from "../cleaner/find";
-import { FLAG_METHODS, type FlagMethod } from "../cleaner/suspects";
+import { FLAG_METHODS, RANK_BY, type FlagMethod, type RankBy } from "../cleaner/suspects";
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
 
@@ -29,6 +29,9 @@ Every image is scored by a classifier head that never saw it (k-fold cross-valid
   --method M       how wrong labels are flagged: ${FLAG_METHODS.join(", ")}
                    (default below_threshold: images far below their label's usual
                    confidence (cleanlab's per-label threshold) that another label beats)
+  --rank-by R      order of the label suspects: ${RANK_BY.join(", ")} (default log_ratio:
+                   how many times likelier the likeliest other label is than the given one;
+                   self_confidence: p(given), lowest first)
   --backbone ID    feature extractor (default mobilenet_v2-nsfwjs#block_13_expand_relu;
                    mobilenet_v2-nsfwjs = the former default, flatten_1)
   --threads N      embed on N worker threads (default 1: in this process)
@@ -45,6 +48,7 @@ const SPEC = {
   repeats: "number",
   seed: "number",
   method: "string",
+  "rank-by": "string",
   backbone: "string",
   threads: "number",
   "no-cache": "boolean",
@@ -76,6 +80,7 @@ export function cleanJson(report: CleanReport, extra: { top?: number; root: stri
     out_of_fold_accuracy: report.outOfFoldAccuracy,
     thresholds: report.thresholds,
     method: report.method,
+    rank_by: report.rankBy,
     folds: report.folds,
     near_duplicate_threshold: report.nearDuplicateThreshold,
     leaks: report.duplicates.filter((d) => d.leak).length,
@@ -124,6 +129,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   if (flags.folds !== undefined && (!Number.isInteger(flags.folds) || flags.folds < 2 || flags.folds > 50)) return fail(`--folds must be a whole number from 2 to 50; got ${flags.folds}`);
   if (flags.repeats !== undefined && (!Number.isInteger(flags.repeats) || flags.repeats < 1 || flags.repeats > 20)) return fail(`--repeats must be a whole number from 1 to 20; got ${flags.repeats}`);
   if (flags.method !== undefined && !(FLAG_METHODS as readonly string[]).includes(flags.method)) return fail(`--method must be one of ${FLAG_METHODS.join(", ")}; got "${flags.method}"`);
+  const rankBy = flags["rank-by"];
+  if (rankBy !== undefined && !(RANK_BY as readonly string[]).includes(rankBy)) return fail(`--rank-by must be one of ${RANK_BY.join(", ")}; got "${rankBy}"`);
 
   const location = await locateDataset(folder);
   if (location.folder === "") return fail("the dataset folder must not be a vault root");
@@ -148,7 +155,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       return fail(trained.error);
     }
     // The result's backbone picks the heads' standardisation and the near-duplicate threshold.
-    const options = { folds: flags.folds, repeats: flags.repeats, seed: flags.seed, method: flags.method as FlagMethod | undefined };
+    const options = { folds: flags.folds, repeats: flags.repeats, seed: flags.seed, method: flags.method as FlagMethod | undefined, rankBy: rankBy as RankBy | undefined };
     const report = await findIssues(trained, options, controller.signal, (p) => {
       const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });

@@ -128,9 +128,9 @@ describe("toReviewReport", () => {
       { path: "ds/dog/z.jpg", given: "dog", predicted: "", probability: NaN, score: 1, suggested: "", issue: "unreadable", loss: NaN, probabilities: [], split: null },
     ],
     ranking: [
-      { path: "ds/cat/a.jpg", given: "cat", predicted: "dog", probability: 0.1, loss: 2.3, probabilities: [0.1, 0.9], split: "train", flagged: true },
-      { path: "ds/cat/c.jpg", given: "cat", predicted: "cat", probability: 0.7, loss: 0.36, probabilities: [0.7, 0.3], split: "train", flagged: false },
-      { path: "ds/dog/b.jpg", given: "dog", predicted: "dog", probability: 0.8, loss: 0.22, probabilities: [0.2, 0.8], split: "valid", flagged: false },
+      { path: "ds/cat/a.jpg", given: "cat", predicted: "dog", probability: 0.1, loss: 2.3, probabilities: [0.1, 0.9], split: "train", score: 0.9, flagged: true },
+      { path: "ds/cat/c.jpg", given: "cat", predicted: "cat", probability: 0.7, loss: 0.36, probabilities: [0.7, 0.3], split: "train", score: 0.3, flagged: false },
+      { path: "ds/dog/b.jpg", given: "dog", predicted: "dog", probability: 0.8, loss: 0.22, probabilities: [0.2, 0.8], split: "valid", score: 0.2, flagged: false },
     ],
     duplicates: [{ a: "ds/dog/k.jpg", b: "ds/dog/b.jpg", similarity: 1, exact: true, leak: false }],
     outliers: [],

@@ -2,6 +2,8 @@
 // calibration, and exactly which images each flag method flags.
 import { describe, expect, it } from "vitest";
 import {
+  labelScore,
+  rankLabels,
   calibrateConfidentJoint,
   confidentJoint,
   findLabelIssues,
@@ -102,6 +104,21 @@ describe("confident learning", () => {
     const issues = findLabelIssues(Q, q, 3, "below_threshold");
     expect(issues.flagged).toEqual([2]);
     expect(issues.suggested.get(2)).toBe(1);
+  });
+
+  it("ranks label suspects by log_ratio (the likeliest other label against the given one) or by self-confidence", () => {
+    // A: given 0 at 0.3, one other label at 0.7 (2.3 times likelier). B: given 0 at 0.2, two others at 0.4 (2 times).
+    const A = [0.3, 0.7, 0];
+    const B = [0.2, 0.4, 0.4];
+    const C = [0.9, 0.05, 0.05];
+    expect(labelScore(A, 0, "log_ratio")).toBeCloseTo(0.7, 12);
+    expect(labelScore(B, 0, "log_ratio")).toBeCloseTo(0.4 / 0.6, 12);
+    expect(labelScore(C, 0, "log_ratio")).toBeCloseTo(0.05 / 0.95, 12);
+    expect(labelScore(B, 0, "self_confidence")).toBeCloseTo(0.8, 12);
+    expect(labelScore([0, 0, 0], 0, "log_ratio")).toBe(0.5);
+    expect(rankLabels([C, B, A], [0, 0, 0], "log_ratio")).toEqual([2, 1, 0]);
+    expect(rankLabels([C, B, A], [0, 0, 0], "self_confidence")).toEqual([1, 2, 0]);
+    expect(rankLabels([C, B, A], [0, 0, 0], "self_confidence")).toEqual(rankBySelfConfidence([C, B, A], [0, 0, 0]));
   });
 
   it("calibrates each row of the joint to its label's count, keeping whole numbers and row totals", () => {

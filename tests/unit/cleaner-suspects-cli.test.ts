@@ -46,6 +46,7 @@ describe("lesson-lab clean", () => {
     expect(unreadable.map((u) => u.path)).toEqual(["colors/blue/broken.png"]);
     expect(unreadable[0].reason).toMatch(/not an image|unsupported|corrupt/);
     expect(Array.isArray(json.outliers)).toBe(true);
+    expect(json).toMatchObject({ method: "below_threshold", rank_by: "log_ratio", folds: 5 });
     for (let i = 1; i < suspects.length; i++) expect(suspects[i - 1].score as number).toBeGreaterThanOrEqual(suspects[i].score as number);
     expect(await snapshot(path.join(root, "colors"))).toEqual(before);
 
@@ -74,6 +75,7 @@ describe("lesson-lab clean", () => {
       [[path.join(root, "missing")], 1, /is not a folder/],
       [[path.join(root, "colors"), "--folds", "1"], 1, /--folds must be a whole number from 2 to 50; got 1/],
       [[path.join(root, "colors"), "--method", "vibes"], 1, /--method must be one of below_threshold, confident_learning, .*; got "vibes"/],
+      [[path.join(root, "colors"), "--rank-by", "luck"], 1, /--rank-by must be one of log_ratio, self_confidence; got "luck"/],
       [[path.join(root, "colors"), "--repeats", "0"], 1, /--repeats must be a whole number from 1 to 20; got 0/],
       [[path.join(root, "colors"), "--repeats", "1.5"], 1, /--repeats must be a whole number from 1 to 20; got 1.5/],
       [[path.join(root, "colors"), "--top", "0"], 1, /--top must be a whole number of at least 1/],

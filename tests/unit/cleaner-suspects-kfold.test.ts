@@ -191,7 +191,9 @@ describe("finding flipped labels in Gaussian clusters", () => {
       if (flipped.has(i)) expect(s.suggested).toBe(labels[y[i]]);
       expect(s.probability).toBeCloseTo(s.probabilities[labels.indexOf(s.given)], 6);
       expect(s.loss).toBeCloseTo(-Math.log(s.probability), 5);
-      expect(s.score).toBeCloseTo(1 - s.probability, 6);
+      // log_ratio (the default): the share the likeliest other label takes of it and the given one.
+      const other = Math.max(...s.probabilities.filter((_, j) => j !== labels.indexOf(s.given)));
+      expect(s.score).toBeCloseTo(other / (other + s.probability), 6);
       expect(s.split).toBe(items[i].split);
     }
     expect(report.suspects[0]).toMatchObject({ path: "set/bee/broken.png", issue: "unreadable", given: "bee", score: 1, split: null });
@@ -202,6 +204,22 @@ describe("finding flipped labels in Gaussian clusters", () => {
     expect(report.ranking.filter((r) => r.flagged).map((r) => r.path).sort()).toEqual([...flaggedPaths].sort());
     expect(report.outOfFoldAccuracy).toBeGreaterThan(0.85);
     expect(Object.keys(report.thresholds)).toEqual(labels);
+  });
+
+  it("findIssues orders by the ranking asked for, and says which", async () => {
+    const { x, y } = clusters(3, 12, 6, 0.9, 41);
+    const labels = ["a", "b", "c"];
+    const items: CleanItem[] = x.map((embedding, i) => ({ path: `s/${labels[(y[i] + (i % 9 === 0 ? 1 : 0)) % 3]}/${i}.png`, label: labels[(y[i] + (i % 9 === 0 ? 1 : 0)) % 3], split: "train", hash: `k${i}`, embedding }));
+    const byRatio = await findIssues({ labels, items }, { epochs: 5 });
+    const bySelf = await findIssues({ labels, items }, { epochs: 5, rankBy: "self_confidence" });
+    expect(byRatio.rankBy).toBe("log_ratio");
+    expect(bySelf.rankBy).toBe("self_confidence");
+    for (let i = 1; i < bySelf.ranking.length; i++) expect(bySelf.ranking[i - 1].probability).toBeLessThanOrEqual(bySelf.ranking[i].probability);
+    for (const r of bySelf.ranking) expect(r.score).toBeCloseTo(1 - r.probability, 6);
+    for (let i = 1; i < byRatio.ranking.length; i++) expect(byRatio.ranking[i - 1].score).toBeGreaterThanOrEqual(byRatio.ranking[i].score);
+    // Same probabilities, same flags: only the order differs.
+    expect(byRatio.ranking.filter((r) => r.flagged).map((r) => r.path).sort()).toEqual(bySelf.ranking.filter((r) => r.flagged).map((r) => r.path).sort());
+    await expect(findIssues({ labels, items }, { rankBy: "vibes" as never })).rejects.toThrow(/unknown ranking "vibes"; use one of log_ratio, self_confidence/);
   });
 
   it("findIssues rejects labels it was not told about", async () => {

@@ -9,8 +9,8 @@ export const NO_ISSUE = "no issue found";
 const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /**
- * Suspects first (by the finder's score), then every other ranked image by self-confidence,
- * lowest first, so nothing is capped at a fixed count. A copy, an outlier or an unreadable file
+ * Suspects first (by the finder's score), then every other ranked image by its label's score,
+ * most suspicious first, so nothing is capped at a fixed count. A copy, an outlier or an unreadable file
  * gets "delete" as its suggestion; a label issue gets the label the finder suggests.
  */
 export function toReviewReport(folder: string, clean: CleanReport, errorRate: number | null): ReviewReport {
@@ -51,8 +51,8 @@ export function toReviewReport(folder: string, clean: CleanReport, errorRate: nu
       predicted: r.predicted,
       probability: finite(r.probabilities[clean.labels.indexOf(r.predicted)] ?? NaN),
       loss: finite(r.loss),
-      // Below every suspect (scores are in [0, 1]); least self-confident first.
-      score: -1 + (1 - r.probability),
+      // Below every suspect (scores are in [0, 1]), in the finder's order.
+      score: -1 + r.score,
       suggested: null,
       issue: NO_ISSUE,
       split: r.split,
