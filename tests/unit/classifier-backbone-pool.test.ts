@@ -7,7 +7,7 @@ import { loadBackbone } from "../../src/classifier/backbone";
 import { setupTf } from "../../src/classifier/tf-setup";
 import { createEmbedPool, type EmbedPool } from "../../src/node/embed-pool";
 import { createFsStore } from "../../src/node/fs-store";
-import { randomImages, saveModelFiles, tinyModel } from "./support/classifier-backbone-fixtures";
+import { randomImages, tinyModel, writeModelFolder } from "./support/classifier-backbone-fixtures";
 
 let dir: string;
 let pool: EmbedPool;
@@ -16,12 +16,7 @@ beforeAll(async () => {
   const { tf } = await setupTf({ backends: ["wasm"] });
   dir = await mkdtemp(path.join(tmpdir(), "lesson-lab-pool-"));
   const store = createFsStore(dir);
-  const model = tinyModel(tf, 16, 9);
-  const files = await saveModelFiles(tf, model);
-  model.dispose();
-  await store.mkdir("m");
-  await store.writeText("m/model.json", files.json);
-  await store.writeBinary("m/group1-shard1of1.bin", files.shard);
+  await writeModelFolder(tf, store, "m", tinyModel(tf, 16, 9));
   // A tiny vault model and batches of 4 keep this fast while exercising the scheduling.
   pool = await createEmbedPool({ backboneId: "vault:m#gap", threads: 2, batchSize: 4, storeRoot: dir });
 });

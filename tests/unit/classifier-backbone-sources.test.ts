@@ -12,7 +12,7 @@ import { IMAGENET_MOBILENET, loadCachedRemoteModel } from "../../src/classifier/
 import { setupTf, type Tf } from "../../src/classifier/tf-setup";
 import { createFsStore, type FsStore } from "../../src/node/fs-store";
 import { fetchBinaryNode } from "../../src/node/fetch-binary";
-import { randomImages, saveModelFiles, tinyModel } from "./support/classifier-backbone-fixtures";
+import { randomImages, saveModelFiles, tinyModel, writeModelFolder } from "./support/classifier-backbone-fixtures";
 
 let tf: Tf;
 let dir: string;
@@ -80,12 +80,7 @@ describe("vault:<folder>#<layer>", () => {
   });
 
   it("falls back to the LayersModel when a layer cannot be folded", async () => {
-    const model = tinyModel(tf, 16, 4, { leaky: true });
-    const leaky = await saveModelFiles(tf, model);
-    model.dispose();
-    await store.mkdir("models/leaky");
-    await store.writeText("models/leaky/model.json", leaky.json);
-    await store.writeBinary("models/leaky/group1-shard1of1.bin", leaky.shard);
+    await writeModelFolder(tf, store, "models/leaky", tinyModel(tf, 16, 4, { leaky: true }));
     const bb = await loadBackbone("vault:models/leaky#emb", { store });
     expect(bb.folded).toBe(false);
     const [v] = await bb.embed(randomImages(1, 16, 2));

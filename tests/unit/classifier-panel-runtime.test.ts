@@ -12,7 +12,7 @@ import { createFsStore } from "../../src/node/fs-store";
 import { macrotask, slicedEmbedder, Slicer, slicedStore } from "../../src/classifier/app-runtime";
 import type { Embedder } from "../../src/classifier/predict";
 import type { FileStore } from "../../src/classifier/types";
-import { randomImages, rng, saveModelFiles, tinyModel } from "./support/classifier-backbone-fixtures";
+import { randomImages, rng, tinyModel, writeModelFolder } from "./support/classifier-backbone-fixtures";
 
 let tf: Tf;
 let dir: string;
@@ -72,12 +72,7 @@ describe("sliced forward pass", () => {
 
   it("a backbone loaded with pause embeds exactly as one without", async () => {
     const store = createFsStore(dir);
-    const model = tinyModel(tf, 16, 9);
-    const files = await saveModelFiles(tf, model);
-    model.dispose();
-    await store.mkdir("m");
-    await store.writeText("m/model.json", files.json);
-    await store.writeBinary("m/group1-shard1of1.bin", files.shard);
+    await writeModelFolder(tf, store, "m", tinyModel(tf, 16, 9));
     let pauses = 0;
     const a = await loadBackbone("vault:m#gap", { store });
     const b = await loadBackbone("vault:m#gap", { store, pause: () => (pauses++, Promise.resolve()) });

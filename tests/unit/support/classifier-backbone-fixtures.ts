@@ -3,7 +3,7 @@
 
 import type { LayersModel, SymbolicTensor } from "@tensorflow/tfjs";
 import type { Tf } from "../../../src/classifier/tf-setup";
-import type { RgbImage } from "../../../src/classifier/types";
+import type { FileStore, RgbImage } from "../../../src/classifier/types";
 import { seededRandom as rng } from "../../../src/classifier/random";
 
 /** Deterministic pseudo-random numbers. */
@@ -98,4 +98,13 @@ export async function saveModelFiles(tf: Tf, model: LayersModel, shardName = "gr
     }),
   );
   return { json, shard };
+}
+
+/** Writes `model` into `folder` of `store` as model.json + one shard (a vault model), and disposes it. */
+export async function writeModelFolder(tf: Tf, store: FileStore, folder: string, model: LayersModel): Promise<void> {
+  const files = await saveModelFiles(tf, model);
+  model.dispose();
+  await store.mkdir(folder);
+  await store.writeText(`${folder}/model.json`, files.json);
+  await store.writeBinary(`${folder}/group1-shard1of1.bin`, files.shard);
 }
