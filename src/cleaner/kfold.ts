@@ -151,6 +151,8 @@ export async function outOfFoldProbabilities(
   const dim = x[0].length;
   const epochs = kfoldEpochs(o.standardize, given.epochs);
   const l2 = kfoldL2(o.standardize, given.l2);
+  // Weight of the neighbour vote; 0 when there is none.
+  const w = o.neighbours > 0 ? o.neighbourWeight : 0;
   const sums = x.map(() => new Float32Array(numLabels));
   const scored = new Array<number>(x.length).fill(0);
   let firstFold: number[] = [];
@@ -184,7 +186,6 @@ export async function outOfFoldProbabilities(
       } finally {
         head.dispose();
       }
-      const w = o.neighbours > 0 ? o.neighbourWeight : 0;
       const votes = w > 0 ? await neighbourProbabilities(train.x, train.y, heldX, numLabels, { k: o.neighbours, standardize: o.standardize }, signal) : null;
       heldOut.forEach((i, k) => {
         scored[i]++;
