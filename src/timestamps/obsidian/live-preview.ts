@@ -5,7 +5,7 @@ import { RangeSetBuilder, type Extension, type Text } from "@codemirror/state";
 import { Decoration, EditorView, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { editorInfoField, editorLivePreviewField } from "obsidian";
 import { findInlineTimestamps } from "../inline";
-import { scanNoteCached } from "../note";
+import { scanNoteInApp } from "./frontmatter";
 import type { VideoRef } from "../types";
 import { fencedLineMask } from "./fences";
 import { inlineEntryAt, videoContextAt } from "./lookup";
@@ -121,10 +121,11 @@ export function activate(e: Event, view: EditorView, host: LivePreviewHost): boo
   const text = a.querySelector(".lesson-lab-timestamp-time")?.textContent ?? "";
   if (!Number.isFinite(seconds) || !Number.isFinite(line)) return false;
   e.preventDefault();
-  const scan = scanNoteCached(view.state.doc.toString());
+  const info = view.state.field(editorInfoField, false);
+  const sourcePath = info?.file?.path ?? "";
+  const scan = scanNoteInApp(info?.app, sourcePath, view.state.doc.toString());
   const entry = inlineEntryAt(scan, line, line, text);
   const video = entry?.video ?? videoContextAt(scan, line).video;
-  const sourcePath = view.state.field(editorInfoField, false)?.file?.path ?? "";
   if (!video) {
     a.addClass("lesson-lab-error");
     a.setAttribute("aria-label", "No video for this timestamp: add a video block above it or a video property");

@@ -5,6 +5,7 @@ import { parseInlineTimestamp } from "../inline";
 import { scanNoteCached, TIMESTAMP_URL_LANGUAGE, type NoteScan } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
 import { blockEntries, describeVideo, inlineEntryAt, videoContextAt } from "./lookup";
+import { scanNoteInApp } from "./frontmatter";
 import { resolveVaultVideo } from "./vault";
 
 /** What rendered links call back into (the plugin). */
@@ -78,11 +79,11 @@ export function renderError(parent: HTMLElement, text: string): HTMLElement {
 /** Reads the note the section belongs to: the section's own text when Obsidian gives it (fresher than the file). */
 async function scanFor(app: App, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<{ scan: NoteScan | null; lineStart: number | null; lineEnd: number | null }> {
   const info = ctx.getSectionInfo(el);
-  if (info && typeof info.text === "string") return { scan: scanNoteCached(info.text), lineStart: info.lineStart, lineEnd: info.lineEnd };
+  if (info && typeof info.text === "string") return { scan: scanNoteInApp(app, ctx.sourcePath, info.text), lineStart: info.lineStart, lineEnd: info.lineEnd };
   const file = app.vault.getAbstractFileByPath(ctx.sourcePath);
   if (file instanceof TFile) {
     const text = await app.vault.cachedRead(file);
-    return { scan: scanNoteCached(text), lineStart: null, lineEnd: null };
+    return { scan: scanNoteInApp(app, ctx.sourcePath, text), lineStart: null, lineEnd: null };
   }
   return { scan: null, lineStart: null, lineEnd: null };
 }
@@ -147,7 +148,7 @@ export async function renderVideoBlock(host: TimestampHost, source: string, el: 
   el.empty();
   try {
     const info = ctx.getSectionInfo(el);
-    const inNote = info && typeof info.text === "string" ? scanNoteCached(info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
+    const inNote = info && typeof info.text === "string" ? scanNoteInApp(host.app, ctx.sourcePath, info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
     // Without the note (or when it disagrees), read the source as a block of its own, by the same rules.
     const scanned = inNote ?? scanNoteCached(`\`\`\`${TIMESTAMP_URL_LANGUAGE}\n${source}\n\`\`\``).videoBlocks[0];
     const parsed: { video: VideoRef } | { error: string } = scanned?.video ? { video: scanned.video } : { error: scanned?.error ?? "invalid video" };
