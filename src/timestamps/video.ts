@@ -45,9 +45,14 @@ function quote(text: string): string {
 
 /**
  * Reads the video a ```timestamp-url block or a `video` property names. Accepts, after trimming
- * whitespace and `<…>`: a Markdown link `[text](url)` (its url is used); YouTube and Vimeo URLs in
- * their usual forms (scheme optional for those hosts); http(s) URLs of media files; and vault
- * files as `[[path]]`, `[[path|alias]]`, `![[path]]` or a plain relative path with a media extension.
+ * whitespace and `<…>`: an embed code `<iframe src="url">` (its src is used); a Markdown link
+ * `[text](url)` (its url is used); YouTube and Vimeo URLs in every form the README lists (scheme
+ * optional for those hosts; ids read by get-video-id, only on those hosts, and checked for their
+ * syntax; Vimeo's unlisted hash kept from `?h=` or the segment after the id); a Google search
+ * redirect to one of them; http(s) URLs of media files; and vault files as `[[path]]`,
+ * `[[path|alias]]`, `![[path]]` or a plain relative path with a media extension. Anything else is
+ * an `{error}` sentence, which says what to paste instead where the input names a video that an
+ * embedded player cannot play (an app link, a thumbnail, a Flash player). Never throws.
  */
 export function parseVideoSource(raw: string): VideoResult {
   let s = String(raw ?? "").trim();
