@@ -93,7 +93,7 @@ export function parseVideoSource(raw: string): VideoResult {
     const name = scheme[1].toLowerCase();
     if (name === "youtube" || name === "vnd.youtube") {
       // The YouTube app's own links (`youtube://ID`) open the app, which no embedded player can be.
-      const { id } = getVideoId(s);
+      const { id } = libraryId(s);
       const paste = id !== undefined && YOUTUBE_ID.test(id) ? youtubeWatchUrl(id) : "the video's https://www.youtube.com/watch?v=… address";
       return { error: `${quote(s)} is a link for the YouTube app, which the player cannot open: paste ${paste} instead` };
     }
@@ -136,6 +136,15 @@ const YOUTUBE_IMAGE_HOST = /^(?:i[0-9]?\.ytimg\.com|img\.youtube\.com)$/;
 const VIMEO_HOSTS = new Set(["vimeo.com", "player.vimeo.com"]);
 /** Google's result redirect (`google.com/url?…&url=TARGET`): the target is read by the same rules. */
 const GOOGLE_HOST = /^(?:www\.)?google\.(?:[a-z]{2,3}|co\.[a-z]{2}|com\.[a-z]{2})$/;
+
+/** get-video-id's reading of `text`; an exception inside the library reads as "no id". */
+function libraryId(text: string): { id: string | undefined; service: string | undefined } {
+  try {
+    return getVideoId(text);
+  } catch {
+    return { id: undefined, service: undefined };
+  }
+}
 
 function youtubeWatchUrl(id: string): string {
   return `https://www.youtube.com/watch?v=${id}`;
@@ -186,7 +195,7 @@ function webVideo(href: string, redirected = false): VideoResult {
 function youtubeIdOf(url: URL): string | null {
   const copy = new URL(url.href);
   if (!copy.hash.startsWith("#p/")) copy.hash = "";
-  const { id, service } = getVideoId(copy.href);
+  const { id, service } = libraryId(copy.href);
   return service === "youtube" && typeof id === "string" && id !== "" ? id : null;
 }
 
@@ -207,7 +216,7 @@ function youtubeVideo(url: URL, written: string): VideoResult {
 
 /** The Vimeo id get-video-id reads from `href` when it is a valid id, else null. */
 function vimeoIdOf(href: string): string | null {
-  const { id, service } = getVideoId(href);
+  const { id, service } = libraryId(href);
   return service === "vimeo" && typeof id === "string" && VIMEO_ID.test(id) ? id : null;
 }
 

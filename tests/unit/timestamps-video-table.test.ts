@@ -46,3 +46,22 @@ describe("README: accepted URL forms", () => {
     expect(readmeList("video-refused-forms")).toEqual(refusedForms());
   });
 });
+
+describe("parseVideoSource never throws", () => {
+  it("on any mix of URL pieces (property test)", async () => {
+    const fc = await import("fast-check");
+    const pieces = [
+      "https://", "http://", "youtube://", "//", "www.", "m.", "youtube.com", "youtu.be", "y2u.be", "vimeo.com", "player.vimeo.com",
+      "i.ytimg.com", "google.com", "/url?url=", "/watch", "?v=", "&vi=", "/embed/", "/video/", "/channels/", "/user/x#p/u/1/", "/",
+      "Qm4x7-Lb_2c", "823141156", "90e6d75118", "?h=", "#t=1m", "%", "%3D", "%2F", ".swf?clip_id=", "<iframe src=\"", "\">", "[[", "]]",
+      "attribution_link?u=", "&", "=", " ",
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const r = parseVideoSource(parts.join(""));
+        return "video" in r ? r.video.url.startsWith("https://") || r.video.kind === "vault" || r.video.url.startsWith("http://") : typeof r.error === "string";
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
+  });
+});
