@@ -16,6 +16,7 @@ import { createProgressWriter, formatNumber, formatPercent, formatTable } from "
 import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainOptions, TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
+import { describeInterval } from "../classifier/metrics";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
 import { isDirectory, startDatasetCommand } from "./dataset-command";
@@ -42,8 +43,9 @@ FOLDER.model.previous-<time>/).
   --no-cache       do not read or write the embedding cache
   --no-save        train and report without writing FOLDER.model/
   --json           one JSON object on stdout: {labels, counts, unreadable, unlabeled, warnings,
-                   epochs, confusion, model, accuracy, per_class, most_confused, top_losses, root};
-                   its paths are relative to root (the vault holding FOLDER, else FOLDER's parent)
+                   epochs, confusion, model, accuracy, accuracy_interval, per_class,
+                   most_confused, top_losses, root}; its paths are relative to root (the vault
+                   holding FOLDER, else FOLDER's parent)
   -h, --help       this help
 Progress goes to stderr. Printed paths are relative to the working directory (absolute when
 outside it). Exit codes: 0 trained, 1 failure, 2 usage error, 130 cancelled (Ctrl-C: no model
@@ -171,6 +173,8 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
     confusion: result.confusion,
     model: result.model,
     accuracy: result.accuracy,
+    // 95% Wilson score interval of the validation accuracy: {low, high, level}, or null.
+    accuracy_interval: result.accuracyInterval,
     per_class: result.perClass,
     most_confused: result.mostConfused,
     top_losses: result.topLosses.slice(0, 20),
@@ -200,6 +204,7 @@ export function formatReport(result: TrainResult, show: (storePath: string) => s
       `(each image as it is, and each training image also as augmented copies) turned into feature vectors: ` +
       `${result.embedded} by the backbone now, ${result.cached} read from the cache.\n`,
   );
+  if (result.accuracyInterval) parts.push(`Validation accuracy ${formatPercent(result.accuracy)} (${describeInterval(result.accuracyInterval, result.validCount)}).\n`);
   if (result.confusion) {
     const { labels, matrix } = result.confusion;
     parts.push(`Confusion matrix (rows: actual, columns: predicted), accuracy ${formatPercent(result.accuracy)}:\n`);
