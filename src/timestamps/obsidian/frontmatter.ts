@@ -2,6 +2,7 @@
 // the `video` property is Obsidian's own reading of the YAML (../frontmatter.ts reads the text
 // only for line numbers, and when the cache has no front matter for the note yet).
 import { TFile, type App } from "obsidian";
+import { bindingOf, type NoteBinding } from "../binding";
 import { scanNoteCached, type NoteScan } from "../note";
 
 /** The front matter of the note at `sourcePath` from the metadata cache, or undefined when the cache has none. */
@@ -16,4 +17,9 @@ export function cachedFrontmatter(app: App | undefined, sourcePath: string | und
 /** scanNoteCached of `text`, the note at `sourcePath`, with its `video` property from the metadata cache. */
 export function scanNoteInApp(app: App | undefined, sourcePath: string | undefined, text: string): NoteScan {
   return scanNoteCached(text, cachedFrontmatter(app, sourcePath));
+}
+
+/** The binding (../binding.ts) of `text`, the note at `sourcePath`, with its `video` property from the metadata cache. */
+export function bindingInApp(app: App | undefined, sourcePath: string | undefined, text: string): NoteBinding {
+  return bindingOf(scanNoteInApp(app, sourcePath, text));
 }
