@@ -4,7 +4,7 @@
 // Exit codes: 0 written; 1 no model, a backbone that cannot be bundled, or a DIR that is not
 // empty (without --force); 2 usage.
 import * as path from "node:path";
-import { parseArgs } from "./args";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
 
 const USAGE = `usage: lesson-lab export MODEL_OR_DATASET_FOLDER --out DIR [--title TEXT] [--force] [--json]
@@ -25,16 +25,16 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
     io.err(`lesson-lab export: ${parsed.error}\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const { positional, flags } = parsed;
   if (flags.help) {
     io.out(USAGE);
-    return 0;
+    return EXIT_OK;
   }
   if (positional.length !== 1 || !flags.out || flags.out.trim() === "") {
     io.err(`lesson-lab export: give one model or dataset folder and --out DIR\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const json = flags.json === true;
   try {
@@ -63,11 +63,11 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
           `Open ${index} in a browser, serve the folder, or push it to a Hugging Face Space (see README.md there).\n`,
       );
     }
-    return 0;
+    return EXIT_OK;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(`lesson-lab export: ${message}\n`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
-    return 1;
+    return EXIT_FAILURE;
   }
 }

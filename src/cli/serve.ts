@@ -3,7 +3,7 @@
 // Ctrl-C (or SIGTERM), then closes the server and frees the model.
 //
 // Exit codes: 0 stopped cleanly; 1 no model, or the port cannot be used; 2 usage.
-import { parseArgs } from "./args";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, integerProblem, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
 
 const USAGE = `usage: lesson-lab serve MODEL_OR_DATASET_FOLDER [--port 7860] [--host 127.0.0.1]
@@ -31,30 +31,31 @@ export async function run(args: string[], io: CliIo = processIo, options: ServeR
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
     io.err(`lesson-lab serve: ${parsed.error}\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const { positional, flags } = parsed;
   if (flags.help) {
     io.out(USAGE);
-    return 0;
+    return EXIT_OK;
   }
   if (positional.length !== 1) {
     io.err(`lesson-lab serve: give one model or dataset folder\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const port = flags.port ?? 7860;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`lesson-lab serve: --port must be a whole number from 0 to 65535, not ${port}\n`);
-    return 2;
+  const portProblem = integerProblem("port", flags.port, 0, 65535);
+  if (portProblem) {
+    io.err(`lesson-lab serve: ${portProblem}\n`);
+    return EXIT_USAGE;
   }
   const host = (flags.host ?? "127.0.0.1").trim();
   if (host === "") {
     io.err("lesson-lab serve: --host needs an address\n");
-    return 2;
+    return EXIT_USAGE;
   }
   const fail = (error: unknown): number => {
     io.err(`lesson-lab serve: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return EXIT_FAILURE;
   };
   const [{ modelFolderOf, readBundleFromDisk, loadClassifierFromDisk }, { webAppRuntime }, { webAppFiles }, { startServer, isLoopback }] = await Promise.all([
     import("../production/node/model"),
@@ -100,5 +101,5 @@ export async function run(args: string[], io: CliIo = processIo, options: ServeR
   await server.close();
   classifier.dispose();
   io.err("Stopped.\n");
-  return 0;
+  return EXIT_OK;
 }

@@ -169,7 +169,7 @@ describe("lesson-lab serve", () => {
     expect(d.err()).toMatch(/^lesson-lab serve: no trained model at ".*images" \(looked for metadata\.json in it and in ".*images\.model"\)/);
     const e = capture();
     expect(await serveCli([model.dataset, "--port", "70000"], e.io)).toBe(2);
-    expect(e.err()).toMatch(/--port must be a whole number from 0 to 65535/);
+    expect(e.err()).toMatch(/--port must be a whole number from 0 to 65535; got 70000/);
   });
 
   it("the CLI serves until stopped, warns loudly off loopback, then stops cleanly", async () => {

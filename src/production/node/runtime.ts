@@ -9,7 +9,8 @@ import { ExportError } from "../bundle";
 
 /** The package root: the nearest folder above this file with scripts/build-web-app.mjs or web-app.js. */
 function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+  // The CLI's build is CommonJS (no import.meta.url there); tsx and vitest run the ES module.
+  let dir = typeof __dirname === "string" ? __dirname : path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(path.join(dir, "scripts", "build-web-app.mjs")) || existsSync(path.join(dir, "web-app.js"))) return dir;
     const up = path.dirname(dir);
