@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliSeeks, livePreviewShown, readingViewShown, type Seek, type Shown } from "./timestamps-views";
+import { cliSeeks, expectPlacedOrSaid, livePreviewShown, readingViewShown } from "./timestamps-views";
 
 afterEach(() => document.body.empty());
 
@@ -26,14 +26,6 @@ const corpus: Array<[string, string]> = [
     .map((f): [string, string] => [f, readFileSync(path.join(DIR, f), "utf8")]),
   ["27 five videos interleaved, CRLF", readFileSync(path.join(DIR, "27 five videos interleaved.md"), "utf8").replace(/\n/g, "\r\n")],
 ];
-
-/** Without section info: the same times in the same order, each a link equal to the CLI's or "unplaced". */
-export function expectPlacedOrSaid(shown: Shown[], expected: Seek[]): void {
-  expect(shown).toHaveLength(expected.length);
-  shown.forEach((s, i) => {
-    if (s !== "unplaced") expect(s).toEqual(expected[i]);
-  });
-}
 
 describe("timestamps corpus: every view seeks what the CLI lists", () => {
   it("holds at least 30 notes", () => {

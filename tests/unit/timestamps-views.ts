@@ -8,7 +8,7 @@ import path from "node:path";
 import { EditorSelection, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { editorLivePreviewField } from "obsidian-test-mocks/obsidian";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { run } from "../../src/cli/timestamps";
 import { bindingFor, UNPLACED_ERROR } from "../../src/timestamps/binding";
 import { buildDecorations, inlineTimestampExtension } from "../../src/timestamps/obsidian/live-preview";
@@ -22,11 +22,11 @@ export interface Seek {
   url: string;
 }
 
-/** A rendered time: a link and what it seeks, or an element saying it cannot be placed. */
-export type Shown = Seek | "unplaced";
+/** A time as shown: a link and what it seeks, an error, or an error saying it cannot be placed. */
+export type Shown = Seek | "error" | "unplaced";
 
-/** The CLI's playable records (error null), in document order, as seeks. */
-export async function cliSeeks(text: string): Promise<Seek[]> {
+/** The CLI's records, in document order: what each seeks, or "error". */
+export async function cliSeeks(text: string): Promise<Shown[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "lesson-lab-corpus-"));
   try {
     const file = path.join(dir, "Note.md");
@@ -35,7 +35,7 @@ export async function cliSeeks(text: string): Promise<Seek[]> {
     const code = await run([file, "--json"], { out: (t) => (out += t), err: () => undefined });
     if (code !== 0) throw new Error(`CLI exit code ${code}`);
     const records = JSON.parse(out) as Array<{ seconds: number | null; video: { url: string } | null; error: string | null }>;
-    return records.filter((r) => r.error === null && r.seconds !== null && r.video !== null).map((r) => ({ seconds: r.seconds ?? -1, url: r.video?.url ?? "" }));
+    return records.map((r): Shown => (r.error === null && r.seconds !== null && r.video !== null ? { seconds: r.seconds, url: r.video.url } : "error"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -53,10 +53,12 @@ async function plugin(text: string): Promise<{ h: Harness; seeks: Seek[] }> {
   return { h, seeks };
 }
 
-/** Clicks each link (or notes each "cannot tell" error) under `root`, in document order. */
+/** Clicks each link and notes each timestamp error ("cannot tell…" apart) under `root`, in document order. */
 function readBack(root: HTMLElement, seeks: Seek[], click: (a: HTMLElement) => void): Shown[] {
   const shown: Shown[] = [];
   for (const el of Array.from(root.querySelectorAll<HTMLElement>("a.lesson-lab-timestamp, .lesson-lab-error"))) {
+    // A video block's own error (an invalid URL) is not a timestamp.
+    if (el.closest(".lesson-lab-video-block")) continue;
     if (el.matches("a.lesson-lab-timestamp")) {
       const before = seeks.length;
       click(el);
@@ -64,8 +66,8 @@ function readBack(root: HTMLElement, seeks: Seek[], click: (a: HTMLElement) => v
       const seek = seeks[seeks.length - 1];
       if (String(seek.seconds) !== el.dataset.seconds) throw new Error(`link shows ${el.dataset.seconds ?? "?"} s but seeks ${seek.seconds} s`);
       shown.push(seek);
-    } else if ((el.textContent ?? "").includes(UNPLACED_ERROR)) {
-      shown.push("unplaced");
+    } else {
+      shown.push((el.textContent ?? "").includes(UNPLACED_ERROR) ? "unplaced" : "error");
     }
   }
   return shown;
@@ -116,7 +118,10 @@ export async function livePreviewShown(text: string): Promise<Shown[]> {
   const whole = { state: view.state, visibleRanges: [{ from: 0, to: view.state.doc.length }] } as unknown as EditorView;
   const decorations = buildDecorations(whole, bindingFor(view.state.doc.toString()));
   decorations.between(0, view.state.doc.length, (from, _to, deco) => {
-    const widget = (deco.spec as { widget?: { toDOM(v: EditorView): HTMLElement } }).widget;
+    const spec = deco.spec as { widget?: { toDOM(v: EditorView): HTMLElement }; class?: string };
+    const line = view.state.doc.lineAt(from).number - 1 + from / (view.state.doc.length + 1);
+    if (spec.class === "lesson-lab-error") items.push({ line, shown: ["error"] });
+    const widget = spec.widget;
     if (!widget) return;
     const a = widget.toDOM(view);
     view.contentDOM.appendChild(a);
@@ -124,9 +129,17 @@ export async function livePreviewShown(text: string): Promise<Shown[]> {
     a.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, cancelable: true }));
     if (seeks.length !== before + 1) throw new Error(`a Live Preview link seeks nothing: ${a.outerHTML}`);
     if (String(seeks[seeks.length - 1].seconds) !== a.dataset.seconds) throw new Error("a Live Preview link seeks another time than it shows");
-    items.push({ line: view.state.doc.lineAt(from).number - 1 + from / (view.state.doc.length + 1), shown: [seeks[seeks.length - 1]] });
+    items.push({ line, shown: [seeks[seeks.length - 1]] });
     a.remove();
   });
   view.destroy();
   return items.sort((x, y) => x.line - y.line).flatMap((i) => i.shown);
+}
+
+/** Without section info: the same times in the same order, each as the CLI says, or "unplaced". */
+export function expectPlacedOrSaid(shown: Shown[], expected: Shown[]): void {
+  expect(shown).toHaveLength(expected.length);
+  shown.forEach((s, i) => {
+    if (s !== "unplaced") expect(s).toEqual(expected[i]);
+  });
 }
