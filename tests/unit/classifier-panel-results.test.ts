@@ -64,7 +64,12 @@ describe("results view", () => {
     const cells = [...table.tableEl.querySelectorAll("tr")].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(cells[0]).toEqual(["epoch", "train_loss", "valid_loss", "error_rate", "time"]);
     expect(cells[2]).toEqual(["1", "0.700000", "0.800000", "0.330000", "01:01"]);
-    expect(formatSeconds(0.4)).toBe("00:00");
+    // Under a minute the time has decimals: an epoch of a head is far shorter than a second.
+    expect(formatSeconds(0.4)).toBe("0.40s");
+    expect(formatSeconds(12.34)).toBe("12.3s");
+    expect(formatSeconds(59.96)).toBe("01:00");
+    expect(formatSeconds(3723)).toBe("1:02:03");
+    expect(formatSeconds(Number.NaN)).toBe("0.00s");
   });
 
   it("the loss curve has a train and a valid line with a point per epoch", () => {
@@ -85,6 +90,8 @@ describe("results view", () => {
     renderResults(root, data(), host());
     const metrics = [...root.querySelectorAll(".lesson-lab-metric-value")].map((e) => e.textContent);
     expect(metrics).toEqual(["33.3%", "66.7%", "36", "9"]);
+    // 6 of 9 right: the Wilson score interval says how little 9 images tell.
+    expect([...root.querySelectorAll(".lesson-lab-metric-note")].map((e) => e.textContent)).toEqual(["95% interval 35.4%–87.9%"]);
     const perClass = [...root.querySelectorAll(".lesson-lab-per-class tbody tr")].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(perClass).toEqual([
       ["cat", "2 / 3", "66.7%"],
@@ -156,6 +163,7 @@ describe("results view", () => {
     expect(root.querySelector(".lesson-lab-confusion")).toBeNull();
     expect(root.textContent).toContain("No validation images, so no confusion matrix.");
     expect(root.querySelector(".lesson-lab-metric-value")!.textContent).toBe("–");
+    expect(root.querySelectorAll(".lesson-lab-metric-note")).toHaveLength(0);
   });
 
   it("results.json round-trips, and junk is refused", () => {

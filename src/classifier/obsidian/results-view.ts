@@ -3,7 +3,8 @@
 // Plain DOM through Obsidian's element helpers (createEl/createDiv/createSvg); no `obsidian`
 // import and no tfjs, so it is unit-tested with a fixed TrainResult.
 import type { EpochMetrics } from "../types";
-import type { ConfusedPair, ConfusionMatrix, PerClassAccuracy, TopLoss } from "../metrics";
+import { accuracyInterval, describeInterval, type ConfusedPair, type ConfusionMatrix, type PerClassAccuracy, type TopLoss } from "../metrics";
+import { formatEpochTime } from "../format-time";
 
 /** What the panel shows after training, also saved beside the model (results.json) to show it again later. */
 export interface ResultsData {
@@ -31,9 +32,9 @@ export function formatPct(x: number | null): string {
   return x === null ? "–" : `${(x * 100).toFixed(1)}%`;
 }
 
+/** The epoch table's time column (format-time.ts: seconds with decimals under a minute, then mm:ss). */
 export function formatSeconds(s: number): string {
-  const total = Math.max(0, Math.round(s));
-  return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+  return formatEpochTime(s);
 }
 
 /** fastai's epoch table; rows are appended as epochs finish. */
@@ -231,13 +232,16 @@ export function renderResults(parent: HTMLElement, data: ResultsData, host: Imag
   };
   const metrics = section("metrics", "Metrics");
   const grid = metrics.createDiv({ cls: "lesson-lab-metric-grid" });
-  const metric = (label: string, value: string): void => {
+  const metric = (label: string, value: string, note?: string): void => {
     const m = grid.createDiv({ cls: "lesson-lab-metric" });
     m.createDiv({ cls: "lesson-lab-metric-value", text: value });
     m.createDiv({ cls: "lesson-lab-metric-label", text: label });
+    if (note) m.createDiv({ cls: "lesson-lab-metric-note", text: note });
   };
+  // A validation set of 70 images measures accuracy to about ±0.1: say so (Wilson score interval).
+  const interval = accuracyInterval(data.accuracy, data.validCount);
   metric("error rate", formatPct(data.errorRate));
-  metric("accuracy", formatPct(data.accuracy));
+  metric("accuracy", formatPct(data.accuracy), interval ? describeInterval(interval) : undefined);
   metric("train images", String(data.trainCount));
   metric("validation images", String(data.validCount));
   const confusion = section("confusion-section", "Confusion matrix");
