@@ -3,8 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { vimeoEmbedUrl, vimeoHash } from "../../src/timestamps/player/embed";
 import { parseVideoSource } from "../../src/timestamps/video";
-import { acceptedForms, refusedForms, URL_SHAPES } from "../fixtures/video-url-table";
+import { acceptedForms, refusedForms, URL_SHAPES, VM, VM_HASH } from "../fixtures/video-url-table";
 
 describe("parseVideoSource over the URL table", () => {
   it.each(URL_SHAPES.map((s) => [s.source, s.form, s.input, s] as const))("%s %s: %s", (_source, _form, _input, shape) => {
@@ -13,6 +14,17 @@ describe("parseVideoSource over the URL table", () => {
       expect(result).toEqual({ video: shape.expected.video });
     } else {
       expect("error" in result ? result.error : result).toMatch(shape.expected.error);
+    }
+  });
+
+  it("every unlisted Vimeo form reaches the embedded player with its hash", () => {
+    const unlisted = URL_SHAPES.filter((s) => "video" in s.expected && s.expected.video.url.endsWith(`/${VM_HASH}`));
+    expect(unlisted.length).toBeGreaterThanOrEqual(12);
+    for (const s of unlisted) {
+      const r = parseVideoSource(s.input);
+      if (!("video" in r)) throw new Error(`${s.input}: ${r.error}`);
+      const embed = new URL(vimeoEmbedUrl(r.video.id, vimeoHash(r.video.url), 0, false));
+      expect([embed.origin + embed.pathname, embed.searchParams.get("h")], s.input).toEqual([`https://player.vimeo.com/video/${VM}`, VM_HASH]);
     }
   });
 
