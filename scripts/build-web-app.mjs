@@ -10,6 +10,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** The page inlines the wasm binary itself, instead of the plugin's engine file (which needs Obsidian). */
+const pageWasm = {
+  name: "lesson-lab-page-wasm",
+  setup(build) {
+    build.onResolve({ filter: /\/wasm-embedded$/ }, () => ({ path: join(root, "src/production/web/wasm-embedded.ts") }));
+  },
+};
+
 export async function buildWebAppRuntime() {
   const result = await esbuild.build({
     entryPoints: [join(root, "src/production/web/entry.ts")],
@@ -23,6 +31,7 @@ export async function buildWebAppRuntime() {
     legalComments: "eof",
     logLevel: "silent",
     loader: { ".bin": "binary", ".wasm": "binary" },
+    plugins: [pageWasm],
     // tfjs-core probes for Node modules it never uses in a browser.
     // nsfwjs's weights: the page gets its backbone from model.js, never from nsfwjs.
     external: ["fs", "path", "crypto", "os", "worker_threads", "perf_hooks", "util", "nsfwjs", "nsfwjs/*"],
