@@ -22,7 +22,9 @@ await esbuild.build({
   // tfjs (large, with its wasm binaries), sharp (native) and nsfwjs (the weights) load from
   // node_modules at run time; small pure-JS packages are bundled, which also lets an ESM-only
   // package (get-video-id) be require()d by this CommonJS build.
-  external: ["@tensorflow/*", "sharp", "nsfwjs", "nsfwjs/*"],
+  // `obsidian` is only reached by app-only modules behind dynamic imports the CLI never takes
+  // (the wasm binary from the plugin's engine files); leaving it external keeps them out of reach.
+  external: ["@tensorflow/*", "sharp", "nsfwjs", "nsfwjs/*", "obsidian", "electron"],
   sourcemap: "linked",
   logLevel: "warning",
   // embed-pool.ts reads import.meta.url only where __dirname is missing (never in this build).
