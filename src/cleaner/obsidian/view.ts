@@ -12,6 +12,7 @@ import { ApplySummaryModal } from "./apply-modal";
 import {
   afterApply,
   afterUndo,
+  cardReason,
   clampPage,
   decisionText,
   displayName,
@@ -19,6 +20,7 @@ import {
   formatProbability,
   formatRate,
   issueKinds,
+  issueTitle,
   keyAction,
   labelFromPath,
   moveIndex,
@@ -138,6 +140,8 @@ export class CleanerView extends ItemView {
     button("apply", "Apply decisions", async () => {
       await this.applyDecisions();
     });
+    // The main action, marked as Obsidian marks one (ButtonComponent.setCta's class).
+    this.buttons.apply?.addClass("mod-cta");
     button("undo", "Undo last batch", () => this.undoLastBatch());
     button("retrain", "Retrain", () => this.retrain());
     button("clear", "Clear decisions", () => this.clearDecisions());
@@ -291,7 +295,7 @@ export class CleanerView extends ItemView {
       this.filters.split,
     );
     const kinds = issueKinds(this.items);
-    select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, k])], this.filters.issue ?? "");
+    select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, issueTitle(k)])], this.filters.issue ?? "");
   }
 
   private onFilter(e: Event): void {
@@ -356,9 +360,10 @@ export class CleanerView extends ItemView {
     }
     if (item.loss !== null) meta.createDiv({ cls: "lesson-lab-cleaner-loss", text: `Loss: ${formatLoss(item.loss)}` });
     const tags = meta.createDiv({ cls: "lesson-lab-cleaner-tags" });
-    tags.createSpan({ cls: "lesson-lab-cleaner-issue", text: item.issue });
+    tags.createSpan({ cls: "lesson-lab-cleaner-issue", text: issueTitle(item.issue), attr: { "data-issue": item.issue } });
     if (item.split) tags.createSpan({ cls: "lesson-lab-cleaner-split", text: item.split === "valid" ? "validation" : "train" });
     if (item.detail) meta.createDiv({ cls: "lesson-lab-cleaner-detail", text: item.detail });
+    else meta.createDiv({ cls: "lesson-lab-cleaner-reason", text: cardReason(item) });
 
     const choice = card.createEl("select", { cls: "dropdown lesson-lab-cleaner-choice", attr: { "aria-label": "Decision", tabindex: "-1" } });
     choice.createEl("option", { value: "", text: "Undecided" });
