@@ -114,3 +114,47 @@ export function topLosses(labels: string[], items: ScoredItem[], k?: number): To
   all.sort((a, b) => b.loss - a.loss || a.path.localeCompare(b.path));
   return k === undefined ? all : all.slice(0, Math.max(0, k));
 }
+
+/** A two-sided confidence interval for a proportion. */
+export interface ProportionInterval {
+  low: number;
+  high: number;
+  /** Confidence level, e.g. 0.95. */
+  level: number;
+}
+
+/** z of the standard normal for the two-sided levels we report. */
+const Z: Readonly<Record<string, number>> = { "0.9": 1.6448536269514722, "0.95": 1.959963984540054, "0.99": 2.5758293035489004 };
+
+/**
+ * Wilson score interval (Wilson 1927; Agresti & Coull 1998 recommend it over the normal
+ * approximation for small n and proportions near 0 or 1) for `successes` out of `n`:
+ * (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n). Stays inside [0, 1] and is not empty at
+ * p̂ = 0 or 1. null when n is 0. `level` is 0.9, 0.95 (default) or 0.99; throws on others,
+ * on a negative or fractional count or on successes > n.
+ */
+export function wilsonInterval(successes: number, n: number, level = 0.95): ProportionInterval | null {
+  const z = Z[String(level)];
+  if (z === undefined) throw new RangeError(`confidence level must be one of ${Object.keys(Z).join(", ")}; got ${level}`);
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(successes) || successes < 0 || successes > n) throw new RangeError(`need whole numbers 0 ≤ successes ≤ n; got ${successes} of ${n}`);
+  if (n === 0) return null;
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  const denominator = 1 + z2 / n;
+  return { low: Math.max(0, (centre - spread) / denominator), high: Math.min(1, (centre + spread) / denominator), level };
+}
+
+/** The Wilson interval of an accuracy measured on `n` images (the correct count is rounded from accuracy·n); null without images or accuracy. */
+export function accuracyInterval(accuracy: number | null, n: number, level = 0.95): ProportionInterval | null {
+  if (accuracy === null || !Number.isFinite(accuracy) || !(n > 0)) return null;
+  return wilsonInterval(Math.round(accuracy * n), n, level);
+}
+
+/** "95% interval 84.1–92.5%", with `n`: "… on 209 validation images" (as the CLI and the panel print it). */
+export function describeInterval(interval: ProportionInterval, n?: number): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const text = `${Math.round(interval.level * 100)}% interval ${pct(interval.low)}–${pct(interval.high)}`;
+  return n === undefined ? text : `${text} on ${n} validation image${n === 1 ? "" : "s"}`;
+}

@@ -15,6 +15,7 @@ import { Head, HEAD_DEFAULTS } from "./head";
 import { evaluate, fitHead, throwIfAborted, type LabeledEmbeddings } from "./train";
 import {
   accuracy as accuracyOf,
+  accuracyInterval,
   confusionMatrix,
   mostConfused,
   perClassAccuracy,
@@ -22,6 +23,7 @@ import {
   type ConfusedPair,
   type ConfusionMatrix,
   type PerClassAccuracy,
+  type ProportionInterval,
   type ScoredItem,
   type TopLoss,
 } from "./metrics";
@@ -100,6 +102,8 @@ export interface TrainResult {
   /** On the validation split; null without one. */
   accuracy: number | null;
   errorRate: number | null;
+  /** 95% Wilson score interval of the validation accuracy (metrics.ts wilsonInterval); null without a validation split. */
+  accuracyInterval: ProportionInterval | null;
   trainCount: number;
   validCount: number;
   model: SavedModel | null;
@@ -127,6 +131,7 @@ function emptyResult(folder: string, backbone: string): TrainResult {
     topLosses: [],
     accuracy: null,
     errorRate: null,
+    accuracyInterval: null,
     trainCount: 0,
     validCount: 0,
     model: null,
@@ -355,6 +360,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
       result.topLosses = topLosses(result.labels, scored);
       result.accuracy = accuracyOf(scored);
       result.errorRate = result.accuracy === null ? null : 1 - result.accuracy;
+      result.accuracyInterval = accuracyInterval(result.accuracy, scored.length);
     }
     const plain = usable.map((e) => e.views.get("plain") as Float32Array);
     const probabilities = head.predict(plain);

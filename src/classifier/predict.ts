@@ -15,10 +15,22 @@ export interface Embedder {
   dispose?(): void;
 }
 
-export interface Prediction {
+/** One label's probability. */
+export interface RankedLabel {
   label: string;
-  /** label → probability, most probable first. */
-  probabilities: Record<string, number>;
+  /** Softmax probability, 0..1. */
+  probability: number;
+}
+
+export interface Prediction {
+  /** The most probable label (ranked[0].label). */
+  label: string;
+  /**
+   * Every label with its probability, most probable first (ties keep the model's label order).
+   * An array, not an object keyed by label: keys that look like numbers ("3", "7") would come out
+   * in numeric order, and a key "__proto__" would be lost.
+   */
+  ranked: RankedLabel[];
 }
 
 /** Throws a clear message when the backbone is not the one the model was trained on. */
@@ -28,11 +40,27 @@ export function assertCompatible(model: LoadedModel, backbone: Embedder): void {
   if (m.embeddingDim !== backbone.dim) throw new Error(`This classifier takes ${m.embeddingDim}-d embeddings; backbone "${backbone.id}" makes ${backbone.dim}-d ones.`);
 }
 
-export function toPrediction(labels: string[], probabilities: ArrayLike<number>): Prediction {
+/** `labels[i]` with `probabilities[i]`, most probable first. */
+export function rankedLabels(labels: readonly string[], probabilities: ArrayLike<number>): RankedLabel[] {
+  if (probabilities.length !== labels.length) throw new Error(`${probabilities.length} probabilities for ${labels.length} labels`);
   const order = labels.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+  return order.map((i) => ({ label: labels[i], probability: probabilities[i] }));
+}
+
+export function toPrediction(labels: readonly string[], probabilities: ArrayLike<number>): Prediction {
+  const ranked = rankedLabels(labels, probabilities);
+  return { label: ranked[0].label, ranked };
+}
+
+/**
+ * label → probability as a plain JSON object (the `probabilities` field of `predict --json`,
+ * kept for compatibility). Own properties only, so "__proto__" and "constructor" are ordinary
+ * keys; its key order is NOT the ranking (integer-like keys come first): use `ranked` for that.
+ */
+export function probabilitiesObject(ranked: readonly RankedLabel[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const i of order) out[labels[i]] = probabilities[i];
-  return { label: labels[order[0]], probabilities: out };
+  for (const r of ranked) Object.defineProperty(out, r.label, { value: r.probability, enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 export async function predictImages(model: LoadedModel, backbone: Embedder, images: RgbImage[]): Promise<Prediction[]> {

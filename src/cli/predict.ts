@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "./args";
 import { formatPercent } from "./table";
 import { processIo, type CliIo } from "./io";
+import { probabilitiesObject, type RankedLabel } from "../classifier/predict";
 
 export type { CliIo };
 
@@ -15,7 +16,9 @@ const USAGE = `usage: lesson-lab predict FOLDER_OR_MODEL IMAGE... [--json]
 
 Classifies each IMAGE with the model trained on FOLDER (FOLDER.model/), or with the model
 folder itself.
-  --json   one JSON array of {image, label, probabilities: {label: p}, error}
+  --json   one JSON array of {image, label, ranked: [{label, probability}], probabilities: {label: p},
+           error}; ranked is most probable first; probabilities (kept for compatibility) has
+           the same numbers keyed by label, in no particular order
 Exit code 1 when the model cannot be loaded or an image cannot be read (the rest are still listed).
 `;
 
@@ -24,6 +27,9 @@ const SPEC = { json: "boolean", help: { type: "boolean", short: "h" } } as const
 export interface PredictRecord {
   image: string;
   label: string | null;
+  /** Every label, most probable first. */
+  ranked: RankedLabel[] | null;
+  /** The same numbers keyed by label (compatibility; key order is not the ranking). */
   probabilities: Record<string, number> | null;
   error: string | null;
 }
@@ -106,9 +112,9 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     for (const image of positional.slice(1)) {
       try {
         const prediction = await classifier.predict(new Uint8Array(await readFile(image)));
-        records.push({ image, label: prediction.label, probabilities: prediction.probabilities, error: null });
+        records.push({ image, label: prediction.label, ranked: prediction.ranked, probabilities: probabilitiesObject(prediction.ranked), error: null });
       } catch (error) {
-        records.push({ image, label: null, probabilities: null, error: readErrorText(error) });
+        records.push({ image, label: null, ranked: null, probabilities: null, error: readErrorText(error) });
       }
     }
   } finally {
@@ -119,15 +125,16 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     io.out(`${JSON.stringify(records)}\n`);
   } else {
     for (const r of records) {
-      if (r.error !== null || !r.probabilities) {
+      if (r.error !== null || !r.ranked) {
         io.out(`${r.image}: error: ${r.error}\n`);
         continue;
       }
-      const others = Object.entries(r.probabilities)
-        .slice(1, 4)
-        .map(([label, p]) => `${label} ${formatPercent(p)}`)
+      const [top, ...rest] = r.ranked;
+      const others = rest
+        .slice(0, 3)
+        .map((x) => `${x.label} ${formatPercent(x.probability)}`)
         .join(", ");
-      io.out(`${r.image}: ${r.label} (${formatPercent(r.probabilities[r.label ?? ""])})${others ? `  [${others}]` : ""}\n`);
+      io.out(`${r.image}: ${top.label} (${formatPercent(top.probability)})${others ? `  [${others}]` : ""}\n`);
     }
   }
   return records.some((r) => r.error !== null) ? 1 : 0;

@@ -14,6 +14,7 @@ import { createProgressWriter, formatDuration, formatNumber, formatPercent, form
 import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainOptions, TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
+import { describeInterval } from "../classifier/metrics";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
 import { isDirectory, startDatasetCommand } from "./dataset-command";
@@ -36,7 +37,8 @@ FOLDER.model.previous-<time>/).
   --no-cache       do not read or write the embedding cache
   --no-save        train and report without writing FOLDER.model/
   --json           one JSON object on stdout: {labels, counts, unreadable, unlabeled, warnings,
-                   epochs, confusion, model, accuracy, per_class, most_confused, top_losses, root}
+                   epochs, confusion, model, accuracy, accuracy_interval, per_class,
+                   most_confused, top_losses, root}
 Progress goes to stderr. Paths are relative to the vault holding FOLDER, else to FOLDER's parent.
 `;
 
@@ -150,6 +152,8 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
     confusion: result.confusion,
     model: result.model,
     accuracy: result.accuracy,
+    // 95% Wilson score interval of the validation accuracy: {low, high, level}, or null.
+    accuracy_interval: result.accuracyInterval,
     per_class: result.perClass,
     most_confused: result.mostConfused,
     top_losses: result.topLosses.slice(0, 20),
@@ -171,6 +175,7 @@ export function formatReport(result: TrainResult): string {
     ),
   );
   parts.push(`${result.trainCount} training and ${result.validCount} validation images; ${result.embedded} views embedded, ${result.cached} from the cache.\n`);
+  if (result.accuracyInterval) parts.push(`Validation accuracy ${formatPercent(result.accuracy)} (${describeInterval(result.accuracyInterval, result.validCount)}).\n`);
   if (result.confusion) {
     const { labels, matrix } = result.confusion;
     parts.push(`Confusion matrix (rows: actual, columns: predicted), accuracy ${formatPercent(result.accuracy)}:\n`);

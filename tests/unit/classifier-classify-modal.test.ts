@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { App } from "obsidian-test-mocks/obsidian";
 import { TFile, type App as ObsidianApp } from "obsidian";
-import { ClassifyModal } from "../../src/classifier/obsidian/classify";
+import { ClassifyModal, renderPrediction } from "../../src/classifier/obsidian/classify";
+import { toPrediction } from "../../src/classifier/predict";
 import type { ClassifierHost } from "../../src/classifier/obsidian/host";
 import type { ClassifierData } from "../../src/classifier/obsidian/panel-settings";
 
@@ -52,5 +53,16 @@ describe("classify modal", () => {
     release();
     await settle();
     expect(modal.contentEl.childElementCount).toBe(0);
+  });
+
+  it("draws one bar per label, most probable first, for numeric labels, __proto__ and constructor too", () => {
+    const el = createDiv();
+    const prediction = toPrediction(["3", "7", "__proto__", "constructor"], [0.1, 0.2, 0.4, 0.3]);
+    renderPrediction(el, { image: "digits/x.png", model: "digits.model", prediction });
+    expect(el.querySelector(".lesson-lab-predicted")?.textContent).toBe("__proto__");
+    const rows = [...el.querySelectorAll(".lesson-lab-bar-row")];
+    expect(rows.map((r) => r.getAttribute("data-label"))).toEqual(["__proto__", "constructor", "7", "3"]);
+    expect(rows.map((r) => r.querySelector(".lesson-lab-bar-label")?.textContent)).toEqual(["__proto__", "constructor", "7", "3"]);
+    expect(rows.map((r) => r.querySelector(".lesson-lab-bar-value")?.textContent)).toEqual(["40.0%", "30.0%", "20.0%", "10.0%"]);
   });
 });

@@ -93,6 +93,8 @@ describe("results view", () => {
     renderResults(root, data(), host());
     const metrics = [...root.querySelectorAll(".lesson-lab-metric-value")].map((e) => e.textContent);
     expect(metrics).toEqual(["33.3%", "66.7%", "36", "9"]);
+    // 6 of 9 right: the Wilson score interval says how little 9 images tell.
+    expect([...root.querySelectorAll(".lesson-lab-metric-note")].map((e) => e.textContent)).toEqual(["95% interval 35.4%–87.9%"]);
     const perClass = [...root.querySelectorAll(".lesson-lab-per-class tbody tr")].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(perClass).toEqual([
       ["cat", "2 / 3", "66.7%"],
@@ -166,6 +168,7 @@ describe("results view", () => {
     expect(root.querySelector(".lesson-lab-confusion")).toBeNull();
     expect(root.textContent).toContain("No validation images, so no confusion matrix.");
     expect(root.querySelector(".lesson-lab-metric-value")!.textContent).toBe("–");
+    expect(root.querySelectorAll(".lesson-lab-metric-note")).toHaveLength(0);
   });
 
   it("results.json round-trips, and junk is refused", () => {

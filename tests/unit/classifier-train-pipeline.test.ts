@@ -62,8 +62,8 @@ describe("trainClassifier with a stand-in backbone", () => {
     const classifier = new Classifier(model, backbone, decoder);
     const red = await classifier.predict(await noisyImage(COLORS.red, 99999));
     expect(red.label).toBe("red");
-    expect(Object.keys(red.probabilities)[0]).toBe("red");
-    expect(Object.values(red.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(red.ranked[0].label).toBe("red");
+    expect(red.ranked.reduce((a, r) => a + r.probability, 0)).toBeCloseTo(1, 5);
     // The saved (folded) head agrees with the in-memory one on the training images.
     const again = model.head.predict(result.embeddings.map((e) => e.embedding));
     result.embeddings.forEach((e, i) => {

@@ -85,7 +85,7 @@ describe("training with the real backbone", () => {
     const code = await predictCli([path.join(root, "colors"), ...images, "--json"], c.io);
     expect(code).toBe(1);
     const rows = JSON.parse(c.out()) as { image: string; label: string | null; probabilities: Record<string, number> | null; error: string | null }[];
-    expect(rows.map((r) => Object.keys(r))).toEqual(rows.map(() => ["image", "label", "probabilities", "error"]));
+    expect(rows.map((r) => Object.keys(r))).toEqual(rows.map(() => ["image", "label", "ranked", "probabilities", "error"]));
     expect(rows[0]).toMatchObject({ label: "red", error: null });
     expect(Object.keys(rows[0].probabilities ?? {})).toHaveLength(3);
     expect(rows[1].error).toMatch(/not an image/);

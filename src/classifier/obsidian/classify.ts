@@ -82,7 +82,7 @@ export async function classifyFile(app: App, host: ClassifierHost, file: TFile, 
 export function renderPrediction(el: HTMLElement, c: Classification): void {
   const box = el.createDiv({ cls: "lesson-lab-prediction" });
   box.createDiv({ cls: "lesson-lab-predicted", text: c.prediction.label });
-  for (const [label, p] of Object.entries(c.prediction.probabilities)) {
+  for (const { label, probability: p } of c.prediction.ranked) {
     const row = box.createDiv({ cls: "lesson-lab-bar-row", attr: { "data-label": label } });
     row.createDiv({ cls: "lesson-lab-bar-label", text: label });
     const bar = row.createDiv({ cls: "lesson-lab-bar" });

@@ -3,7 +3,7 @@
 // Plain DOM through Obsidian's element helpers (createEl/createDiv/createSvg); no `obsidian`
 // import and no tfjs, so it is unit-tested with a fixed TrainResult.
 import type { EpochMetrics } from "../types";
-import type { ConfusedPair, ConfusionMatrix, PerClassAccuracy, TopLoss } from "../metrics";
+import { accuracyInterval, describeInterval, type ConfusedPair, type ConfusionMatrix, type PerClassAccuracy, type TopLoss } from "../metrics";
 
 /** What the panel shows after training, also saved beside the model (results.json) to show it again later. */
 export interface ResultsData {
@@ -318,13 +318,16 @@ export function renderResults(parent: HTMLElement, data: ResultsData, host: Imag
   };
   const metrics = section("metrics", "Metrics");
   const grid = metrics.createDiv({ cls: "lesson-lab-metric-grid" });
-  const metric = (label: string, value: string): void => {
+  const metric = (label: string, value: string, note?: string): void => {
     const m = grid.createDiv({ cls: "lesson-lab-metric" });
     m.createDiv({ cls: "lesson-lab-metric-value", text: value });
     m.createDiv({ cls: "lesson-lab-metric-label", text: label });
+    if (note) m.createDiv({ cls: "lesson-lab-metric-note", text: note });
   };
+  // A validation set of 70 images measures accuracy to about ±0.1: say so (Wilson score interval).
+  const interval = accuracyInterval(data.accuracy, data.validCount);
   metric("error rate", formatPct(data.errorRate));
-  metric("accuracy", formatPct(data.accuracy));
+  metric("accuracy", formatPct(data.accuracy), interval ? describeInterval(interval) : undefined);
   metric("train images", String(data.trainCount));
   metric("validation images", String(data.validCount));
   const confusion = section("confusion-section", "Confusion matrix");

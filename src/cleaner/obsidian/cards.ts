@@ -39,6 +39,8 @@ export interface ReviewReport {
   /** The classifier's validation error rate when the report was made, when known. */
   errorRate?: number | null;
   warnings?: string[];
+  /** How many labels the finder estimates are wrong (find.ts estimatedLabelIssues), when known. */
+  estimatedLabelIssues?: number;
 }
 
 export interface Filters {
@@ -147,6 +149,19 @@ export function formatLoss(loss: number | null): string {
 
 export function formatRate(rate: number | null | undefined): string {
   return rate === null || rate === undefined || !Number.isFinite(rate) ? "unknown" : `${(rate * 100).toFixed(1)}%`;
+}
+
+/**
+ * The pane's line on how many labels are likely wrong (confident learning's estimate, find.ts)
+ * against the relabels and deletions decided so far, so the user knows when to stop reviewing;
+ * "" when the report has no estimate.
+ */
+export function describeEstimate(estimated: number | undefined, changed: number): string {
+  if (estimated === undefined || !Number.isFinite(estimated)) return "";
+  const wrong = estimated === 0 ? "no wrong labels" : `about ${estimated} wrong label${estimated === 1 ? "" : "s"}`;
+  const done = `you have relabelled or deleted ${changed}`;
+  if (estimated === 0) return `Confident learning estimates ${wrong} in this dataset; ${done}.`;
+  return `Confident learning estimates ${wrong} in this dataset; ${done}${changed >= estimated ? ": the images left are likely labelled right" : ""}.`;
 }
 
 /** The decision's short text on a card. */

@@ -15,6 +15,7 @@ import {
   cardReason,
   clampPage,
   decisionText,
+  describeEstimate,
   displayName,
   formatLoss,
   formatProbability,
@@ -82,6 +83,7 @@ export class CleanerView extends ItemView {
   private statusEl!: HTMLElement;
   private warningsEl!: HTMLElement;
   private countsEl!: HTMLElement;
+  private estimateEl!: HTMLElement;
   private filtersEl!: HTMLElement;
   private gridEl!: HTMLElement;
   private pagerEl!: HTMLElement;
@@ -148,6 +150,7 @@ export class CleanerView extends ItemView {
     this.statusEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-status", attr: { "aria-live": "polite" } });
     this.warningsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-warnings" });
     this.countsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-counts" });
+    this.estimateEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-estimate" });
     this.filtersEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-filters" });
     this.gridEl = this.rootEl.createDiv({
       cls: "lesson-lab-cleaner-grid",
@@ -271,6 +274,7 @@ export class CleanerView extends ItemView {
     const c = this.book?.counts() ?? { keep: 0, delete: 0, relabel: 0 };
     const shown = this.items.filter((i) => !i.gone).length;
     this.countsEl.setText(`${shown} images · ${c.keep} keep · ${c.delete} delete · ${c.relabel} relabel`);
+    this.estimateEl.setText(describeEstimate(this.report?.estimatedLabelIssues, c.delete + c.relabel));
     if (this.buttons.apply) this.buttons.apply.disabled = !this.book || c.delete + c.relabel === 0;
   }
 
