@@ -65,7 +65,7 @@ async function layoutProblems(target: Locator): Promise<{ overflow: string[]; ti
       const hasText = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? "").trim() !== "");
       if (hasText) {
         // SVG text scales with its drawing: its font size times the drawing's scale on screen.
-        const m = e instanceof SVGGraphicsElement ? e.getScreenCTM() : null;
+        const m = "getScreenCTM" in e ? (e as SVGGraphicsElement).getScreenCTM() : null;
         const scale = m ? Math.hypot(m.a, m.b) : 1;
         const px = parseFloat(getComputedStyle(e).fontSize) * scale;
         if (px < 11) tiny.push(`${name(e)} (${px.toFixed(1)} px)`);

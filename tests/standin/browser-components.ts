@@ -36,8 +36,9 @@ interface ToggleParts {
   toggleEl: HTMLElement;
   disabled: boolean;
   getValue(): boolean;
-  setValue(value: boolean): unknown;
-  onClick(): void;
+  // Properties, not methods: the originals are kept and called with the component as `this`.
+  setValue: (this: ToggleParts, value: boolean) => unknown;
+  onClick: (this: ToggleParts) => void;
 }
 
 interface ButtonParts {
