@@ -366,8 +366,8 @@ export class CleanerView extends ItemView {
     const tags = meta.createDiv({ cls: "lesson-lab-cleaner-tags" });
     tags.createSpan({ cls: "lesson-lab-cleaner-issue", text: issueTitle(item.issue), attr: { "data-issue": item.issue } });
     if (item.split) tags.createSpan({ cls: "lesson-lab-cleaner-split", text: item.split === "valid" ? "validation" : "train" });
-    if (item.detail) meta.createDiv({ cls: "lesson-lab-cleaner-detail", text: item.detail });
-    else meta.createDiv({ cls: "lesson-lab-cleaner-reason", text: cardReason(item) });
+    // Why the card is listed: the finder's detail (a copy's twin, a file's problem) or what the model saw.
+    meta.createDiv({ cls: item.detail ? "lesson-lab-cleaner-detail lesson-lab-cleaner-reason" : "lesson-lab-cleaner-reason", text: cardReason(item) });
 
     const choice = card.createEl("select", { cls: "dropdown lesson-lab-cleaner-choice", attr: { "aria-label": "Decision", tabindex: "-1" } });
     choice.createEl("option", { value: "", text: "Undecided" });
