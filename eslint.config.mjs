@@ -8,6 +8,7 @@ export default defineConfig([
   globalIgnores([
     "node_modules/",
     "main.js",
+    "dist/",
     "demo-vault/",
     "tests/e2e/.build/",
     "artifacts/",

@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts"],
     setupFiles: ["tests/standin/setup.ts"],
+    // The built CLI, for the tests that run the `lesson-lab` bin as users do.
+    globalSetup: ["tests/unit/support/build-cli.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

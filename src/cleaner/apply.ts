@@ -5,6 +5,7 @@
 
 import type { DecisionBook, Fingerprint } from "./decisions";
 import { baseName, freeNameAsync, parentOf, splitName } from "./names";
+import { datasetFileProblem, labelDestinationProblem, trashFileProblem, VAULT_TRASH, type CleanerScope } from "./paths";
 import { fingerprintMismatch, type Plan } from "./plan";
 
 /** Where `trash` put a file. */
@@ -30,8 +31,14 @@ export interface FileOps {
   trash(path: string): Promise<TrashResult>;
   /** Creates a folder and its parents. */
   mkdir(path: string): Promise<void>;
-  /** Content hash of a file, when decisions record one. */
+  /** Content hash of a file (SHA-256 hex); recorded in decisions and batches, compared before acting. */
   hash?(path: string): Promise<string>;
+  /**
+   * Where a file that was at `originalPath` lies in the vault's trash, found by name and
+   * fingerprint; null when no single file fits. For a trash call that threw after it worked,
+   * and for a batch interrupted during a trash.
+   */
+  locateTrashed?(originalPath: string, fingerprint: Fingerprint): Promise<string | null>;
 }
 
 /**
@@ -56,18 +63,20 @@ export interface AppliedMove {
   from: string;
   to: string;
   label?: string;
-  /** The file's size and mtime when it was moved, so undo moves back the same file. */
+  /** The file's size, mtime and content hash when it was moved, so undo moves back the same file. */
   size?: number;
   mtime?: number;
+  hash?: string;
 }
 
 export interface TrashedFile {
   path: string;
   where: TrashResult["where"];
-  /** Where the file lies in the vault's .trash folder (`where` = "vault-trash"). */
+  /** Where the file lies in the vault's .trash folder (`where` = "vault-trash"); "" when not known. */
   trashPath?: string;
   size?: number;
   mtime?: number;
+  hash?: string;
 }
 
 export interface FailedFile {
@@ -82,6 +91,8 @@ export interface AppliedBatch {
   moves: AppliedMove[];
   trashed: TrashedFile[];
   failed: FailedFile[];
+  /** Set when the batch was interrupted (the app or the CLI stopped during it) and closed afterwards. */
+  interrupted?: string;
 }
 
 export interface RestoredFile {
@@ -105,6 +116,59 @@ export interface UndoResult {
   /** Files undo cannot bring back itself; `message` says where to look (or that they are gone). */
   notRestorable: NotRestorable[];
   failed: FailedFile[];
+  /** The undo's own id (write-ahead logs); absent in older logs. */
+  id?: string;
+  interrupted?: string;
+}
+
+/** One step of a batch, as its intent is recorded before the first one runs. Moves first, then trashes. */
+export type ApplyStep =
+  | { op: "move"; from: string; to: string; label: string; fp: Fingerprint }
+  | { op: "trash"; path: string; fp: Fingerprint };
+
+/** One file an undo moves back: from where the batch left it to its original path. */
+export interface UndoJob {
+  /** Where the batch left the file (its destination, or its place in .trash). */
+  from: string;
+  /** Its original path; a free name next to it when that is taken at undo time. */
+  to: string;
+  fp: Fingerprint;
+}
+
+/** How a step ended. */
+export type StepResult =
+  | { status: "moved"; move: AppliedMove }
+  | { status: "trashed"; trashed: TrashedFile }
+  | { status: "restored"; restored: RestoredFile }
+  | { status: "failed"; failed: FailedFile };
+
+/**
+ * The write-ahead journal: `begin` is awaited before step k acts on a file, with its exact
+ * destination when that differs from the one in the recorded intent; `end` after it finished.
+ * An error thrown by the journal stops the run (nothing acts unrecorded).
+ */
+export interface StepJournal {
+  begin(k: number, to: string | null): Promise<void>;
+  end(k: number, result: StepResult): Promise<void>;
+}
+
+/** An error of the journal (the log could not be written): never recorded as a step's failure. */
+class JournalError extends Error {
+  constructor(readonly inner: unknown) {
+    super(errorText(inner));
+  }
+}
+
+async function journaled(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    throw new JournalError(e);
+  }
+}
+
+function unwrap(e: unknown): unknown {
+  return e instanceof JournalError ? e.inner : e;
 }
 
 function errorText(e: unknown): string {
@@ -128,6 +192,15 @@ async function statOrNull(ops: FileOps, path: string): Promise<{ size: number; m
   }
 }
 
+async function hashOrUndefined(ops: FileOps, path: string): Promise<string | undefined> {
+  if (!ops.hash) return undefined;
+  try {
+    return await ops.hash(path);
+  } catch {
+    return undefined;
+  }
+}
+
 async function existsOr(ops: FileOps, path: string, fallback: boolean): Promise<boolean> {
   try {
     return await ops.exists(path);
@@ -140,75 +213,133 @@ async function ensureFolder(ops: FileOps, folder: string): Promise<void> {
   if (folder !== "" && !(await ops.exists(folder))) await ops.mkdir(folder);
 }
 
-/** The file's current state against its review fingerprint: null when it still matches. */
-async function recheck(ops: FileOps, path: string, fp: Fingerprint): Promise<string | null> {
+/** The file's current state against a fingerprint: null when it still matches (the hash too, when recorded). */
+export async function recheck(ops: FileOps, path: string, fp: Fingerprint): Promise<string | null> {
   const st = await ops.stat(path);
   const hash = st && fp.hash !== undefined && ops.hash ? await ops.hash(path) : undefined;
   return fingerprintMismatch(fp, st && (hash === undefined ? st : { ...st, hash }));
 }
 
-/** Moves `from` into `folder` under `name` or a free variant of it; returns the path used. */
-async function moveToFree(
-  ops: FileOps,
-  from: string,
-  folder: string,
-  name: string,
-  expected?: { size?: number; mtime?: number },
-): Promise<string> {
-  await ensureFolder(ops, folder);
-  const to = await freeNameAsync(folder, name, (p) => ops.exists(p));
+/** Moves `from` to the free path `to`; an adapter that throws after the move went through still counts. */
+async function moveTo(ops: FileOps, from: string, to: string, expected: Fingerprint): Promise<void> {
   try {
     await ops.move(from, to);
   } catch (e) {
     // An adapter may report an error after the rename went through; the log must say where the file is.
     // Only when the file at `to` is this one: not a file that raced in while this one vanished.
-    if (!(await ops.exists(from)) && expected?.size !== undefined && expected.mtime !== undefined) {
-      const st = await ops.stat(to);
-      if (st && fingerprintMismatch({ size: expected.size, mtime: expected.mtime }, st) === null) return to;
+    if (!(await existsOr(ops, from, true))) {
+      const st = await statOrNull(ops, to);
+      if (st && fingerprintMismatch({ size: expected.size, mtime: expected.mtime }, st) === null) return;
     }
     throw e;
   }
-  return to;
 }
 
-export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string = makeBatchId(now)): Promise<AppliedBatch> {
-  const batch: AppliedBatch = { id, at: now.toISOString(), moves: [], trashed: [], failed: [] };
+/** The steps of a plan, in the order they run (the intent recorded before the first). */
+export function planSteps(plan: Plan): ApplyStep[] {
+  return [
+    ...plan.moves.map((m): ApplyStep => ({ op: "move", from: m.from, to: m.to, label: m.label, fp: { ...m.fingerprint } })),
+    ...plan.deletions.map((d): ApplyStep => ({ op: "trash", path: d.path, fp: { ...d.fingerprint } })),
+  ];
+}
 
-  for (const m of plan.moves) {
-    try {
-      const mismatch = await recheck(ops, m.from, m.fingerprint);
-      if (mismatch) {
-        batch.failed.push({ path: m.from, reason: `not moved: ${mismatch}` });
-        continue;
-      }
-      const to = await moveToFree(ops, m.from, parentOf(m.to), baseName(m.to), m.fingerprint);
-      const st = await statOrNull(ops, to);
-      batch.moves.push({ from: m.from, to, label: m.label, ...(st ? { size: st.size, mtime: st.mtime } : {}) });
-    } catch (e) {
-      batch.failed.push({ path: m.from, reason: `not moved: ${errorText(e)}` });
-    }
+/** The path a step acts on. */
+export function stepPath(step: ApplyStep): string {
+  return step.op === "move" ? step.from : step.path;
+}
+
+/** Why a step may not run at all (a path outside the dataset's label folders), or null. */
+export function stepRefusal(step: ApplyStep, scope: CleanerScope): string | null {
+  const from = stepPath(step);
+  const p1 = datasetFileProblem(from, scope);
+  if (p1) return `refused "${from}": ${p1}`;
+  if (step.op === "move") {
+    const p2 = labelDestinationProblem(step.to, scope);
+    if (p2) return `refused the destination "${step.to}": ${p2}`;
   }
+  return null;
+}
 
-  for (const d of plan.deletions) {
+/** Carries out one step of a batch (re-checking the file first) and records it in the journal. */
+export async function runApplyStep(step: ApplyStep, k: number, ops: FileOps, scope: CleanerScope, journal?: StepJournal): Promise<StepResult> {
+  const result = await applyStepResult(step, k, ops, scope, journal);
+  if (journal) await journaled(() => journal.end(k, result));
+  return result;
+}
+
+async function applyStepResult(step: ApplyStep, k: number, ops: FileOps, scope: CleanerScope, journal?: StepJournal): Promise<StepResult> {
+  const path = stepPath(step);
+  const verb = step.op === "move" ? "not moved" : "not trashed";
+  const failed = (reason: string): StepResult => ({ status: "failed", failed: { path, reason: `${verb}: ${reason}` } });
+  const refusal = stepRefusal(step, scope);
+  if (refusal) return failed(refusal);
+  try {
+    const mismatch = await recheck(ops, path, step.fp);
+    if (mismatch) return failed(mismatch);
+    if (step.op === "move") {
+      const folder = parentOf(step.to);
+      await ensureFolder(ops, folder);
+      const to = await freeNameAsync(folder, baseName(step.to), (p) => ops.exists(p));
+      if (journal) await journaled(() => journal.begin(k, to === step.to ? null : to));
+      await moveTo(ops, step.from, to, step.fp);
+      const st = (await statOrNull(ops, to)) ?? { size: step.fp.size, mtime: step.fp.mtime };
+      const hash = (await hashOrUndefined(ops, to)) ?? step.fp.hash;
+      return { status: "moved", move: { from: step.from, to, label: step.label, size: st.size, mtime: st.mtime, ...(hash ? { hash } : {}) } };
+    }
+    const st = await ops.stat(step.path);
+    const hash = (await hashOrUndefined(ops, step.path)) ?? step.fp.hash;
+    const fp: Fingerprint = { size: st?.size ?? step.fp.size, mtime: st?.mtime ?? step.fp.mtime, ...(hash ? { hash } : {}) };
+    let result: TrashResult;
     try {
-      const mismatch = await recheck(ops, d.path, d.fingerprint);
-      if (mismatch) {
-        batch.failed.push({ path: d.path, reason: `not trashed: ${mismatch}` });
-        continue;
-      }
-      const st = await ops.stat(d.path);
-      const result = await ops.trash(d.path);
-      const entry: TrashedFile = { path: d.path, where: result.where };
-      if (result.where === "vault-trash") entry.trashPath = result.trashPath;
-      if (st) {
-        entry.size = st.size;
-        entry.mtime = st.mtime;
-      }
-      batch.trashed.push(entry);
+      if (journal) await journaled(() => journal.begin(k, null));
+      result = await ops.trash(step.path);
     } catch (e) {
-      const gone = !(await existsOr(ops, d.path, true));
-      const hint = gone ? `; it is no longer at "${d.path}": look in the trash` : "";
-      batch.failed.push({ path: d.path, reason: `not trashed: ${errorText(e)}${hint}` });
+      if (e instanceof JournalError) throw e;
+      // A trash call may fail after the file went: find it there, so undo can bring it back.
+      if (await existsOr(ops, step.path, true)) throw e;
+      const found = ops.locateTrashed ? await ops.locateTrashed(step.path, fp).catch(() => null) : null;
+      if (found && trashFileProblem(found, scope) === null) {
+        return { status: "trashed", trashed: { path: step.path, where: "vault-trash", trashPath: found, ...fp } };
+      }
+      return failed(`${errorText(e)}; it is no longer at "${step.path}": look in the trash`);
+    }
+    const entry: TrashedFile = { path: step.path, where: result.where, ...fp };
+    if (result.where === "vault-trash") entry.trashPath = trashFileProblem(result.trashPath, scope) === null ? result.trashPath : "";
+    return { status: "trashed", trashed: entry };
+  } catch (e) {
+    if (e instanceof JournalError) throw e;
+    return failed(errorText(e));
+  }
+}
+
+/** Adds a step's result to a batch. */
+export function recordResult(batch: AppliedBatch, result: StepResult): void {
+  if (result.status === "moved") batch.moves.push(result.move);
+  else if (result.status === "trashed") batch.trashed.push(result.trashed);
+  else if (result.status === "failed") batch.failed.push(result.failed);
+}
+
+export interface ApplyOptions {
+  /** The write-ahead journal (the workflow's log); none in plain tests. */
+  journal?: StepJournal;
+  /** The vault's trash folder (default ".trash"). */
+  trash?: string;
+}
+
+/**
+ * Carries out a confirmed plan: every step re-checks its file first, a move never targets an
+ * existing path, one failing file is recorded while the batch goes on, and no path outside the
+ * dataset's label folders is touched (refused with a message naming it).
+ */
+export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string = makeBatchId(now), options: ApplyOptions = {}): Promise<AppliedBatch> {
+  const batch: AppliedBatch = { id, at: now.toISOString(), moves: [], trashed: [], failed: [] };
+  const scope: CleanerScope = { dataset: plan.datasetFolder, trash: options.trash ?? VAULT_TRASH };
+  const steps = planSteps(plan);
+  for (let k = 0; k < steps.length; k++) {
+    try {
+      recordResult(batch, await runApplyStep(steps[k], k, ops, scope, options.journal));
+    } catch (e) {
+      throw unwrap(e);
     }
   }
   return batch;
@@ -227,66 +358,39 @@ export function settleDecisions(book: DecisionBook, plan: Plan, batch: AppliedBa
   book.forget(done);
 }
 
-/** Whether the file at `path` is still the one the batch left there; a reason when not. */
-async function sameAsBatch(ops: FileOps, path: string, size?: number, mtime?: number): Promise<string | null> {
-  const st = await ops.stat(path);
-  if (!st) return `it is no longer at "${path}" (moved or deleted since the batch)`;
-  if (size === undefined || mtime === undefined) return null;
-  return fingerprintMismatch({ size, mtime }, st) === null ? null : `the file at "${path}" changed since the batch, so it was left there`;
+/** What an undo will do: the files it moves back, those it cannot, and those it refuses. */
+export interface UndoPlan {
+  jobs: UndoJob[];
+  notRestorable: NotRestorable[];
+  /** Files the record names but undo leaves alone (no fingerprint, a path outside the scope). */
+  refused: FailedFile[];
 }
 
-/**
- * Undoes an applied batch: moved files go back to their original paths (a free name next to it when
- * that path is taken now), files in the vault's .trash are moved back. Files in the system trash, or
- * deleted permanently, are reported with where to find them.
- */
-export async function undoBatch(batch: AppliedBatch & { undo?: UndoResult }, ops: FileOps, now: Date = new Date()): Promise<UndoResult> {
-  // A batch read back from the log carries its undo; a second undo would move unrelated files.
-  if (batch.undo) throw new Error(`The batch of ${batch.at} was already undone (${batch.undo.at}).`);
-  const result: UndoResult = { batchId: batch.id, at: now.toISOString(), restored: [], notRestorable: [], failed: [] };
-
-  const restore = async (current: string, original: string, size?: number, mtime?: number): Promise<void> => {
-    try {
-      const problem = await sameAsBatch(ops, current, size, mtime);
-      if (problem) {
-        result.failed.push({ path: original, reason: `not restored: ${problem}` });
-        return;
-      }
-      const to = await moveToFree(ops, current, parentOf(original), baseName(original), { size, mtime });
-      result.restored.push({ from: current, to });
-    } catch (e) {
-      result.failed.push({ path: original, reason: `not restored from "${current}": ${errorText(e)}` });
+/** Plans the undo of `batch`; every path is checked against `scope` and every file needs its recorded size and time. */
+export function planUndo(batch: AppliedBatch, scope: CleanerScope): UndoPlan {
+  const plan: UndoPlan = { jobs: [], notRestorable: [], refused: [] };
+  const add = (current: string, original: string, inTrash: boolean, size?: number, mtime?: number, hash?: string): void => {
+    const p1 = datasetFileProblem(original, scope);
+    const p2 = inTrash ? trashFileProblem(current, scope) : datasetFileProblem(current, scope);
+    if (p1 || p2) {
+      plan.refused.push({ path: original, reason: `not restored: the log names "${p1 ? original : current}", and ${p1 ?? p2}` });
+    } else if (size === undefined || mtime === undefined) {
+      plan.refused.push({ path: original, reason: `not restored: the log does not record the size and time of "${current}", so undo cannot tell it is the same file; it was left there` });
+    } else {
+      plan.jobs.push({ from: current, to: original, fp: { size, mtime, ...(hash ? { hash } : {}) } });
     }
   };
-
-  // Files whose original path is free go first, so one file's free name never takes another's own name.
-  const jobs: { current: string; original: string; size?: number; mtime?: number }[] = [
-    ...[...batch.moves].reverse().map((m) => ({ current: m.to, original: m.from, size: m.size, mtime: m.mtime })),
-    ...batch.trashed.flatMap((t) =>
-      t.where === "vault-trash" && t.trashPath ? [{ current: t.trashPath, original: t.path, size: t.size, mtime: t.mtime }] : [],
-    ),
-  ];
-  const blocked = new Set<string>();
-  for (const j of jobs) {
-    try {
-      if (await ops.exists(j.original)) blocked.add(j.original);
-    } catch {
-      blocked.add(j.original); // restore() will report the error
-    }
-  }
-  for (const j of jobs) if (!blocked.has(j.original)) await restore(j.current, j.original, j.size, j.mtime);
-  for (const j of jobs) if (blocked.has(j.original)) await restore(j.current, j.original, j.size, j.mtime);
-
+  for (const m of [...batch.moves].reverse()) add(m.to, m.from, false, m.size, m.mtime, m.hash);
   for (const t of batch.trashed) {
-    if (t.where === "vault-trash" && t.trashPath) continue; // restored above
-    if (t.where === "vault-trash") {
-      result.notRestorable.push({
+    if (t.where === "vault-trash" && t.trashPath) add(t.trashPath, t.path, true, t.size, t.mtime, t.hash);
+    else if (t.where === "vault-trash") {
+      plan.notRestorable.push({
         path: t.path,
         where: "vault-trash",
         message: `"${t.path}" went to the vault's .trash folder: restore "${baseName(t.path)}" from there by hand.`,
       });
     } else if (t.where === "system") {
-      result.notRestorable.push({
+      plan.notRestorable.push({
         path: t.path,
         where: "system",
         message:
@@ -294,13 +398,99 @@ export async function undoBatch(batch: AppliedBatch & { undo?: UndoResult }, ops
           `restore it from there, then move it back to "${parentOf(t.path) || "/"}".`,
       });
     } else {
-      result.notRestorable.push({
+      plan.notRestorable.push({
         path: t.path,
         where: "deleted",
         message: `"${t.path}" was deleted permanently (Obsidian's "Deleted files" setting is "Permanently delete"); it cannot be restored.`,
       });
     }
   }
+  return plan;
+}
+
+/** Whether the file at `path` is still the one the batch left there; a reason when not. */
+async function sameAsBatch(ops: FileOps, path: string, fp: Fingerprint): Promise<string | null> {
+  const st = await ops.stat(path);
+  if (!st) return `it is no longer at "${path}" (moved or deleted since the batch)`;
+  const hash = fp.hash !== undefined && ops.hash ? await ops.hash(path) : undefined;
+  return fingerprintMismatch(fp, hash === undefined ? st : { ...st, hash }) === null
+    ? null
+    : `the file at "${path}" changed since the batch, so it was left there`;
+}
+
+/** Moves one file back; records the step in the journal. */
+export async function runUndoJob(job: UndoJob, k: number, ops: FileOps, journal?: StepJournal): Promise<StepResult> {
+  let result: StepResult;
+  try {
+    const problem = await sameAsBatch(ops, job.from, job.fp);
+    if (problem) result = { status: "failed", failed: { path: job.to, reason: `not restored: ${problem}` } };
+    else {
+      const folder = parentOf(job.to);
+      await ensureFolder(ops, folder);
+      const to = await freeNameAsync(folder, baseName(job.to), (p) => ops.exists(p));
+      if (journal) await journaled(() => journal.begin(k, to === job.to ? null : to));
+      await moveTo(ops, job.from, to, job.fp);
+      result = { status: "restored", restored: { from: job.from, to } };
+    }
+  } catch (e) {
+    if (e instanceof JournalError) throw e;
+    result = { status: "failed", failed: { path: job.to, reason: `not restored from "${job.from}": ${errorText(e)}` } };
+  }
+  if (journal) await journaled(() => journal.end(k, result));
+  return result;
+}
+
+/** The order undo runs its jobs: files whose original path is free first, so one file's free name never takes another's own name. */
+export async function undoOrder(jobs: readonly UndoJob[], ops: FileOps): Promise<number[]> {
+  const free: number[] = [];
+  const blocked: number[] = [];
+  for (let k = 0; k < jobs.length; k++) {
+    const taken = await existsOr(ops, jobs[k].to, true);
+    (taken ? blocked : free).push(k);
+  }
+  return [...free, ...blocked];
+}
+
+export interface UndoOptions {
+  journal?: StepJournal;
+  /** What undo may touch; default: the folder two levels above the first moved file, and ".trash". */
+  scope?: CleanerScope;
+  /** Jobs already done (an interrupted undo being finished): skipped. */
+  skip?: ReadonlySet<number>;
+}
+
+function guessScope(batch: AppliedBatch): CleanerScope {
+  const any = batch.moves[0]?.from ?? batch.trashed[0]?.path ?? batch.failed[0]?.path ?? "";
+  return { dataset: parentOf(parentOf(any)), trash: VAULT_TRASH };
+}
+
+/** Runs an undo plan; `result` collects what happened. */
+export async function runUndoPlan(plan: UndoPlan, result: UndoResult, ops: FileOps, options: UndoOptions = {}): Promise<void> {
+  for (const k of await undoOrder(plan.jobs, ops)) {
+    if (options.skip?.has(k)) continue;
+    let r: StepResult;
+    try {
+      r = await runUndoJob(plan.jobs[k], k, ops, options.journal);
+    } catch (e) {
+      throw unwrap(e);
+    }
+    if (r.status === "restored") result.restored.push(r.restored);
+    else if (r.status === "failed") result.failed.push(r.failed);
+  }
+}
+
+/**
+ * Undoes an applied batch: moved files go back to their original paths (a free name next to it when
+ * that path is taken now), files in the vault's .trash are moved back. Files in the system trash, or
+ * deleted permanently, are reported with where to find them. Only paths inside the scope are touched,
+ * and only files that still match the size, time (and hash) the batch recorded.
+ */
+export async function undoBatch(batch: AppliedBatch & { undo?: UndoResult }, ops: FileOps, now: Date = new Date(), options: UndoOptions = {}): Promise<UndoResult> {
+  // A batch read back from the log carries its undo; a second undo would move unrelated files.
+  if (batch.undo) throw new Error(`The batch of ${batch.at} was already undone (${batch.undo.at}).`);
+  const plan = planUndo(batch, options.scope ?? guessScope(batch));
+  const result: UndoResult = { batchId: batch.id, at: now.toISOString(), restored: [], notRestorable: plan.notRestorable, failed: [...plan.refused] };
+  await runUndoPlan(plan, result, ops, options);
   return result;
 }
 

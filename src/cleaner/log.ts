@@ -1,12 +1,36 @@
-// The cleaner's log note: one Markdown entry per applied batch or undo, appended through
-// vault.process. Each entry carries a hidden one-line JSON record so batches can be read back
-// (undo after a restart). Pure: no Obsidian import.
+// The cleaner's log note: Markdown entries appended through vault.process, each with hidden
+// one-line JSON records so batches can be read back (undo after a restart, recovery after a
+// crash). Pure: no Obsidian import.
+//
+// Write-ahead: an apply first records its intent (every planned step), then one record per step
+// as it completes (and, before a move whose destination changed since planning, that
+// destination), then the batch's outcome. An undo does the same. A run without its outcome
+// record was interrupted; the workflow finishes or reverses it.
+//
+// Only the cleaner's own records count: a record is a whole line that is exactly
+// `<!-- lesson-lab-cleaner {json} -->`, outside fenced code, and it is validated (types, and
+// every path against the dataset's label folders and the trash) before anything acts on it.
+// Visible text is flattened to one line and cannot open or close an HTML comment, so no file
+// name, reason or label can plant a record.
 //
 // Paths are written as code, not [[wikilinks]]: Obsidian rewrites links when files move, which
 // would turn the history ("moved from A") into the present ("moved from B").
 
-import type { AppliedBatch, AppliedMove, FailedFile, NotRestorable, RestoredFile, TrashedFile, UndoResult } from "./apply";
+import type {
+  AppliedBatch,
+  AppliedMove,
+  ApplyStep,
+  FailedFile,
+  NotRestorable,
+  RestoredFile,
+  StepResult,
+  TrashedFile,
+  UndoJob,
+  UndoResult,
+} from "./apply";
+import type { Fingerprint } from "./decisions";
 import { joinPath } from "./names";
+import { datasetFileProblem, labelDestinationProblem, pathProblem, scopeProblem, trashFileProblem, type CleanerScope } from "./paths";
 
 export const LOG_NOTE_NAME = "Cleaner log.md";
 
@@ -15,14 +39,46 @@ export function logNotePath(datasetFolder: string): string {
 }
 
 const MARK = "lesson-lab-cleaner";
-const RECORD_RE = /<!-- lesson-lab-cleaner (\{.*?\}) -->/g;
+/** A record: the whole line, nothing before or after. */
+const RECORD_LINE_RE = /^<!-- lesson-lab-cleaner (\{.*\}) -->$/;
+const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
 
 const LOG_HEADER =
   "# Cleaner log\n\n" +
   "Every batch applied in the Lesson Lab cleaner, and every undo. " +
   "The hidden line under each heading lets the cleaner read the batch back: keep it as it is.\n";
 
-type LogRecord = { v: 1; type: "batch"; batch: AppliedBatch } | { v: 1; type: "undo"; undo: UndoResult };
+/** An apply's intent, recorded before its first step. */
+export interface ApplyIntent {
+  id: string;
+  at: string;
+  dataset: string;
+  trash: string;
+  steps: ApplyStep[];
+}
+
+/** An undo's intent, recorded before its first step. */
+export interface UndoIntent {
+  id: string;
+  batchId: string;
+  at: string;
+  jobs: UndoJob[];
+  notRestorable: NotRestorable[];
+  refused: FailedFile[];
+}
+
+export type StepRecord = { run: string; k: number; phase: "begin"; to: string | null } | { run: string; k: number; phase: "end"; result: StepResult };
+
+type LogRecord =
+  | { v: 1; type: "batch"; batch: AppliedBatch }
+  | { v: 1; type: "undo"; undo: UndoResult }
+  | { v: 1; type: "intent"; intent: ApplyIntent }
+  | { v: 1; type: "undo-intent"; intent: UndoIntent }
+  | { v: 1; type: "step"; step: StepRecord };
+
+function recordLine(record: LogRecord): string {
+  return `<!-- ${MARK} ${safeJson(record)} -->`;
+}
 
 /**
  * JSON that cannot end an HTML comment nor read as a link, tag or embed, on one line: inside strings,
@@ -46,9 +102,20 @@ function safeJson(value: unknown): string {
   return out;
 }
 
+/**
+ * Text for the visible part of the log: one line, and nothing that opens or closes an HTML
+ * comment (`<!--` and `-->` get a full-width angle bracket), so it can never read as a record.
+ */
+export function visible(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029\u0085\v\f]+/g, " ")
+    .replace(/<!--/g, "\uff1c!--")
+    .replace(/--!?>/g, (m) => m.slice(0, -1) + "\uff1e");
+}
+
 /** `text` as an inline code span, whatever backticks it contains. */
 function code(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, " ");
+  const flat = visible(text);
   const runs = flat.match(/`+/g) ?? [];
   const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = flat.startsWith("`") || flat.endsWith("`") || flat === "" ? " " : "";
@@ -56,7 +123,7 @@ function code(text: string): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return visible(text).replace(/\s+/g, " ").trim();
 }
 
 /** "2026-11-25 21:00:45 UTC" from an ISO time (the text itself when it is not one). */
@@ -78,7 +145,8 @@ function section(title: string, items: string[]): string[] {
 
 export function formatLogEntry(batch: AppliedBatch): string {
   const record: LogRecord = { v: 1, type: "batch", batch };
-  const lines = [`## ${displayTime(batch.at)}: cleaner batch`, `<!-- ${MARK} ${safeJson(record)} -->`];
+  const lines = [`## ${displayTime(batch.at)}: cleaner batch`, recordLine(record)];
+  if (batch.interrupted) lines.push("", `Interrupted: ${oneLine(batch.interrupted)}`);
   lines.push(...section("Moved", batch.moves.map((m) => `${code(m.from)} → ${code(m.to)}`)));
   lines.push(...section("Trashed", batch.trashed.map((t) => `${code(t.path)} ${trashText(t)}`)));
   lines.push(...section("Failed", batch.failed.map((f) => `${code(f.path)}: ${oneLine(f.reason)}`)));
@@ -88,7 +156,8 @@ export function formatLogEntry(batch: AppliedBatch): string {
 
 export function formatUndoEntry(undo: UndoResult): string {
   const record: LogRecord = { v: 1, type: "undo", undo };
-  const lines = [`## ${displayTime(undo.at)}: undo of the batch of ${batchTimeFromId(undo.batchId)}`, `<!-- ${MARK} ${safeJson(record)} -->`];
+  const lines = [`## ${displayTime(undo.at)}: undo of the batch of ${batchTimeFromId(undo.batchId)}`, recordLine(record)];
+  if (undo.interrupted) lines.push("", `Interrupted: ${oneLine(undo.interrupted)}`);
   lines.push(...section("Restored", undo.restored.map((r) => `${code(r.from)} → ${code(r.to)}`)));
   lines.push(...section("Not restorable here", undo.notRestorable.map((n) => oneLine(n.message))));
   lines.push(...section("Failed", undo.failed.map((f) => `${code(f.path)}: ${oneLine(f.reason)}`)));
@@ -98,6 +167,36 @@ export function formatUndoEntry(undo: UndoResult): string {
 function batchTimeFromId(id: string): string {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/.exec(id);
   return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]} UTC` : code(id);
+}
+
+/** The intent of an apply: written before its first step. */
+export function formatIntentEntry(intent: ApplyIntent): string {
+  const lines = [`## ${displayTime(intent.at)}: cleaner batch, planned`, recordLine({ v: 1, type: "intent", intent })];
+  lines.push(
+    ...section(
+      "Planned",
+      intent.steps.map((s) => (s.op === "move" ? `move ${code(s.from)} → ${code(s.to)}` : `move ${code(s.path)} to the trash`)),
+    ),
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** The intent of an undo: written before its first step. */
+export function formatUndoIntentEntry(intent: UndoIntent): string {
+  const lines = [`## ${displayTime(intent.at)}: undo of the batch of ${batchTimeFromId(intent.batchId)}, planned`, recordLine({ v: 1, type: "undo-intent", intent })];
+  lines.push(...section("Planned", intent.jobs.map((j) => `${code(j.from)} → ${code(j.to)}`)));
+  return lines.join("\n") + "\n";
+}
+
+/** One step's record line (hidden). */
+export function formatStepLine(step: StepRecord): string {
+  return recordLine({ v: 1, type: "step", step });
+}
+
+/** The note's text with one record line appended directly (no blank line, no header). */
+export function appendLogLine(existing: string, line: string): string {
+  const text = existing.trim() === "" ? LOG_HEADER : existing;
+  return `${text.endsWith("\n") ? text : text + "\n"}${line}\n`;
 }
 
 /** The note's text with `entry` appended (a header first when the note is new or empty). Pure: for vault.process. */
@@ -112,9 +211,17 @@ export interface LoggedBatch extends AppliedBatch {
   undo?: UndoResult;
 }
 
+/** A run (apply or undo) whose outcome record is missing: interrupted, or still running. */
+export type OpenRun =
+  | { kind: "apply"; intent: ApplyIntent; begun: Map<number, string | null>; ended: Map<number, StepResult> }
+  | { kind: "undo"; intent: UndoIntent; begun: Map<number, string | null>; ended: Map<number, StepResult> };
+
 export interface ParsedLog {
   /** Oldest first. */
   batches: LoggedBatch[];
+  /** The run that has no outcome record yet, if any. */
+  open: OpenRun | null;
+  /** Records ignored, each with its line and the reason. */
   warnings: string[];
 }
 
@@ -125,109 +232,290 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const isStr = (v: unknown): v is string => typeof v === "string";
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 const optNum = (v: unknown): boolean => v === undefined || isNum(v);
+const optStr = (v: unknown): boolean => v === undefined || isStr(v);
 
-function list<T>(v: unknown, read: (x: unknown) => T | null): T[] | null {
-  if (!Array.isArray(v)) return null;
-  const out: T[] = [];
-  for (const x of v) {
-    const r = read(x);
-    if (r === null) return null;
-    out.push(r);
-  }
-  return out;
+/** A record whose shape or paths are wrong; the message says which. */
+class Invalid extends Error {}
+
+function need(ok: boolean, what: string): void {
+  if (!ok) throw new Invalid(what);
 }
 
-function readFailed(x: unknown): FailedFile | null {
-  return isRecord(x) && isStr(x.path) && isStr(x.reason) ? { path: x.path, reason: x.reason } : null;
+function list<T>(v: unknown, read: (x: unknown) => T, what: string): T[] {
+  need(Array.isArray(v), `${what} is not a list`);
+  return (v as unknown[]).map(read);
 }
 
-function readMove(x: unknown): AppliedMove | null {
-  if (!isRecord(x) || !isStr(x.from) || !isStr(x.to) || !optNum(x.size) || !optNum(x.mtime)) return null;
-  if (x.label !== undefined && !isStr(x.label)) return null;
-  const m: AppliedMove = { from: x.from, to: x.to };
-  if (isStr(x.label)) m.label = x.label;
-  if (isNum(x.size)) m.size = x.size;
-  if (isNum(x.mtime)) m.mtime = x.mtime;
+/** Path checks: without a scope only normal form, with one the cleaner's containment rule. */
+type Check = (path: unknown, kind: "dataset" | "destination" | "trash" | "either") => void;
+
+function checker(scope: CleanerScope | undefined): Check {
+  return (path, kind) => {
+    let problem: string | null;
+    if (!scope) problem = pathProblem(path);
+    else if (kind === "dataset") problem = datasetFileProblem(path, scope);
+    else if (kind === "destination") problem = labelDestinationProblem(path, scope);
+    else if (kind === "trash") problem = trashFileProblem(path, scope);
+    else problem = scopeProblem(path, scope);
+    if (problem) throw new Invalid(`the path ${JSON.stringify(path)} is refused: ${problem}`);
+  };
+}
+
+function readFp(x: unknown): Fingerprint {
+  need(isRecord(x), "a fingerprint is missing");
+  const f = x as Record<string, unknown>;
+  need(isNum(f.size) && isNum(f.mtime) && optStr(f.hash), "a fingerprint is damaged");
+  return { size: f.size as number, mtime: f.mtime as number, ...(isStr(f.hash) ? { hash: f.hash } : {}) };
+}
+
+function readFailed(x: unknown, check: Check): FailedFile {
+  need(isRecord(x) && isStr(x.path) && isStr(x.reason), "a failed file is damaged");
+  const r = x as { path: string; reason: string };
+  check(r.path, "either");
+  return { path: r.path, reason: r.reason };
+}
+
+function readMove(x: unknown, check: Check): AppliedMove {
+  need(isRecord(x) && isStr(x.from) && isStr(x.to) && optNum(x.size) && optNum(x.mtime) && optStr(x.label) && optStr(x.hash), "a move is damaged");
+  const r = x as Record<string, unknown>;
+  check(r.from, "dataset");
+  check(r.to, "destination");
+  const m: AppliedMove = { from: r.from as string, to: r.to as string };
+  if (isStr(r.label)) m.label = r.label;
+  if (isNum(r.size)) m.size = r.size;
+  if (isNum(r.mtime)) m.mtime = r.mtime;
+  if (isStr(r.hash)) m.hash = r.hash;
   return m;
 }
 
-function readTrashed(x: unknown): TrashedFile | null {
-  if (!isRecord(x) || !isStr(x.path) || !optNum(x.size) || !optNum(x.mtime)) return null;
-  if (x.where !== "vault-trash" && x.where !== "system" && x.where !== "deleted") return null;
-  if (x.trashPath !== undefined && !isStr(x.trashPath)) return null;
-  const t: TrashedFile = { path: x.path, where: x.where };
-  if (isStr(x.trashPath)) t.trashPath = x.trashPath;
-  if (isNum(x.size)) t.size = x.size;
-  if (isNum(x.mtime)) t.mtime = x.mtime;
+function readTrashed(x: unknown, check: Check): TrashedFile {
+  need(isRecord(x) && isStr(x.path) && optNum(x.size) && optNum(x.mtime) && optStr(x.trashPath) && optStr(x.hash), "a trashed file is damaged");
+  const r = x as Record<string, unknown>;
+  need(r.where === "vault-trash" || r.where === "system" || r.where === "deleted", "a trashed file has an unknown place");
+  check(r.path, "dataset");
+  if (isStr(r.trashPath) && r.trashPath !== "") check(r.trashPath, "trash");
+  const t: TrashedFile = { path: r.path as string, where: r.where as TrashedFile["where"] };
+  if (isStr(r.trashPath)) t.trashPath = r.trashPath;
+  if (isNum(r.size)) t.size = r.size;
+  if (isNum(r.mtime)) t.mtime = r.mtime;
+  if (isStr(r.hash)) t.hash = r.hash;
   return t;
 }
 
-function readBatch(x: unknown): AppliedBatch | null {
-  if (!isRecord(x) || !isStr(x.id) || !isStr(x.at)) return null;
-  const moves = list(x.moves, readMove);
-  const trashed = list(x.trashed, readTrashed);
-  const failed = list(x.failed, readFailed);
-  return moves && trashed && failed ? { id: x.id, at: x.at, moves, trashed, failed } : null;
+function readBatch(x: unknown, check: Check): AppliedBatch {
+  need(isRecord(x) && isStr(x.id) && isStr(x.at) && optStr(x.interrupted), "the batch is damaged");
+  const r = x as Record<string, unknown>;
+  const b: AppliedBatch = {
+    id: r.id as string,
+    at: r.at as string,
+    moves: list(r.moves, (m) => readMove(m, check), "moves"),
+    trashed: list(r.trashed, (t) => readTrashed(t, check), "trashed"),
+    failed: list(r.failed, (f) => readFailed(f, check), "failed"),
+  };
+  if (isStr(r.interrupted)) b.interrupted = r.interrupted;
+  return b;
 }
 
-function readRestored(x: unknown): RestoredFile | null {
-  return isRecord(x) && isStr(x.from) && isStr(x.to) ? { from: x.from, to: x.to } : null;
+function readRestored(x: unknown, check: Check): RestoredFile {
+  need(isRecord(x) && isStr(x.from) && isStr(x.to), "a restored file is damaged");
+  const r = x as { from: string; to: string };
+  check(r.from, "either");
+  check(r.to, "dataset");
+  return { from: r.from, to: r.to };
 }
 
-function readNotRestorable(x: unknown): NotRestorable | null {
-  if (!isRecord(x) || !isStr(x.path) || !isStr(x.message)) return null;
-  if (x.where !== "vault-trash" && x.where !== "system" && x.where !== "deleted") return null;
-  return { path: x.path, where: x.where, message: x.message };
+function readNotRestorable(x: unknown, check: Check): NotRestorable {
+  need(isRecord(x) && isStr(x.path) && isStr(x.message), "a file not restorable is damaged");
+  const r = x as Record<string, unknown>;
+  need(r.where === "vault-trash" || r.where === "system" || r.where === "deleted", "a file not restorable has an unknown place");
+  check(r.path, "dataset");
+  return { path: r.path as string, where: r.where as NotRestorable["where"], message: r.message as string };
 }
 
-function readUndo(x: unknown): UndoResult | null {
-  if (!isRecord(x) || !isStr(x.batchId) || !isStr(x.at)) return null;
-  const restored = list(x.restored, readRestored);
-  const notRestorable = list(x.notRestorable, readNotRestorable);
-  const failed = list(x.failed, readFailed);
-  return restored && notRestorable && failed ? { batchId: x.batchId, at: x.at, restored, notRestorable, failed } : null;
+function readUndo(x: unknown, check: Check): UndoResult {
+  need(isRecord(x) && isStr(x.batchId) && isStr(x.at) && optStr(x.id) && optStr(x.interrupted), "the undo is damaged");
+  const r = x as Record<string, unknown>;
+  const u: UndoResult = {
+    batchId: r.batchId as string,
+    at: r.at as string,
+    restored: list(r.restored, (e) => readRestored(e, check), "restored"),
+    notRestorable: list(r.notRestorable, (e) => readNotRestorable(e, check), "notRestorable"),
+    failed: list(r.failed, (e) => readFailed(e, check), "failed"),
+  };
+  if (isStr(r.id)) u.id = r.id;
+  if (isStr(r.interrupted)) u.interrupted = r.interrupted;
+  return u;
 }
 
-/** The batches recorded in a log note, with their undos. Damaged records are skipped and named in `warnings`. */
-export function parseLog(text: string): ParsedLog {
+function readStep(x: unknown, check: Check): ApplyStep {
+  need(isRecord(x), "a step is damaged");
+  const r = x as Record<string, unknown>;
+  if (r.op === "move") {
+    need(isStr(r.from) && isStr(r.to) && isStr(r.label), "a move step is damaged");
+    check(r.from, "dataset");
+    check(r.to, "destination");
+    return { op: "move", from: r.from as string, to: r.to as string, label: r.label as string, fp: readFp(r.fp) };
+  }
+  need(r.op === "trash" && isStr(r.path), "a step is damaged");
+  check(r.path, "dataset");
+  return { op: "trash", path: r.path as string, fp: readFp(r.fp) };
+}
+
+function readIntent(x: unknown, check: Check, scope: CleanerScope | undefined): ApplyIntent {
+  need(isRecord(x) && isStr(x.id) && isStr(x.at) && isStr(x.dataset) && isStr(x.trash), "the intent is damaged");
+  const r = x as Record<string, unknown>;
+  if (scope) {
+    need(r.dataset === scope.dataset, `the intent is for the dataset ${JSON.stringify(r.dataset)}, not "${scope.dataset}"`);
+    need(r.trash === scope.trash, `the intent names the trash ${JSON.stringify(r.trash)}, not "${scope.trash}"`);
+  }
+  return { id: r.id as string, at: r.at as string, dataset: r.dataset as string, trash: r.trash as string, steps: list(r.steps, (s) => readStep(s, check), "steps") };
+}
+
+function readJob(x: unknown, check: Check): UndoJob {
+  need(isRecord(x) && isStr(x.from) && isStr(x.to), "an undo step is damaged");
+  const r = x as Record<string, unknown>;
+  check(r.from, "either");
+  check(r.to, "dataset");
+  return { from: r.from as string, to: r.to as string, fp: readFp(r.fp) };
+}
+
+function readUndoIntent(x: unknown, check: Check): UndoIntent {
+  need(isRecord(x) && isStr(x.id) && isStr(x.batchId) && isStr(x.at), "the undo intent is damaged");
+  const r = x as Record<string, unknown>;
+  return {
+    id: r.id as string,
+    batchId: r.batchId as string,
+    at: r.at as string,
+    jobs: list(r.jobs, (j) => readJob(j, check), "jobs"),
+    notRestorable: list(r.notRestorable, (e) => readNotRestorable(e, check), "notRestorable"),
+    refused: list(r.refused, (e) => readFailed(e, check), "refused"),
+  };
+}
+
+/** A step record, checked against its open run (index, paths, the file it names). */
+function readStepRecord(x: unknown, open: OpenRun | null, check: Check): StepRecord {
+  need(isRecord(x) && isStr(x.run) && Number.isInteger(x.k), "the step record is damaged");
+  const r = x as Record<string, unknown>;
+  need(open !== null && open.intent.id === r.run, `it belongs to no open run (${JSON.stringify(r.run)})`);
+  const run = open!;
+  const k = r.k as number;
+  const count = run.kind === "apply" ? run.intent.steps.length : run.intent.jobs.length;
+  need(k >= 0 && k < count, `step ${k} is not in the run`);
+  need(!run.ended.has(k), `step ${k} is recorded twice`);
+  if (r.phase === "begin") {
+    need(r.to === null || isStr(r.to), "the step record is damaged");
+    if (isStr(r.to)) {
+      if (run.kind === "apply") {
+        const step = run.intent.steps[k];
+        need(step.op === "move", `step ${k} is no move`);
+        check(r.to, "destination");
+      } else check(r.to, "dataset");
+    }
+    return { run: r.run as string, k, phase: "begin", to: (r.to as string | null) ?? null };
+  }
+  need(r.phase === "end" && isRecord(r.result), "the step record is damaged");
+  const res = r.result as Record<string, unknown>;
+  let result: StepResult;
+  if (res.status === "moved") result = { status: "moved", move: readMove(res.move, check) };
+  else if (res.status === "trashed") result = { status: "trashed", trashed: readTrashed(res.trashed, check) };
+  else if (res.status === "restored") result = { status: "restored", restored: readRestored(res.restored, check) };
+  else if (res.status === "failed") result = { status: "failed", failed: readFailed(res.failed, check) };
+  else throw new Invalid("the step result has an unknown status");
+  // The result must be about the file the step names.
+  if (run.kind === "apply") {
+    const step = run.intent.steps[k];
+    const from = step.op === "move" ? step.from : step.path;
+    need(result.status !== "restored", "an apply step cannot restore");
+    if (result.status === "moved") need(step.op === "move" && result.move.from === from, "the move is not the step's");
+    if (result.status === "trashed") need(step.op === "trash" && result.trashed.path === from, "the trash is not the step's");
+    if (result.status === "failed") need(result.failed.path === from, "the failure is not the step's");
+  } else {
+    const job = run.intent.jobs[k];
+    need(result.status === "restored" || result.status === "failed", "an undo step can only restore or fail");
+    if (result.status === "restored") need(result.restored.from === job.from, "the restore is not the step's");
+    if (result.status === "failed") need(result.failed.path === job.to, "the failure is not the step's");
+  }
+  return { run: r.run as string, k, phase: "end", result };
+}
+
+/**
+ * The runs recorded in a log note. Only whole-line records outside fenced code are read; each is
+ * validated, and with a `scope` every path must lie in the dataset's label folders or the trash.
+ * Records that fail are ignored and named, with their line, in `warnings`.
+ */
+export function parseLog(text: string, scope?: CleanerScope): ParsedLog {
   const batches: LoggedBatch[] = [];
   const byId = new Map<string, LoggedBatch>();
   const warnings: string[] = [];
-  let n = 0;
-  for (const match of text.matchAll(RECORD_RE)) {
-    n++;
+  const check = checker(scope);
+  let open: OpenRun | null = null;
+  let fence: string | null = null;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    const f = FENCE_RE.exec(line);
+    if (f) {
+      if (fence === null) fence = f[1];
+      else if (f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = null;
+      continue;
+    }
+    if (fence !== null) continue;
+    const match = RECORD_LINE_RE.exec(line);
+    if (!match) continue;
+    const where = `Log line ${i + 1}`;
     let raw: unknown;
     try {
       raw = JSON.parse(match[1]) as unknown;
     } catch {
-      warnings.push(`Log record ${n} is not valid JSON; ignored.`);
+      warnings.push(`${where}: the record is not valid JSON; ignored.`);
       continue;
     }
     if (!isRecord(raw) || raw.v !== 1) {
-      warnings.push(`Log record ${n} has an unknown format; ignored.`);
+      warnings.push(`${where}: the record has an unknown format; ignored.`);
       continue;
     }
-    if (raw.type === "batch") {
-      const batch = readBatch(raw.batch);
-      if (!batch) warnings.push(`Log record ${n} (a batch) is damaged; ignored.`);
-      else if (byId.has(batch.id)) warnings.push(`Log record ${n} repeats batch ${batch.id}; ignored.`);
-      else {
+    try {
+      if (raw.type === "batch") {
+        const batch = readBatch(raw.batch, check);
+        if (open && open.kind === "apply" && open.intent.id === batch.id) open = null;
+        else need(open === null, `it closes batch ${batch.id} while ${open?.intent.id ?? ""} is open`);
+        need(!byId.has(batch.id), `it repeats batch ${batch.id}`);
         const logged: LoggedBatch = batch;
         batches.push(logged);
         byId.set(batch.id, logged);
+      } else if (raw.type === "undo") {
+        const undo = readUndo(raw.undo, check);
+        const target = byId.get(undo.batchId);
+        need(target !== undefined, `it undoes batch ${undo.batchId}, which the log does not have`);
+        need(!target!.undo, `it undoes batch ${undo.batchId} a second time`);
+        if (open && open.kind === "undo" && open.intent.id === undo.id) open = null;
+        else need(open === null, `it closes an undo while ${open?.intent.id ?? ""} is open`);
+        target!.undo = undo;
+      } else if (raw.type === "intent") {
+        need(open === null, `it starts a batch while ${open?.intent.id ?? ""} is open`);
+        const intent = readIntent(raw.intent, check, scope);
+        need(!byId.has(intent.id), `it repeats batch ${intent.id}`);
+        open = { kind: "apply", intent, begun: new Map(), ended: new Map() };
+      } else if (raw.type === "undo-intent") {
+        need(open === null, `it starts an undo while ${open?.intent.id ?? ""} is open`);
+        const intent = readUndoIntent(raw.intent, check);
+        const target = byId.get(intent.batchId);
+        need(target !== undefined, `it undoes batch ${intent.batchId}, which the log does not have`);
+        need(!target!.undo, `it undoes batch ${intent.batchId} a second time`);
+        open = { kind: "undo", intent, begun: new Map(), ended: new Map() };
+      } else if (raw.type === "step") {
+        const step = readStepRecord(raw.step, open, check);
+        if (step.phase === "begin") open!.begun.set(step.k, step.to);
+        else open!.ended.set(step.k, step.result);
+      } else {
+        throw new Invalid("the record has an unknown type");
       }
-    } else if (raw.type === "undo") {
-      const undo = readUndo(raw.undo);
-      const target = undo ? byId.get(undo.batchId) : undefined;
-      if (!undo) warnings.push(`Log record ${n} (an undo) is damaged; ignored.`);
-      else if (!target) warnings.push(`Log record ${n} undoes batch ${undo.batchId}, which the log does not have; ignored.`);
-      else if (target.undo) warnings.push(`Log record ${n} undoes batch ${undo.batchId} a second time; ignored.`);
-      else target.undo = undo;
-    } else {
-      warnings.push(`Log record ${n} has an unknown type; ignored.`);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      warnings.push(`${where}: ${e.message}; ignored.`);
     }
   }
-  return { batches, warnings };
+  return { batches, open, warnings };
 }
 
 /** The latest batch not yet undone, which the pane's undo acts on; null when there is none. */

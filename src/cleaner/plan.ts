@@ -4,6 +4,7 @@
 import type { DecisionBook, Fingerprint } from "./decisions";
 import { logNotePath } from "./log";
 import { baseName, freeName, isInside, labelProblem, parentOf } from "./names";
+import { datasetFileProblem, VAULT_TRASH } from "./paths";
 
 /** A read-only, synchronous view of the vault (Obsidian's file tree is in memory). */
 export interface VaultView {
@@ -110,8 +111,9 @@ export function planBatch(book: DecisionBook, ctx: PlanContext): Plan {
       plan.kept++;
       continue;
     }
-    if (!isInside(path, datasetFolder) || path === logNotePath(datasetFolder)) {
-      skip(path, "outside-dataset", `not an image of the dataset "${datasetFolder}"`);
+    const outside = datasetFileProblem(path, { dataset: datasetFolder, trash: VAULT_TRASH, logNote: logNotePath(datasetFolder) });
+    if (outside) {
+      skip(path, "outside-dataset", `refused: not an image of the dataset "${datasetFolder}" (${outside})`);
       continue;
     }
     const mismatch = fingerprintMismatch(fingerprint, vault.stat(path));

@@ -86,3 +86,26 @@ export function parseArgs<S extends ArgSpec>(argv: readonly string[], spec: S): 
   }
   return { positional, flags: flags as Flags<S> };
 }
+
+/** Exit codes every command shares (main.ts). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANCELLED = 130;
+
+/** A flag value's problem as a message, or null: a whole number in [min, max] when given (max may be Infinity). */
+export function integerProblem(flag: string, value: number | undefined, min: number, max: number = Infinity): string | null {
+  if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) return null;
+  return `--${flag} must be a whole number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}; got ${value}`;
+}
+
+/** A flag value's problem as a message, or null: one of `choices` when given. */
+export function choiceProblem(flag: string, value: string | undefined, choices: readonly string[]): string | null {
+  if (value === undefined || choices.includes(value)) return null;
+  return `--${flag} must be one of ${choices.join(", ")}; got "${value}"`;
+}
+
+/** The first non-null problem (flag checks run in order; the first one found is reported). */
+export function firstProblem(...problems: (string | null)[]): string | null {
+  return problems.find((p) => p !== null) ?? null;
+}

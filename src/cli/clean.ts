@@ -2,12 +2,17 @@
 // probable wrong labels (out-of-fold confident learning), duplicates and copies straddling
 // train and validation, outliers that fit no label, unreadable files. Changes nothing.
 //
-// It embeds with the same cache as `train` (a repeat run re-embeds nothing), trains no model
-// file, and prints paths relative to the vault holding FOLDER, else to FOLDER's parent.
-// Exit codes: 0 listed; 1 nothing listed (bad folder, one label…) or a failure; 2 usage;
-// 130 cancelled with Ctrl-C.
+// It embeds with the same cache as `train` (a repeat run re-embeds nothing) and trains no model
+// file. Text output prints paths relative to the working directory (absolute when outside it);
+// --json keeps them relative to `root` (the vault holding FOLDER, else FOLDER's parent).
+// Exit codes: 0 listed; 1 nothing listed (bad folder, one label…) or a failure; 2 usage (every
+// flag is checked before the backbone loads); 130 cancelled with Ctrl-C (the embeddings made
+// so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
-import { locateDataset, trainOnDisk } from "./train";
+import { datasetProblem, locateDataset, trainOnDisk } from "./train";
+import { choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
+import { pathsNote, shownPath } from "./paths";
+import { KFOLD_DEFAULTS } from "../cleaner/kfold";
 import { processIo, type CliIo } from "./io";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
@@ -38,8 +43,11 @@ Every image is scored by a classifier head that never saw it (k-fold cross-valid
   --no-cache       do not read or write the embedding cache
   --json           one JSON object on stdout: {suspects: [{path, given, predicted, probability,
                    score, suggested, issue}], duplicates: [[path, path, similarity]], outliers,
-                   unreadable, ...}
-Progress goes to stderr.
+                   unreadable, ...}; its paths are relative to root (the vault holding FOLDER,
+                   else FOLDER's parent)
+  -h, --help       this help
+Progress goes to stderr. Printed paths are relative to the working directory (absolute when
+outside it). Exit codes: 0 listed, 1 failure, 2 usage error, 130 cancelled (Ctrl-C).
 `;
 
 const SPEC = {
@@ -55,6 +63,29 @@ const SPEC = {
   json: "boolean",
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The CLI's checks of clean's flags (exit 2), before anything loads; null when all are usable. */
+export function cleanFlagsProblem(flags: Flags<typeof SPEC>): string | null {
+  return firstProblem(
+    integerProblem("top", flags.top, 1),
+    integerProblem("folds", flags.folds, 2, 50),
+    integerProblem("repeats", flags.repeats, 1, 20),
+    choiceProblem("method", flags.method, FLAG_METHODS),
+    choiceProblem("rank-by", flags["rank-by"], RANK_BY),
+  );
+}
+
+/** Per path, what makes it a duplicate, leak or conflict: "copy of <the other path>" and the like. */
+export function duplicateDetails(report: CleanReport, show: (storePath: string) => string = (p) => p): Map<string, string> {
+  const detail = new Map<string, string>();
+  for (const d of report.duplicates) {
+    const what = d.exact ? "exact copy" : `near copy (similarity ${d.similarity.toFixed(3)})`;
+    const where = d.leak ? ", one in training and one in validation" : "";
+    if (!detail.has(d.b)) detail.set(d.b, `${what} of ${show(d.a)}${where}`);
+    if (!detail.has(d.a)) detail.set(d.a, `${what} of ${show(d.b)}${where}`);
+  }
+  return detail;
+}
 
 /** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. */
 export function cleanJson(report: CleanReport, extra: { top?: number; root: string; embedded: number; cached: number }): Record<string, unknown> {
@@ -90,55 +121,69 @@ export function cleanJson(report: CleanReport, extra: { top?: number; root: stri
   };
 }
 
-export function formatCleanReport(report: CleanReport, top: number): string {
+/** The text report; `show` turns a store path into what is printed (default: as is). */
+export function formatCleanReport(report: CleanReport, top: number, show: (storePath: string) => string = (p) => p, repeats: number = KFOLD_DEFAULTS.repeats): string {
   const parts: string[] = [];
   const shown = report.suspects.slice(0, top);
+  const details = duplicateDetails(report, show);
+  const unreadable = new Map(report.unreadable.map((u) => [u.path, u.reason]));
+  const outliers = new Map(report.outliers.map((o) => [o.path, `fits no label well (nearest: ${o.nearest})`]));
+  const why = (s: (typeof shown)[number]): string =>
+    s.issue === "unreadable" ? (unreadable.get(s.path) ?? "") : s.issue === "outlier" ? (outliers.get(s.path) ?? "") : s.issue === "label" ? `a head that never saw it says ${s.predicted}` : (details.get(s.path) ?? "");
   if (shown.length === 0) parts.push("No suspects: every image agrees with its label, no duplicates, no outliers.\n");
   else {
     parts.push(`${report.suspects.length} image(s) worth a look; the ${shown.length} most suspicious:\n`);
     parts.push(
       formatTable(
-        ["#", "image", "given → suggested", "p(given)", "issue"],
+        ["#", "image", "given → suggested", "p(given)", "issue", "why"],
         shown.map((s, i) => [
           String(i + 1),
-          s.path,
+          show(s.path),
           s.issue === "unreadable" ? "—" : s.issue === "label" ? `${s.given} → ${s.suggested}` : s.given,
           Number.isFinite(s.probability) ? s.probability.toFixed(2) : "—",
           s.issue,
+          why(s),
         ]),
-        [true, false, false, true, false],
+        [true, false, false, true, false, false],
       ),
     );
   }
   const labelCount = report.suspects.filter((s) => s.issue === "label").length;
   parts.push(
-    `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds); ` +
+    `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds${repeats > 1 ? `, ${repeats} passes` : ""}); ` +
       `${labelCount} label suspect(s) by ${report.method} (cleanlab estimates ${report.estimatedLabelIssues} wrong label(s)); ` +
       `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
       `${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
   );
-  for (const u of report.unreadable) parts.push(`  unreadable: ${u.path}: ${u.reason}\n`);
+  for (const u of report.unreadable) parts.push(`  unreadable: ${show(u.path)}: ${u.reason}\n`);
   return parts.join("");
 }
 
+/** The progress line of cross-validation step `done` of `total` (folds × passes). */
+export function foldProgress(done: number, total: number, folds: number): string {
+  const passes = Math.max(1, Math.round(total / folds));
+  const pass = Math.ceil(done / folds);
+  const fold = ((done - 1) % folds) + 1;
+  return passes > 1 ? `Cross-validation: fold ${fold} of ${folds} trained (pass ${pass} of ${passes})` : `Cross-validation: fold ${fold} of ${folds} trained`;
+}
+
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
-  const started = await startDatasetCommand("clean", args, SPEC, USAGE, io);
+  const started = await startDatasetCommand("clean", args, SPEC, USAGE, io, cleanFlagsProblem);
   if (typeof started === "number") return started;
   const { folder, flags, json, fail } = started;
-  if (flags.top !== undefined && (!Number.isInteger(flags.top) || flags.top < 1)) return fail(`--top must be a whole number of at least 1; got ${flags.top}`);
-  if (flags.folds !== undefined && (!Number.isInteger(flags.folds) || flags.folds < 2 || flags.folds > 50)) return fail(`--folds must be a whole number from 2 to 50; got ${flags.folds}`);
-  if (flags.repeats !== undefined && (!Number.isInteger(flags.repeats) || flags.repeats < 1 || flags.repeats > 20)) return fail(`--repeats must be a whole number from 1 to 20; got ${flags.repeats}`);
-  if (flags.method !== undefined && !(FLAG_METHODS as readonly string[]).includes(flags.method)) return fail(`--method must be one of ${FLAG_METHODS.join(", ")}; got "${flags.method}"`);
   const rankBy = flags["rank-by"];
-  if (rankBy !== undefined && !(RANK_BY as readonly string[]).includes(rankBy)) return fail(`--rank-by must be one of ${RANK_BY.join(", ")}; got "${rankBy}"`);
 
   const location = await locateDataset(folder);
-  if (location.folder === "") return fail("the dataset folder must not be a vault root");
+  if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
+  const problem = await datasetProblem(location);
+  if (problem) return fail(problem);
   const { findIssues } = await import("../cleaner/find");
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
-  process.once("SIGINT", onSigint);
+  process.on("SIGINT", onSigint);
+  const folds = flags.folds ?? KFOLD_DEFAULTS.folds;
+  const repeats = flags.repeats ?? KFOLD_DEFAULTS.repeats;
   try {
     // Plain views only (the cleaner scores unaugmented images), one epoch (the k-fold heads do
     // the scoring), nothing saved: this only embeds (or reads the cache) and checks the data.
@@ -157,22 +202,24 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     // The result's backbone picks the heads' standardisation and the near-duplicate threshold.
     const options = { folds: flags.folds, repeats: flags.repeats, seed: flags.seed, method: flags.method as FlagMethod | undefined, rankBy: rankBy as RankBy | undefined };
     const report = await findIssues(trained, options, controller.signal, (p) => {
-      const message = p.phase === "kfold" ? `Cross-validation: fold ${p.done} of ${p.total} trained` : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
+      const message = p.phase === "kfold" ? foldProgress(p.done, p.total, folds) : p.phase === "duplicates" ? "Looking for duplicates" : "Looking for outliers";
       progress.update({ phase: "scanning", message });
     });
     progress.end();
     if (json) io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached }))}\n`);
     else {
-      io.out(formatCleanReport(report, flags.top ?? 20));
+      const show = (p: string): string => shownPath(location.root, p);
+      io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));
       for (const w of trained.warnings) io.out(`warning: ${w}\n`);
+      io.out(pathsNote());
     }
     return 0;
   } catch (error) {
     progress.end();
     if (isAbortError(error)) {
-      io.err("lesson-lab clean: cancelled\n");
+      io.err("lesson-lab clean: cancelled (the embeddings made so far are kept in the cache)\n");
       if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
-      return 130;
+      return EXIT_CANCELLED;
     }
     return fail(error instanceof Error ? error.message : String(error));
   } finally {

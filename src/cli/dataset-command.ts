@@ -1,7 +1,9 @@
 // The opening every dataset command shares (train, clean): parse the flags, answer --help,
-// insist on one existing folder, and fail the same way (stderr, plus {error} with --json).
+// check every flag value (exit 2, before anything loads), insist on one existing folder,
+// and fail the same way (stderr, plus {error} with --json).
 import { stat } from "node:fs/promises";
-import { parseArgs, type ArgSpec, type Flags } from "./args";
+import path from "node:path";
+import { EXIT_FAILURE, EXIT_USAGE, integerProblem, parseArgs, type ArgSpec, type Flags } from "./args";
 import type { CliIo } from "./io";
 
 export async function isDirectory(p: string): Promise<boolean> {
@@ -9,6 +11,22 @@ export async function isDirectory(p: string): Promise<boolean> {
     return (await stat(p)).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** Why `p` is not a usable folder, naming it (as given and absolute); null when it is one. */
+export async function folderProblem(p: string): Promise<string | null> {
+  const absolute = path.resolve(p);
+  const where = absolute === p ? `"${p}"` : `"${p}" (${absolute})`;
+  try {
+    const s = await stat(p);
+    if (s.isDirectory()) return null;
+    return `${where} is not a folder: it is a file; give the folder whose sub-folders are the labels`;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return `${where} is not a folder: it does not exist`;
+    if (code === "EACCES" || code === "EPERM") return `${where} cannot be opened: permission denied`;
+    return `${where} cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
@@ -22,32 +40,42 @@ export interface DatasetCommand<S extends ArgSpec> {
 
 /**
  * Parses `args` for command `name`. Returns the command's start, or the exit code when the
- * command is already over (usage error 2, --help 0, a missing folder or bad --threads 1).
+ * command is already over: 2 for a usage error (unknown option, no folder, a flag value that
+ * `check` or the shared --threads check refuses), 0 for --help, 1 for a missing folder.
  */
-export async function startDatasetCommand<S extends ArgSpec>(name: string, args: string[], spec: S, usage: string, io: CliIo): Promise<DatasetCommand<S> | number> {
+export async function startDatasetCommand<S extends ArgSpec>(
+  name: string,
+  args: string[],
+  spec: S,
+  usage: string,
+  io: CliIo,
+  check: (flags: Flags<S>) => string | null = () => null,
+): Promise<DatasetCommand<S> | number> {
   const parsed = parseArgs(args, spec);
-  if ("error" in parsed) {
-    io.err(`lesson-lab ${name}: ${parsed.error}\n\n${usage}`);
-    return 2;
-  }
+  const json = args.includes("--json");
+  const usageError = (message: string): number => {
+    io.err(`lesson-lab ${name}: ${message}\n\n${usage}`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
+    return EXIT_USAGE;
+  };
+  if ("error" in parsed) return usageError(parsed.error);
   const { positional, flags } = parsed;
   if ((flags as { help?: unknown }).help === true) {
     io.out(usage);
     return 0;
   }
   if (positional.length !== 1) {
-    io.err(`lesson-lab ${name}: give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: quote a path with spaces)` : ""}\n\n${usage}`);
-    return 2;
+    return usageError(`give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: ${positional.map((p) => `"${p}"`).join(", ")}; quote a path with spaces)` : ""}`);
   }
-  const json = (flags as { json?: unknown }).json === true;
+  const problem = integerProblem("threads", (flags as { threads?: number }).threads, 1, 64) ?? check(flags);
+  if (problem) return usageError(problem);
   const fail = (message: string): number => {
     io.err(`lesson-lab ${name}: ${message}\n`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
-    return 1;
+    return EXIT_FAILURE;
   };
-  const threads = (flags as { threads?: unknown }).threads;
-  if (typeof threads === "number" && (!Number.isInteger(threads) || threads < 1 || threads > 64)) return fail(`--threads must be a whole number from 1 to 64; got ${threads}`);
   const folder = positional[0];
-  if (!(await isDirectory(folder))) return fail(`"${folder}" is not a folder (it does not exist or is a file)`);
-  return { folder, flags, json, fail };
+  const notFolder = await folderProblem(folder);
+  if (notFolder) return fail(notFolder);
+  return { folder, flags, json: (flags as { json?: unknown }).json === true, fail };
 }

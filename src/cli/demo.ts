@@ -1,15 +1,43 @@
-// `npm run demo`: the plugin's main jobs, run headless on the demo vault — what a new user
-// sees first. It reuses the CLI commands, so the demo shows exactly what they print.
+// `npm run demo` / `lesson-lab demo [VAULT]`: the plugin's main jobs, run headless on the demo
+// vault — what a new user sees first. It reuses the CLI commands, so the demo shows exactly
+// what they print.
 import path from "node:path";
+import { EXIT_USAGE, parseArgs } from "./args";
+import { processIo, type CliIo } from "./io";
 import { run as listTimestamps } from "./timestamps";
 
-export async function run(args: string[]): Promise<number> {
-  const vault = args[0] ?? "demo-vault";
-  process.stdout.write(`\n# Timestamps in ${vault} and the videos they seek\n\n`);
-  const timestampsCode = await listTimestamps([vault]);
+const USAGE = `usage: lesson-lab demo [VAULT]
+
+Runs the plugin's main jobs on VAULT (default: demo-vault, relative to the working directory):
+lists the timestamps of its notes (lesson-lab timestamps VAULT), then trains a classifier on
+its Fashion folder for 5 epochs (lesson-lab train VAULT/Fashion --epochs 5), saving
+VAULT/Fashion.model/.
+  -h, --help   this help
+Exit code: the larger of the two commands' exit codes (0 when both succeed).
+`;
+
+const SPEC = { help: { type: "boolean", short: "h" } } as const;
+
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+  const parsed = parseArgs(args, SPEC);
+  if ("error" in parsed) {
+    io.err(`lesson-lab demo: ${parsed.error}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (parsed.flags.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (parsed.positional.length > 1) {
+    io.err(`lesson-lab demo: give at most one vault folder (got ${parsed.positional.length}: quote a path with spaces)\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const vault = parsed.positional[0] ?? "demo-vault";
+  io.out(`\n# Timestamps in ${vault} and the videos they seek\n\n`);
+  const timestampsCode = await listTimestamps([vault], io);
   const dataset = path.join(vault, "Fashion");
-  process.stdout.write(`\n# Training a classifier on ${dataset}\n\n`);
+  io.out(`\n# Training a classifier on ${dataset}\n\n`);
   const { run: train } = await import("./train");
-  const trainCode = await train([dataset, "--epochs", "5"]);
+  const trainCode = await train([dataset, "--epochs", "5"], io);
   return Math.max(timestampsCode, trainCode);
 }

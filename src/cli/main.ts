@@ -1,6 +1,13 @@
 // `lesson-lab` / `npm run cli -- <command>`: the plugin's core, run headless.
 // Each command lives in its own module, loaded only when asked for, so that
-// `timestamps` never pays for tfjs.
+// `timestamps` never pays for tfjs. To add a command: one entry in `commands` (its
+// module exports `run(args: string[]): Promise<number>` and answers `--help` itself).
+//
+// Exit codes, the same for every command: 0 done; 1 a failure (bad data, a file that
+// cannot be read, a model that cannot be loaded); 2 a usage error (unknown command or
+// option, a missing argument, a flag value out of range), reported before any model
+// loads; 130 cancelled with Ctrl-C (SIGINT).
+import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE } from "./args";
 
 type CommandRunner = (args: string[]) => Promise<number>;
 
@@ -29,26 +36,46 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
 
 function usage(): string {
   const lines = Object.values(commands).map((c) => `  ${c.summary}`);
-  return `usage: lesson-lab <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+  return (
+    `usage: lesson-lab <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
+    "`lesson-lab <command> --help` describes a command. Exit codes: 0 done, 1 a failure, 2 a usage\n" +
+    "error (checked before any model loads), 130 cancelled with Ctrl-C.\n"
+  );
+}
+
+/**
+ * Ctrl-C for commands that do not handle it themselves: say so (and `{"error":"cancelled"}`
+ * on stdout with --json) and end with 130. A command that has work to save (train, clean)
+ * adds its own SIGINT listener, aborts, cleans up and returns 130; this one then stays quiet.
+ */
+function installSigintFallback(name: string, args: readonly string[]): void {
+  const json = args.includes("--json");
+  process.on("SIGINT", () => {
+    if (process.listenerCount("SIGINT") > 1) return;
+    process.stderr.write(`\nlesson-lab ${name}: cancelled\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: "cancelled" })}\n`);
+    process.exit(EXIT_CANCELLED);
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage());
-    return name ? 0 : 2;
+    (name ? process.stdout : process.stderr).write(usage());
+    return name ? 0 : EXIT_USAGE;
   }
-  const command = commands[name];
+  const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!command) {
     process.stderr.write(`lesson-lab: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return EXIT_USAGE;
   }
+  installSigintFallback(name, rest);
   let runner: CommandRunner;
   try {
     runner = await command.load();
   } catch (error) {
     process.stderr.write(`lesson-lab: the "${name}" command is not available in this build (${String(error)})\n`);
-    return 1;
+    return EXIT_FAILURE;
   }
   return runner(rest);
 }
@@ -59,6 +86,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`lesson-lab: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_FAILURE;
   },
 );

@@ -1,4 +1,5 @@
-// Text output helpers for the CLI: fixed-width tables, mm:ss, a progress line on stderr.
+// Text output helpers for the CLI: fixed-width tables, numbers, a progress line on stderr.
+// (The epoch table's time column: classifier/format-time.ts, shared with the panel.)
 import type { TrainProgress } from "../classifier/types";
 
 /** Right-aligns numbers, left-aligns the rest; columns separated by two spaces. */
@@ -10,12 +11,6 @@ export function formatTable(headers: string[], rows: string[][], rightAligned: b
       .join("  ")
       .trimEnd();
   return [line(headers), ...rows.map(line)].join("\n") + "\n";
-}
-
-/** fastai's time column: mm:ss. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
 /** A number with `digits` decimals, or "—" for NaN/null (no validation set). */

@@ -2,15 +2,17 @@
 // the labels, prints fastai's epoch table and the interpretation, saves `FOLDER.model/`.
 //
 // Paths: the CLI works in the vault that holds FOLDER (the nearest folder above it with
-// `.obsidian`), else in FOLDER's parent. Every path it prints (images, the model) is relative
-// to that root, as the plugin would show it. The embedding cache goes to the vault's
-// `.obsidian/plugins/lesson-lab/cache` (shared with the plugin), else to
+// `.obsidian`), else in FOLDER's parent (the store root, `root` in --json). The text output
+// prints paths relative to the working directory (absolute when outside it, paths.ts); --json
+// keeps them relative to `root`, as the plugin would show them. The embedding cache goes to
+// the vault's `.obsidian/plugins/lesson-lab/cache` (shared with the plugin), else to
 // `.lesson-lab-cache/` beside FOLDER.
 //
-// Exit codes: 0 trained; 1 nothing trained (bad folder, one label…) or a failure; 2 usage;
-// 130 cancelled with Ctrl-C (no model written, dataset untouched).
+// Exit codes: 0 trained; 1 nothing trained (bad folder, one label…) or a failure; 2 usage
+// (every flag is checked before the backbone loads); 130 cancelled with Ctrl-C (no model
+// written, the embeddings made so far kept in the cache, dataset untouched).
 import path from "node:path";
-import { createProgressWriter, formatDuration, formatNumber, formatPercent, formatTable } from "./table";
+import { createProgressWriter, formatNumber, formatPercent, formatTable } from "./table";
 import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainOptions, TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../classifier/train";
@@ -18,6 +20,9 @@ import { describeInterval } from "../classifier/metrics";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
 import { isDirectory, startDatasetCommand } from "./dataset-command";
+import { firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
+import { pathsNote, shownPath } from "./paths";
+import { formatEpochTime } from "../classifier/format-time";
 
 export type { CliIo };
 
@@ -27,7 +32,8 @@ Trains an image classifier on FOLDER, whose sub-folders are the labels (FOLDER/g
 FOLDER/teddy/*.jpg), and saves it beside it as FOLDER.model/ (a previous model is kept as
 FOLDER.model.previous-<time>/).
   --epochs N       passes over the training images (default 10)
-  --valid-pct P    fraction kept for validation, 0 to 0.9 (default 0.2)
+  --valid-pct P    percent of each label's images kept for validation, 0 to 90 (default 20:
+                   a label of 16 images gives round(0.2 × 16) = 3; 0 = no validation set)
   --seed S         seeds the split, the augmentation and the training (default 42)
   --lr X           learning rate (default 0.003)
   --backbone ID    feature extractor (default mobilenet_v2-nsfwjs#block_13_expand_relu;
@@ -38,8 +44,12 @@ FOLDER.model.previous-<time>/).
   --no-save        train and report without writing FOLDER.model/
   --json           one JSON object on stdout: {labels, counts, unreadable, unlabeled, warnings,
                    epochs, confusion, model, accuracy, accuracy_interval, per_class,
-                   most_confused, top_losses, root}
-Progress goes to stderr. Paths are relative to the vault holding FOLDER, else to FOLDER's parent.
+                   most_confused, top_losses, root}; its paths are relative to root (the vault
+                   holding FOLDER, else FOLDER's parent)
+  -h, --help       this help
+Progress goes to stderr. Printed paths are relative to the working directory (absolute when
+outside it). Exit codes: 0 trained, 1 failure, 2 usage error, 130 cancelled (Ctrl-C: no model
+written, the embeddings made so far kept in the cache).
 `;
 
 const SPEC = {
@@ -55,6 +65,17 @@ const SPEC = {
   json: "boolean",
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The CLI's checks of train's flags (exit 2), before anything loads; null when all are usable. */
+export function trainFlagsProblem(flags: Flags<typeof SPEC>): string | null {
+  const pct = flags["valid-pct"];
+  const lr = flags.lr;
+  return firstProblem(
+    integerProblem("epochs", flags.epochs, 1, 1000),
+    pct === undefined || (pct >= 0 && pct <= 90) ? null : `--valid-pct is a percentage from 0 to 90 (20 keeps 20% of each label's images for validation); got ${pct}`,
+    lr === undefined || (lr > 0 && lr <= 1) ? null : `--lr must be above 0 and at most 1; got ${lr}`,
+  );
+}
 
 export interface DatasetLocation {
   /** Absolute store root: the vault above the folder, else the folder's parent. */
@@ -165,16 +186,24 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
   };
 }
 
-export function formatReport(result: TrainResult): string {
+/**
+ * The text report. `show` turns a store path into what is printed (default: as is); the CLI
+ * passes shownPath, relative to the working directory, and then ends with pathsNote.
+ */
+export function formatReport(result: TrainResult, show: (storePath: string) => string = (p) => p): string {
   const parts: string[] = [];
   parts.push(
     formatTable(
       ["epoch", "train_loss", "valid_loss", "error_rate", "time"],
-      result.epochs.map((e) => [String(e.epoch), formatNumber(e.train_loss), formatNumber(e.valid_loss), formatNumber(e.error_rate), formatDuration(e.seconds)]),
+      result.epochs.map((e) => [String(e.epoch), formatNumber(e.train_loss), formatNumber(e.valid_loss), formatNumber(e.error_rate), formatEpochTime(e.seconds)]),
       [false, true, true, true, true],
     ),
   );
-  parts.push(`${result.trainCount} training and ${result.validCount} validation images; ${result.embedded} views embedded, ${result.cached} from the cache.\n`);
+  parts.push(
+    `${result.trainCount} training and ${result.validCount} validation images; ${result.embedded + result.cached} views ` +
+      `(each image as it is, and each training image also as augmented copies) turned into feature vectors: ` +
+      `${result.embedded} by the backbone now, ${result.cached} read from the cache.\n`,
+  );
   if (result.accuracyInterval) parts.push(`Validation accuracy ${formatPercent(result.accuracy)} (${describeInterval(result.accuracyInterval, result.validCount)}).\n`);
   if (result.confusion) {
     const { labels, matrix } = result.confusion;
@@ -192,7 +221,7 @@ export function formatReport(result: TrainResult): string {
       parts.push(
         formatTable(
           ["image", "actual", "predicted", "loss", "p(predicted)", "p(actual)"],
-          wrong.map((t) => [t.path, t.actual, t.predicted, t.loss.toFixed(2), t.probabilityPredicted.toFixed(2), t.probabilityActual.toFixed(2)]),
+          wrong.map((t) => [show(t.path), t.actual, t.predicted, t.loss.toFixed(2), t.probabilityPredicted.toFixed(2), t.probabilityActual.toFixed(2)]),
           [false, false, false, true, true, true],
         ),
       );
@@ -200,24 +229,37 @@ export function formatReport(result: TrainResult): string {
   }
   if (result.unreadable.length > 0) {
     parts.push(`\nLeft out ${result.unreadable.length} unreadable image(s):\n`);
-    for (const u of result.unreadable) parts.push(`  ${u.path}: ${u.reason}\n`);
+    for (const u of result.unreadable) parts.push(`  ${show(u.path)}: ${u.reason}\n`);
   }
   for (const w of result.warnings) parts.push(`warning: ${w}\n`);
-  parts.push(result.model ? `\nModel saved to ${result.model.folder}${result.model.previous ? ` (the previous one is now ${result.model.previous})` : ""}\n` : "\nModel not saved (--no-save).\n");
+  parts.push(result.model ? `\nModel saved to ${show(result.model.folder)}${result.model.previous ? ` (the previous one is now ${show(result.model.previous)})` : ""}\n` : "\nModel not saved (--no-save).\n");
   return parts.join("");
 }
 
+/**
+ * The dataset's own problems (empty folder, one label…), found by listing it: reported before
+ * the backbone loads. Null when it can be trained on as far as a listing can tell.
+ */
+export async function datasetProblem(location: DatasetLocation): Promise<string | null> {
+  const [{ createFsStore }, { scanDataset }] = await Promise.all([import("../node/fs-store"), import("../classifier/dataset")]);
+  return (await scanDataset(createFsStore(location.root), location.folder)).error;
+}
+
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
-  const started = await startDatasetCommand("train", args, SPEC, USAGE, io);
+  const started = await startDatasetCommand("train", args, SPEC, USAGE, io, trainFlagsProblem);
   if (typeof started === "number") return started;
   const { folder, flags, json, fail } = started;
+  const pct = flags["valid-pct"];
+  if (pct !== undefined && pct > 0 && pct < 1) io.err(`lesson-lab train: note: --valid-pct is a percentage: ${pct} keeps ${pct}% of the images for validation (${pct * 100} would keep ${pct * 100}%)\n`);
 
   const location = await locateDataset(folder);
-  if (location.folder === "") return fail("the dataset folder must not be a vault root");
+  if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
+  const problem = await datasetProblem(location);
+  if (problem) return fail(problem);
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
-  process.once("SIGINT", onSigint);
+  process.on("SIGINT", onSigint);
   try {
     const result = await trainOnDisk(location, {
       backboneId: flags.backbone,
@@ -225,7 +267,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       noCache: flags["no-cache"],
       options: {
         epochs: flags.epochs,
-        validPct: flags["valid-pct"],
+        validPct: pct === undefined ? undefined : pct / 100,
         seed: flags.seed,
         lr: flags.lr,
         augment: flags["no-augment"] ? false : undefined,
@@ -237,14 +279,14 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     progress.end();
     if (result.error) return fail(result.error);
     if (json) io.out(`${JSON.stringify(trainJson(result, location.root))}\n`);
-    else io.out(formatReport(result));
+    else io.out(formatReport(result, (p) => shownPath(location.root, p)) + pathsNote());
     return 0;
   } catch (error) {
     progress.end();
     if (isAbortError(error)) {
-      io.err("lesson-lab train: cancelled; no model was written\n");
+      io.err("lesson-lab train: cancelled; no model was written (the embeddings made so far are kept in the cache)\n");
       if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
-      return 130;
+      return EXIT_CANCELLED;
     }
     return fail(error instanceof Error ? error.message : String(error));
   } finally {

@@ -40,37 +40,103 @@ export function parseInlineTimestamp(codeText: string): InlineTimestamp | null {
   return { text: parsed.text, seconds: parsed.seconds, label: parsed.label };
 }
 
+/** Where a comment that a line leaves open continues: Obsidian's `%%…%%` or an HTML `<!-- … -->`. */
+export type OpenComment = null | "%%" | "html";
+
+export interface InlineLineScan {
+  matches: InlineTimestampMatch[];
+  /** The comment still open at the end of the line (it hides the next lines until it closes). */
+  comment: OpenComment;
+}
+
 /**
  * Finds the inline timestamps of one line of Markdown, following CommonMark's code spans: a run of
  * N backticks opens a span closed by the next run of exactly N backticks; a backslash-escaped
- * backtick opens nothing. Lines inside fenced code blocks must not be passed here.
+ * backtick opens nothing. Obsidian's `%%…%%` comments and HTML comments hide what they hold; the
+ * leftmost of a code span and a comment wins, as in Obsidian. `comment` is the comment left open
+ * by the previous line. Linear in the line's length: each backtick run is visited a bounded number
+ * of times. Lines inside fenced or indented code must not be passed here.
  */
-export function findInlineTimestamps(lineText: string): InlineTimestampMatch[] {
+export function scanInlineLine(lineText: string, comment: OpenComment = null): InlineLineScan {
   const line = String(lineText ?? "");
   const found: InlineTimestampMatch[] = [];
-  // Once a run width has no closer after some point it has none later either: remembering that
-  // keeps lines full of unmatched backticks linear instead of quadratic.
-  const unclosedWidths = new Set<number>();
+  const n = line.length;
+  // Every maximal backtick run, and per width the runs of that width in order. A closer is the next
+  // run of the opener's width after it; positions only grow, so one cursor per width suffices.
+  const runStart: number[] = [];
+  const runWidth: number[] = [];
+  const byWidth = new Map<number, number[]>();
+  for (let p = line.indexOf("`"); p >= 0; p = line.indexOf("`", p)) {
+    const end = runEnd(line, p);
+    const w = end - p;
+    let list = byWidth.get(w);
+    if (!list) {
+      list = [];
+      byWidth.set(w, list);
+    }
+    list.push(runStart.length);
+    runStart.push(p);
+    runWidth.push(w);
+    p = end;
+  }
+  const cursor = new Map<number, number>();
+  let run = 0; // the first run that ends after i
+  let open = comment;
   let i = 0;
-  while (i < line.length) {
+  const special = /[\\`%<]/g;
+  while (i < n) {
+    if (open === "%%") {
+      const close = line.indexOf("%%", i);
+      if (close < 0) return { matches: found, comment: open };
+      open = null;
+      i = close + 2;
+      continue;
+    }
+    if (open === "html") {
+      const close = line.indexOf("-->", i);
+      if (close < 0) return { matches: found, comment: open };
+      open = null;
+      i = close + 3;
+      continue;
+    }
+    special.lastIndex = i;
+    const hit = special.exec(line);
+    if (hit === null) break;
+    i = hit.index;
     const ch = line.charAt(i);
     if (ch === "\\") {
       i += 2; // an escaped character, backtick or not, is plain text
       continue;
     }
-    if (ch !== "`") {
-      i += 1;
+    if (ch === "%") {
+      if (line.charAt(i + 1) === "%") {
+        open = "%%";
+        i += 2;
+      } else i += 1;
       continue;
     }
-    const openEnd = runEnd(line, i);
+    if (ch === "<") {
+      if (line.startsWith("<!--", i)) {
+        open = "html";
+        i += 4;
+      } else i += 1;
+      continue;
+    }
+    // A backtick: the opener runs from i to the end of its run (its start may be escaped away).
+    while (run < runStart.length && runStart[run] + runWidth[run] <= i) run += 1;
+    const openEnd = runStart[run] + runWidth[run];
     const width = openEnd - i;
-    const close = unclosedWidths.has(width) ? -1 : findClosingRun(line, openEnd, width);
-    if (close < 0) {
-      unclosedWidths.add(width);
+    const list = byWidth.get(width) ?? [];
+    let k = cursor.get(width) ?? 0;
+    while (k < list.length && list[k] <= run) k += 1;
+    cursor.set(width, k);
+    if (k >= list.length) {
       // No closer: these backticks are literal text (CommonMark), scanning goes on after them.
       i = openEnd;
       continue;
     }
+    const closeRun = list[k];
+    const close = runStart[closeRun];
     const parsed = parseInlineTimestamp(line.slice(openEnd, close));
     const to = close + width;
     if (parsed !== null) {
@@ -82,25 +148,16 @@ export function findInlineTimestamps(lineText: string): InlineTimestampMatch[] {
     }
     i = to;
   }
-  return found;
+  return { matches: found, comment: open };
+}
+
+/** The inline timestamps of one line that starts outside any comment (see scanInlineLine). */
+export function findInlineTimestamps(lineText: string): InlineTimestampMatch[] {
+  return scanInlineLine(lineText, null).matches;
 }
 
 function runEnd(line: string, start: number): number {
   let j = start;
   while (j < line.length && line.charAt(j) === "`") j += 1;
   return j;
-}
-
-function findClosingRun(line: string, from: number, width: number): number {
-  let j = from;
-  while (j < line.length) {
-    if (line.charAt(j) !== "`") {
-      j += 1;
-      continue;
-    }
-    const end = runEnd(line, j);
-    if (end - j === width) return j;
-    j = end;
-  }
-  return -1;
 }

@@ -3,7 +3,7 @@
 //
 // Lines are 0-based everywhere in the returned data; messages meant for people say "line N"
 // with N 1-based, as editors show them.
-import { findInlineTimestamps } from "./inline";
+import { scanInlineLine, type OpenComment } from "./inline";
 import { parseTimeLine } from "./time";
 import type { TimestampEntry, VideoRef } from "./types";
 import { parseVideoSource } from "./video";
@@ -41,6 +41,25 @@ export interface TimestampBlock {
   closed: boolean;
   /** The block's timestamps (always empty for timestamp-url blocks). */
   entries: TimestampEntry[];
+  /** The block's inner text, normalised by normalizedBlockSource (to match a rendered block's source). */
+  source: string;
+}
+
+/** An inline timestamp and its place in its line. */
+export interface InlineOccurrence {
+  entry: TimestampEntry;
+  /** 0-based UTF-16 columns of the backticked span in its line, backticks included (`to` exclusive). */
+  from: number;
+  to: number;
+}
+
+/** A fenced block whose language differs from ours only by case: Obsidian shows it as plain code. */
+export interface MisnamedBlock {
+  line: number;
+  /** The language as written (e.g. "TIMESTAMP"). */
+  language: string;
+  /** The registered name it was probably meant as. */
+  expected: "timestamp" | "timestamp-url";
 }
 
 export interface NoteScan {
@@ -50,6 +69,10 @@ export interface NoteScan {
   /** Every timestamp, block and inline, in document order. */
   timestamps: TimestampEntry[];
   blocks: TimestampBlock[];
+  /** The inline timestamps (also in `timestamps`), in document order, with their columns. */
+  inline: InlineOccurrence[];
+  /** Blocks Obsidian does not render as ours because of the language's case. */
+  misnamedBlocks: MisnamedBlock[];
 }
 
 export interface BlockLine {
@@ -72,53 +95,123 @@ const HEADING_LOOKAHEAD = 5;
 interface Fence {
   char: "`" | "~";
   width: number;
+  /** The info string's first word, exactly as written (Obsidian's processors are case-sensitive). */
   language: string;
   /** How many `>` markers precede the fence: its content lines carry as many. */
   quotes: number;
+  /** The column where the fence's container content starts (a list item's content column, else 0). */
+  column: number;
 }
 
-/** Reads an opening fence, allowing any indentation and `>` / list-marker containers before it. */
-function openingFence(line: string): Fence | null {
-  let i = 0;
-  let quotes = 0;
-  for (;;) {
-    while (i < line.length && (line.charAt(i) === " " || line.charAt(i) === "\t")) i += 1;
-    if (line.charAt(i) === ">") {
-      quotes += 1;
-      i += 1;
-      continue;
-    }
-    const marker = /^(?:[-+*]|[0-9]{1,9}[.)])[ \t]+/.exec(line.slice(i, i + 12));
-    if (marker) {
-      i += marker[0].length;
-      continue;
-    }
-    break;
+/** Columns of leading spaces and tabs (a tab advances to the next multiple of 4). */
+function indentOf(text: string): { columns: number; chars: number } {
+  let columns = 0;
+  let chars = 0;
+  while (chars < text.length) {
+    const c = text.charAt(chars);
+    if (c === " ") columns += 1;
+    else if (c === "\t") columns += 4 - (columns % 4);
+    else break;
+    chars += 1;
   }
-  const rest = line.slice(i);
-  const m = /^(`{3,}|~{3,})(.*)$/.exec(rest);
-  if (!m) return null;
-  const char = m[1].charAt(0) === "`" ? "`" : "~";
-  // A backtick fence's info string may not hold backticks (otherwise it is inline code).
-  if (char === "`" && m[2].includes("`")) return null;
-  const language = (m[2].trim().split(/\s+/)[0] ?? "").toLowerCase();
-  return { char, width: m[1].length, language, quotes };
+  return { columns, chars };
 }
 
 /** Removes up to `depth` blockquote markers; null when the line has fewer (the quote, and the block, ended). */
 function stripQuotes(line: string, depth: number): string | null {
   let rest = line;
   for (let d = 0; d < depth; d += 1) {
-    const m = /^[ \t]*>[ \t]?/.exec(rest);
+    const m = /^ {0,3}>[ \t]?/.exec(rest);
     if (!m) return null;
     rest = rest.slice(m[0].length);
   }
   return rest;
 }
 
+/** All leading blockquote markers of a line: how many, and what follows them. */
+function quotePrefix(line: string): { quotes: number; rest: string } {
+  let quotes = 0;
+  let rest = line;
+  for (;;) {
+    const m = /^ {0,3}>[ \t]?/.exec(rest);
+    if (!m) return { quotes, rest };
+    quotes += 1;
+    rest = rest.slice(m[0].length);
+  }
+}
+
+const LIST_MARKER = /^(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)/;
+const THEMATIC_BREAK = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+
 function isClosingFence(text: string, fence: Fence): boolean {
+  const { columns } = indentOf(text);
+  if (columns - fence.column > 3) return false;
   const t = text.trim();
   return t.length >= fence.width && t === fence.char.repeat(t.length);
+}
+
+/**
+ * Where each line of a note stands in Obsidian's (CommonMark's) block structure, as far as
+ * timestamps care: which lines open a fenced block, which are indented code, and which are text
+ * whose inline code counts. List items are followed by their content column, so a fence inside a
+ * list item may be indented, while 4 columns more than its container makes indented code.
+ */
+class BlockContext {
+  private quotes = 0;
+  /** Content columns of the open list items, innermost last. */
+  private items: number[] = [];
+  private inParagraph = false;
+
+  /** The fence a line opens, "code" for an indented code line, "blank", or "text". */
+  read(line: string): Fence | "code" | "blank" | "text" {
+    const { quotes, rest } = quotePrefix(line);
+    if (quotes !== this.quotes) {
+      this.quotes = quotes;
+      this.items = [];
+      this.inParagraph = false;
+    }
+    if (rest.trim() === "") {
+      this.inParagraph = false;
+      return "blank";
+    }
+    let { columns, chars } = indentOf(rest);
+    while (this.items.length > 0 && columns < this.items[this.items.length - 1]) this.items.pop();
+    let base = this.items.length > 0 ? this.items[this.items.length - 1] : 0;
+    // Four columns past the container: indented code, or inside a paragraph its continuation text.
+    if (columns - base >= 4) return this.inParagraph ? "text" : "code";
+    let body = rest.slice(chars);
+    // List markers open items (several on one line nest): the content column moves past each.
+    for (;;) {
+      if (THEMATIC_BREAK.test(body)) break;
+      const marker = LIST_MARKER.exec(body);
+      if (!marker) break;
+      const after = body.slice(marker[0].length);
+      const gap = indentOf(after);
+      const width = marker[0].length;
+      const content = after.trim() === "" || gap.columns > 4 ? columns + width + 1 : columns + width + gap.columns;
+      this.items.push(content);
+      base = content;
+      this.inParagraph = false;
+      if (after.trim() === "" || gap.columns > 4) return "text";
+      columns = content;
+      body = after.slice(gap.chars);
+    }
+    const m = /^(`{3,}|~{3,})(.*)$/.exec(body);
+    // A backtick fence's info string may not hold backticks (otherwise it is inline code).
+    if (m && !(m[1].charAt(0) === "`" && m[2].includes("`"))) {
+      this.inParagraph = false;
+      const char = m[1].charAt(0) === "`" ? "`" : "~";
+      const language = m[2].trim().split(/\s+/)[0] ?? "";
+      return { char, width: m[1].length, language, quotes, column: base };
+    }
+    this.inParagraph = !/^#{1,6}(?:[ \t]|$)/.test(body) && !THEMATIC_BREAK.test(body);
+    return "text";
+  }
+
+  /** After a fenced block: what follows starts a new paragraph. */
+  endBlock(): void {
+    this.inParagraph = false;
+  }
 }
 
 function atxHeading(line: string): string | null {
@@ -240,6 +333,8 @@ export function scanNote(text: string): NoteScan {
   const videoBlocks: VideoBlock[] = [];
   const timestamps: TimestampEntry[] = [];
   const blocks: TimestampBlock[] = [];
+  const inline: InlineOccurrence[] = [];
+  const misnamedBlocks: MisnamedBlock[] = [];
 
   const defaultContext: VideoContext =
     frontmatterVideo === null
@@ -249,20 +344,58 @@ export function scanNote(text: string): NoteScan {
         : { video: null, error: `the \`video\` property is invalid: ${frontmatterVideo.error ?? "unknown error"}` };
   let context = defaultContext;
 
+  const structure = new BlockContext();
+  // A comment left open by an earlier line: %%…%% or an inline HTML comment hide up to their end;
+  // an HTML comment block (a line starting with <!--) hides whole lines up to the one holding -->.
+  let comment: OpenComment | "html-block" = null;
+  const scanText = (lineNo: number, from: OpenComment): void => {
+    const found = scanInlineLine(lines[lineNo], from);
+    comment = found.comment;
+    for (const m of found.matches) {
+      const entry = entryOf(lineNo, m, "", context, "inline");
+      timestamps.push(entry);
+      inline.push({ entry, from: m.from, to: m.to });
+    }
+  };
+
   let i = bodyStart;
   while (i < lines.length) {
-    const fence = openingFence(lines[i]);
-    if (fence === null) {
-      for (const m of findInlineTimestamps(lines[i])) timestamps.push(entryOf(i, m, "", context, "inline"));
+    if (comment === "html-block") {
+      if (lines[i].includes("-->")) comment = null;
+      structure.endBlock();
       i += 1;
       continue;
     }
+    if (comment !== null) {
+      scanText(i, comment);
+      i += 1;
+      continue;
+    }
+    const kind = structure.read(lines[i]);
+    if (kind === "blank" || kind === "code") {
+      i += 1;
+      continue;
+    }
+    if (kind === "text") {
+      const body = quotePrefix(lines[i]).rest.trimStart();
+      if (body.startsWith("<!--") && /^ {0,3}<!--/.test(quotePrefix(lines[i]).rest)) {
+        // CommonMark's HTML block: the whole line (and the next ones, until -->) is raw HTML.
+        if (!body.includes("-->", 4)) comment = "html-block";
+        structure.endBlock();
+      } else {
+        scanText(i, null);
+      }
+      i += 1;
+      continue;
+    }
+    const fence = kind;
     const content: string[] = [];
     let endLine = lines.length - 1;
     let closed = false;
     for (let k = i + 1; k < lines.length; k += 1) {
       const inner = stripQuotes(lines[k], fence.quotes);
-      if (inner === null) {
+      // The block ends with its container: the quote stops, or a list item's content is dedented.
+      if (inner === null || (fence.column > 0 && inner.trim() !== "" && indentOf(inner).columns < fence.column)) {
         endLine = k - 1;
         break;
       }
@@ -275,6 +408,7 @@ export function scanNote(text: string): NoteScan {
     }
     const startLine = i;
     i = endLine + 1;
+    structure.endBlock();
 
     if (fence.language === TIMESTAMP_URL_LANGUAGE) {
       const filled = content.map((l) => l.trim()).filter((l) => l !== "");
@@ -290,7 +424,7 @@ export function scanNote(text: string): NoteScan {
           : { line: startLine, raw, video: parsed.video, error: null };
       }
       videoBlocks.push(block);
-      blocks.push({ kind: "timestamp-url", startLine, endLine, closed, entries: [] });
+      blocks.push({ kind: "timestamp-url", startLine, endLine, closed, entries: [], source: raw });
       context = block.video !== null
         ? { video: block.video, error: null }
         : { video: null, error: `the video block above (line ${startLine + 1}) is invalid: ${block.error ?? "unknown error"}` };
@@ -301,11 +435,20 @@ export function scanNote(text: string): NoteScan {
       const entries = parseBlockLines(content).map((b, i) =>
         entryOf(b.error === EMPTY_BLOCK_ERROR ? startLine : startLine + 1 + b.lineOffset, b, i === 0 ? heading : "", context, "block"),
       );
-      blocks.push({ kind: "timestamp", startLine, endLine, closed, entries });
+      blocks.push({ kind: "timestamp", startLine, endLine, closed, entries, source: normalizedBlockSource(content) });
       timestamps.push(...entries);
+    } else {
+      const lower = fence.language.toLowerCase();
+      if (lower === TIMESTAMP_LANGUAGE || lower === TIMESTAMP_URL_LANGUAGE) misnamedBlocks.push({ line: startLine, language: fence.language, expected: lower });
     }
   }
-  return { frontmatterVideo, videoBlocks, timestamps, blocks };
+  return { frontmatterVideo, videoBlocks, timestamps, blocks, inline, misnamedBlocks };
+}
+
+/** A block's text as compared between the note and a rendered block: trimmed non-blank lines. */
+export function normalizedBlockSource(content: string | readonly string[]): string {
+  const lines = typeof content === "string" ? content.split(/\r\n|\r|\n/) : content;
+  return lines.map((l) => l.trim()).filter((l) => l !== "").join("\n");
 }
 
 /**
@@ -329,6 +472,12 @@ export function problemsOf(scan: NoteScan): NoteProblem[] {
   if (fm !== null && fm.error !== null) problems.push({ line: fm.line, message: `video property: ${fm.error}` });
   for (const b of scan.videoBlocks) {
     if (b.error !== null) problems.push({ line: b.line, message: `timestamp-url block: ${b.error}` });
+  }
+  for (const b of scan.misnamedBlocks) {
+    problems.push({
+      line: b.line,
+      message: `\`\`\`${b.language} is shown as plain code: block names are case-sensitive; write \`\`\`${b.expected}`,
+    });
   }
   for (const b of scan.blocks) {
     if (!b.closed) problems.push({ line: b.startLine, message: `\`\`\`${b.kind} block is not closed (add a closing \`\`\` line)` });

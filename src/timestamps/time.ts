@@ -80,20 +80,39 @@ export interface TimeLine {
   error: string | null;
 }
 
+/** The accepted forms, as every ambiguity message shows them. */
+export const TIME_FORMS = "write the time with no spaces inside (s, m:ss or h:mm:ss, e.g. 75, 6:45 or 1:02:03), then a label if any; put \" - \" before a label that starts with a digit";
+
 /**
- * Splits one written timestamp into its time and label. The time is the first word; the label is
- * the rest, with one leading separator dropped so that `06:45 Data cleaning`,
- * `06:45 - Data cleaning`, `06:45 – Data cleaning`, `06:45 | Data cleaning` and
- * `06:45: Data cleaning` all give the label "Data cleaning".
+ * Splits one written timestamp into its time and label. Grammar (see the README):
+ *
+ *     line      = time [ separator label ]
+ *     time      = a run of digits, `:` and `.` with no space inside (read by parseTime)
+ *     separator = spaces | spaces? ":" spaces | spaces ("-" | "–" | "—" | "|") (spaces | end)
+ *
+ * so `06:45 Data cleaning`, `06:45 - Data cleaning`, `06:45 – Data cleaning`,
+ * `06:45 | Data cleaning` and `06:45: Data cleaning` all give the label "Data cleaning".
+ * A line a reader could take two ways is an error, never a guess: after a time, a label that starts
+ * with a digit (or with `:` or `.` and a digit) needs a dash or bar separator, so `1: 30`,
+ * `12:34 : 56` and `1:30 45` are errors whose message shows the accepted forms.
  */
 export function parseTimeLine(line: string): TimeLine {
   const trimmed = String(line ?? "").trim();
   const space = trimmed.search(/\s/);
   let text = space < 0 ? trimmed : trimmed.slice(0, space);
   let rest = space < 0 ? "" : trimmed.slice(space);
-  // `06:45: label` — the colon belongs to the sentence, not to the time.
-  if (/^[0-9.:]*[0-9]:$/.test(text) && rest !== "") text = text.slice(0, -1);
-  rest = rest.trim().replace(/^(?:-|–|—|:|\|)(?:\s+|$)/, "").trim();
+  // `06:45: label`: the colon belongs to the sentence, not to the time.
+  const colonAfter = /^[0-9.:]*[0-9]:$/.test(text) && rest !== "";
+  if (colonAfter) text = text.slice(0, -1);
+  const after = rest.trim();
+  // What could continue the time: a digit right after the colon or the space, or a spaced `:`/`.` and a digit.
+  const continuation = colonAfter ? /^[0-9]+(?:[:.][0-9]+)*/.exec(after) : /^(?:[:.][ \t]*)?[0-9]+(?:[:.][0-9]+)*/.exec(after);
+  if (/^[0-9.:]+$/.test(text) && continuation !== null) {
+    const written = trimmed.slice(0, space + (rest.length - after.length) + continuation[0].length).trim();
+    const label = after.slice(continuation[0].length).trim();
+    return { text: written, seconds: null, label, error: `"${written}" can be read two ways: ${TIME_FORMS}` };
+  }
+  rest = after.replace(/^(?:-|–|—|:|\|)(?:\s+|$)/, "").trim();
   const parsed = parseTime(text);
   if ("error" in parsed) return { text, seconds: null, label: rest, error: parsed.error };
   return { text, seconds: parsed.seconds, label: rest, error: null };

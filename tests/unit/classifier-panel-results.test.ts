@@ -66,7 +66,12 @@ describe("results view", () => {
     const cells = [...table.tableEl.querySelectorAll("tr")].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(cells[0]).toEqual(["epoch", "train_loss", "valid_loss", "error_rate", "time"]);
     expect(cells[2]).toEqual(["1", "0.700000", "0.800000", "0.330000", "01:01"]);
-    expect(formatSeconds(0.4)).toBe("00:00");
+    // Under a minute the time has decimals: an epoch of a head is far shorter than a second.
+    expect(formatSeconds(0.4)).toBe("0.40s");
+    expect(formatSeconds(12.34)).toBe("12.3s");
+    expect(formatSeconds(59.96)).toBe("01:00");
+    expect(formatSeconds(3723)).toBe("1:02:03");
+    expect(formatSeconds(Number.NaN)).toBe("0.00s");
   });
 
   it("the loss curve has a train and a valid line with a point per epoch", () => {

@@ -45,6 +45,20 @@ export async function realStats(app: App): Promise<void> {
   }
 }
 
+/** Every file is bytes in Obsidian: the stand-in keeps text files apart, so its readBinary reads them as UTF-8 here. */
+export function textAsBytes(app: App): void {
+  const adapter = app.vault.adapter;
+  const readBinary = adapter.readBinary.bind(adapter);
+  adapter.readBinary = async (path: string) => {
+    try {
+      return await readBinary(path);
+    } catch (error) {
+      if (!(await adapter.exists(path))) throw error;
+      return new TextEncoder().encode(await adapter.read(path)).buffer;
+    }
+  };
+}
+
 /** Obsidian's "Move to Obsidian trash": the file goes into `.trash/` (renamed on a clash) and leaves the index. */
 export function emulateVaultTrash(app: App, option: "local" | "system" | "none" = "local"): void {
   const vault = app.vault as unknown as Record<string, unknown>;
@@ -77,6 +91,7 @@ export async function cleanerPlugin(data?: unknown, files: Record<string, string
   const h = await makePlugin(files, data);
   await realStats(h.app);
   emulateVaultTrash(h.app);
+  textAsBytes(h.app);
   return {
     ...h,
     view: () => {

@@ -291,7 +291,8 @@ describe("cleaner pane: apply, log, undo", () => {
     expect(first).toContain("`ds/cat/a.jpg` → `ds/dog/a (2).jpg`");
     const process = vi.spyOn(h.app.vault, "process");
     await reopened.undoLastBatch();
-    expect(process).toHaveBeenCalledTimes(1);
+    // Write-ahead: the undo's intent, one record per file as it is restored, then the outcome.
+    expect(process).toHaveBeenCalledTimes(4);
     const text = await h.app.vault.read(log!);
     expect(text.startsWith(first)).toBe(true);
     expect(text).toContain("undo of the batch");
@@ -383,5 +384,50 @@ describe("cleaner pane: apply, log, undo", () => {
     await vi.waitFor(() => expect(root.querySelector(".lesson-lab-cleaner-status")?.textContent).toContain("Training: epoch 1 of 10"));
     root.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-cancel-task")?.click();
     await vi.waitFor(() => expect(root.querySelector(".lesson-lab-cleaner-status")?.textContent).toBe("Cancelled."));
+  });
+});
+
+describe("cleaner pane: safety", () => {
+  it("case 6: records a content hash with each decision; a file swapped for one of the same size and time is skipped", async () => {
+    const modals = keepModalsOpen();
+    const h = await cleanerPlugin();
+    await h.plugin.openCleaner("ds", sampleReport());
+    const view = h.view();
+    cards(view.contentEl)[0].focus();
+    press(cards(view.contentEl)[0], "d"); // ds/cat/a.jpg
+    const book = (view as unknown as { book: { get(p: string): { fingerprint: { hash?: string } } | undefined } }).book;
+    await vi.waitFor(() => expect(book.get("ds/cat/a.jpg")?.fingerprint.hash).toMatch(/^[0-9a-f]{64}$/));
+    const file = h.app.vault.getFileByPath("ds/cat/a.jpg")!;
+    const stat = { ...file.stat };
+    await h.app.vault.adapter.write("ds/cat/a.jpg", "cat X"); // same size
+    file.stat = stat; // and the same time, as the index reports it
+    const applying = view.applyDecisions();
+    await vi.waitFor(() => expect(modals).toHaveLength(1));
+    modals[0].contentEl.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-confirm")?.click();
+    const batch = await applying;
+    expect(batch?.trashed).toEqual([]);
+    expect(batch?.failed).toEqual([{ path: "ds/cat/a.jpg", reason: "not trashed: it changed since review (different content)" }]);
+    expect(await h.app.vault.adapter.read("ds/cat/a.jpg")).toBe("cat X");
+  });
+
+  it("case 3: says on open that a batch was interrupted, and finishes it on request", async () => {
+    const h = await cleanerPlugin();
+    const st = (await h.app.vault.adapter.stat("ds/cat/a.jpg"))!;
+    const intent = {
+      v: 1,
+      type: "intent",
+      intent: { id: "r1", at: "2026-11-25T21:00:45.123Z", dataset: "ds", trash: ".trash", steps: [{ op: "move", from: "ds/cat/a.jpg", to: "ds/dog/a (2).jpg", label: "dog", fp: { size: st.size, mtime: st.mtime } }] },
+    };
+    await h.app.vault.create("ds/Cleaner log.md", `# Cleaner log\n\n## 2026-11-25 21:00:45 UTC: cleaner batch, planned\n<!-- lesson-lab-cleaner ${JSON.stringify(intent)} -->\n`);
+    await h.plugin.openCleaner("ds", sampleReport());
+    const view = h.view();
+    const status = () => view.contentEl.querySelector(".lesson-lab-cleaner-status")?.textContent ?? "";
+    await vi.waitFor(() => expect(status()).toMatch(/was interrupted before it finished \(0 of 1 steps recorded\)\. Finish it, or undo it\./));
+    const finish = view.contentEl.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-finish")!;
+    expect(finish.hasClass("is-hidden")).toBe(false);
+    await view.finishInterrupted();
+    expect(status()).toBe("Finished the interrupted batch: 1 moved, 0 deleted, 0 failed.");
+    expect(await h.app.vault.adapter.read("ds/dog/a (2).jpg")).toBe("cat a");
+    expect(finish.hasClass("is-hidden")).toBe(true);
   });
 });

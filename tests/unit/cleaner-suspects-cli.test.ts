@@ -64,21 +64,27 @@ describe("lesson-lab clean", () => {
     const c = capture();
     expect(await cleanCli([path.join(root, "colors"), "--top", "5", ...BACKBONE], c.io)).toBe(0);
     const text = c.out();
-    expect(text).toMatch(/#\s+image\s+given → suggested\s+p\(given\)\s+issue/);
-    expect(text).toMatch(/colors\/green\/looks-red\.png\s+green → red\s+0\.\d\d\s+label/);
-    expect(text).toMatch(/unreadable: colors\/blue\/broken\.png/);
-    expect(text.split("\n").filter((l) => /^\s*\d+\s+colors\//.test(l)).length).toBeLessThanOrEqual(5);
+    expect(text).toMatch(/#\s+image\s+given → suggested\s+p\(given\)\s+issue\s+why/);
+    // The dataset is outside the working directory: its paths are printed absolute, and the
+    // last line says how paths are printed.
+    const at = (rel: string): string => path.join(root, rel).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(text).toMatch(new RegExp(`${at("colors/green/looks-red.png")}\\s+green → red\\s+0\\.\\d\\d\\s+label`));
+    // A duplicate says what it duplicates.
+    expect(text).toMatch(new RegExp(`${at("colors/blue/blue-0 copy.png")}\\s+blue\\s+\\S+\\s+duplicate\\s+exact copy of ${at("colors/blue/blue-0.png")}`));
+    expect(text).toMatch(new RegExp(`unreadable: ${at("colors/blue/broken.png")}`));
+    expect(text).toContain(`Paths are relative to the working directory ${process.cwd()} (absolute when outside it).`);
+    expect(text.split("\n").filter((l) => /^\s*\d+\s+\//.test(l)).length).toBeLessThanOrEqual(5);
   }, 120_000);
 
-  it("bad input: clear messages on stderr, exit 1 (2 for usage)", async () => {
+  it("bad input: clear messages on stderr, exit 1 for the data, 2 for usage (flags, before anything loads)", async () => {
     const cases: [string[], number, RegExp][] = [
       [[path.join(root, "missing")], 1, /is not a folder/],
-      [[path.join(root, "colors"), "--folds", "1"], 1, /--folds must be a whole number from 2 to 50; got 1/],
-      [[path.join(root, "colors"), "--method", "vibes"], 1, /--method must be one of below_threshold, confident_learning, .*; got "vibes"/],
-      [[path.join(root, "colors"), "--rank-by", "luck"], 1, /--rank-by must be one of log_ratio, self_confidence; got "luck"/],
-      [[path.join(root, "colors"), "--repeats", "0"], 1, /--repeats must be a whole number from 1 to 20; got 0/],
-      [[path.join(root, "colors"), "--repeats", "1.5"], 1, /--repeats must be a whole number from 1 to 20; got 1.5/],
-      [[path.join(root, "colors"), "--top", "0"], 1, /--top must be a whole number of at least 1/],
+      [[path.join(root, "colors"), "--folds", "1"], 2, /--folds must be a whole number from 2 to 50; got 1/],
+      [[path.join(root, "colors"), "--method", "vibes"], 2, /--method must be one of below_threshold, confident_learning, .*; got "vibes"/],
+      [[path.join(root, "colors"), "--rank-by", "luck"], 2, /--rank-by must be one of log_ratio, self_confidence; got "luck"/],
+      [[path.join(root, "colors"), "--repeats", "0"], 2, /--repeats must be a whole number from 1 to 20; got 0/],
+      [[path.join(root, "colors"), "--repeats", "1.5"], 2, /--repeats must be a whole number from 1 to 20; got 1.5/],
+      [[path.join(root, "colors"), "--top", "0"], 2, /--top must be a whole number of at least 1; got 0/],
       [[path.join(root, "solo")], 1, /at least two labels/],
       [[path.join(root, "colors"), "--bogus"], 2, /unknown option --bogus/],
       [[], 2, /give exactly one dataset folder/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findInlineTimestamps, INLINE_TIMESTAMP_PREFIX, parseInlineTimestamp } from "../../src/timestamps/inline";
+import { findInlineTimestamps, INLINE_TIMESTAMP_PREFIX, parseInlineTimestamp, scanInlineLine } from "../../src/timestamps/inline";
 
 describe("parseInlineTimestamp", () => {
   it("uses @ as its prefix", () => {
@@ -67,6 +67,23 @@ describe("findInlineTimestamps", () => {
     const [m] = findInlineTimestamps(line);
     expect(m).toMatchObject({ from: 3, to: 11, text: "1x:00", seconds: null, label: "" });
     expect(m.error).toMatch(/not a time/);
+  });
+
+  it("hides what %% and HTML comments hold, the leftmost of a code span and a comment winning", () => {
+    const line = "`@0:01` %% `@0:02` %% `%%` `@0:03` <!-- `@0:04` --> `@0:05` %% `@0:06`";
+    const r = scanInlineLine(line);
+    expect(r.matches.map((m) => m.text)).toEqual(["0:01", "0:03", "0:05"]);
+    expect(r.comment).toBe("%%");
+    expect(scanInlineLine("`@0:07` %% `@0:08`", "%%").matches.map((m) => m.text)).toEqual(["0:08"]);
+    expect(scanInlineLine("x --> `@0:09` <!-- y", "html")).toMatchObject({ matches: [{ text: "0:09" }], comment: "html" });
+  });
+
+  it("pairs runs of many widths in one pass (a line of mixed runs gives the CommonMark spans)", () => {
+    // Runs of widths 1..5 each closed later by the same width, with timestamps between.
+    const line = "` a ` `` b `` `@0:01` ``` `@0:02` ``` `@0:03` `` x ` y `` `@0:04`";
+    expect(findInlineTimestamps(line).map((m) => m.text)).toEqual(["0:01", "0:03", "0:04"]);
+    // An escaped backtick shortens the opener by one.
+    expect(findInlineTimestamps("\\``@0:05` x").map((m) => m.text)).toEqual(["0:05"]);
   });
 
   it("uses UTF-16 offsets, as editors do", () => {

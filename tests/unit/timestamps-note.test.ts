@@ -84,7 +84,7 @@ describe("scanNote: fences", () => {
         "> ```timestamp",
         "> 27:12",
         ">  ```",
-        "1. ```TIMESTAMP",
+        "1. ```timestamp",
         "   1:00:00",
         "   ```",
         "> - ```timestamp",
@@ -160,9 +160,94 @@ describe("scanNote: fences", () => {
     expect(problemsOf(scan)).toEqual([{ line: 3, message: "```timestamp block is not closed (add a closing ``` line)" }]);
   });
 
-  it("accepts the language in any case with trailing text and spaces", () => {
-    const scan = scanNote(note("``` Timestamp-URL  extra ", "https://youtu.be/F4tvM4Vb3A0", "```", "```TimeStamp", "1:00", "```"));
+  it("accepts the language with trailing text and spaces", () => {
+    const scan = scanNote(note("``` timestamp-url  extra ", "https://youtu.be/F4tvM4Vb3A0", "```", "```timestamp {x}", "1:00", "```"));
     expect(scan.timestamps[0]).toMatchObject({ seconds: 60, video: YT });
+  });
+
+  it("takes only the registered names in exact case, as Obsidian does, and reports the others with the fix", () => {
+    const scan = scanNote(note("---", "video: https://youtu.be/F4tvM4Vb3A0", "---", "```TIMESTAMP", "06:45", "```", "```Timestamp-URL", "https://youtu.be/BBBBBBBBBBB", "```", "```timestamp", "1:00", "```"));
+    expect(scan.timestamps.map((e) => [e.text, e.video?.id])).toEqual([["1:00", "F4tvM4Vb3A0"]]);
+    expect(scan.misnamedBlocks).toEqual([
+      { line: 3, language: "TIMESTAMP", expected: "timestamp" },
+      { line: 6, language: "Timestamp-URL", expected: "timestamp-url" },
+    ]);
+    expect(problemsOf(scan)).toEqual([
+      { line: 3, message: "```TIMESTAMP is shown as plain code: block names are case-sensitive; write ```timestamp" },
+      { line: 6, message: "```Timestamp-URL is shown as plain code: block names are case-sensitive; write ```timestamp-url" },
+    ]);
+  });
+
+  it("ignores blocks and inline times inside %% and HTML comments", () => {
+    const scan = scanNote(
+      note(
+        "---",
+        "video: https://youtu.be/F4tvM4Vb3A0",
+        "---",
+        "%%", // 3
+        "```timestamp-url",
+        "https://youtu.be/BBBBBBBBBBB",
+        "```",
+        "`@0:01`",
+        "%%", // 8
+        "a %%`@0:02`%% b `@0:03` c %% hidden `@0:04`", // 9
+        "still hidden `@0:05` %% shown `@0:06`", // 10
+        "<!--", // 11
+        "```timestamp",
+        "0:07",
+        "```",
+        "-->", // 15
+        "x <!-- `@0:08` --> `@0:09`", // 16
+        "`%%` is code, so `@0:10` shows", // 17
+        "```timestamp",
+        "0:11 %% not a comment here",
+        "```",
+      ),
+    );
+    expect(scan.timestamps.map((e) => [e.line, e.text, e.video?.id])).toEqual([
+      [9, "0:03", "F4tvM4Vb3A0"],
+      [10, "0:06", "F4tvM4Vb3A0"],
+      [16, "0:09", "F4tvM4Vb3A0"],
+      [17, "0:10", "F4tvM4Vb3A0"],
+      [19, "0:11", "F4tvM4Vb3A0"],
+    ]);
+    expect(scan.videoBlocks).toEqual([]);
+  });
+
+  it("ignores indented code, but not fences indented inside list items or paragraph continuations", () => {
+    const scan = scanNote(
+      note(
+        "---",
+        "video: https://youtu.be/F4tvM4Vb3A0",
+        "---",
+        "", // 3
+        "    ```timestamp", // indented code
+        "    0:01",
+        "    ```",
+        "    `@0:02` is code too",
+        "", // 8
+        "- item",
+        "  ```timestamp", // inside the item: a fence
+        "  0:03",
+        "  ```",
+        "", // 13
+        "      ```timestamp", // 6 columns under a 2-column item: indented code inside the item
+        "      0:04",
+        "      ```",
+        "", // 17
+        "para",
+        "    `@0:05` continues the paragraph",
+      ),
+    );
+    expect(scan.timestamps.map((e) => [e.line, e.text])).toEqual([
+      [11, "0:03"],
+      [19, "0:05"],
+    ]);
+  });
+
+  it("ends a block inside a list item where the item's content ends", () => {
+    const scan = scanNote(note("- ```timestamp", "  0:01", "text", "0:02"));
+    expect(scan.blocks).toMatchObject([{ kind: "timestamp", startLine: 0, endLine: 1, closed: false }]);
   });
 });
 

@@ -3,7 +3,6 @@ import { EditorSelection, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { editorLivePreviewField } from "obsidian-test-mocks/obsidian";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fencedLineMask } from "../../src/timestamps/obsidian/fences";
 import { inlineTimestampExtension } from "../../src/timestamps/obsidian/live-preview";
 
 afterEach(() => document.body.empty());
@@ -32,16 +31,6 @@ function editor(doc: string, livePreview: boolean, cursor = 0) {
   return { view, seek };
 }
 
-describe("fenced code mask", () => {
-  it("marks fence lines and their content, honouring fence char and width", () => {
-    expect(fencedLineMask(["a", "```js", "`@1:00`", "```", "b", "~~~~", "```", "~~~~", "c"])).toEqual([
-      false, true, true, true, false, true, true, true, false,
-    ]);
-    expect(fencedLineMask(["> ```", "> x", "> ```", "y"])).toEqual([true, true, true, false]);
-    expect(fencedLineMask(["``` a`b", "x"])).toEqual([false, false]);
-  });
-});
-
 describe("Live Preview inline timestamps", () => {
   it("replaces valid inline timestamps outside fences with links, and a click seeks", () => {
     const { view, seek } = editor(DOC, true);
@@ -67,6 +56,16 @@ describe("Live Preview inline timestamps", () => {
     const source = editor(DOC, false).view;
     expect(source.dom.querySelectorAll("a.lesson-lab-timestamp")).toHaveLength(0);
     source.destroy();
+  });
+
+  it("leaves code in comments and indented code alone, and marks errors with their reason", () => {
+    const doc = ["---", "video: https://youtu.be/F4tvM4Vb3A0", "---", "%% `@0:01` %% `@0:02`", "", "    `@0:03`", "", "`@1: 30` and `@0:04`"].join("\n");
+    const { view } = editor(doc, true);
+    expect([...view.dom.querySelectorAll<HTMLElement>("a.lesson-lab-timestamp")].map((a) => a.dataset.seconds)).toEqual(["2", "4"]);
+    const marked = view.dom.querySelector<HTMLElement>(".lesson-lab-error");
+    expect(marked?.textContent).toBe("`@1: 30`");
+    expect(marked?.getAttribute("title")).toMatch(/can be read two ways/);
+    view.destroy();
   });
 
   it("follows edits", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scanNote } from "../../src/timestamps/note";
-import { blockEntries, chaptersFor, describeVideo, firstVideo, inlineEntryAt, videoContextAt } from "../../src/timestamps/obsidian/lookup";
+import { bindingOf, placeInline } from "../../src/timestamps/binding";
+import { blockEntries, chaptersFor, describeVideo, firstVideo, videoContextAt } from "../../src/timestamps/obsidian/lookup";
 import { LESSON } from "./timestamps-obsidian-helpers";
 
 const YT = { kind: "youtube" as const, id: "F4tvM4Vb3A0", url: "https://www.youtube.com/watch?v=F4tvM4Vb3A0" };
@@ -36,6 +37,7 @@ describe("note lookups for the adapters", () => {
     // A stale scan (the source was edited since): the source wins, under the video above.
     expect(blockEntries(scan, "07:00", 14, 16).map((e) => [e.seconds, e.video?.id])).toEqual([[420, "F4tvM4Vb3A0"]]);
     expect(blockEntries(null, "07:00", null, null)[0]?.error).toMatch(/no video/);
-    expect(inlineEntryAt(scanNote("---\nvideo: https://youtu.be/F4tvM4Vb3A0\n---\nsee `@1:00 x`"), 3, 3, "1:00")?.seconds).toBe(60);
+    const inline = bindingOf(scanNote("---\nvideo: https://youtu.be/F4tvM4Vb3A0\n---\nsee `@1:00 x`"));
+    expect(placeInline(inline, [{ text: "1:00", label: "x", seconds: 60, error: null }], { lineStart: 3, lineEnd: 3 })).toMatchObject([{ seconds: 60, video: YT }]);
   });
 });

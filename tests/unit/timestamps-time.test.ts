@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTime, MAX_SECONDS, parseTime, parseTimeLine } from "../../src/timestamps/time";
+import { formatTime, MAX_SECONDS, parseTime, parseTimeLine, TIME_FORMS } from "../../src/timestamps/time";
 
 function secondsOf(text: string): number {
   const r = parseTime(text);
@@ -127,6 +127,25 @@ describe("parseTimeLine", () => {
     expect(r.text).toBe("6:75");
     expect(r.label).toBe("Intro");
     expect(r.error).toMatch(/below 60/);
+  });
+
+  it.each([
+    ["1: 30", "1: 30", ""],
+    ["12:34 : 56", "12:34 : 56", ""],
+    ["12:34 :56 Intro", "12:34 :56", "Intro"],
+    ["1:30 45", "1:30 45", ""],
+    ["06:45: 2 cats", "06:45: 2", "cats"],
+    ["75 .5", "75 .5", ""],
+  ])("refuses %j, which a reader could take two ways, and shows the accepted forms", (line, text, label) => {
+    const r = parseTimeLine(line);
+    expect(r).toMatchObject({ text, seconds: null, label });
+    expect(r.error).toBe(`"${text}" can be read two ways: ${TIME_FORMS}`);
+    expect(r.error).toContain("m:ss");
+  });
+
+  it("keeps labels that start with a digit after a dash or bar", () => {
+    expect(parseTimeLine("06:45 - 2 cats")).toEqual({ text: "06:45", seconds: 405, label: "2 cats", error: null });
+    expect(parseTimeLine("06:45 | 30 s")).toEqual({ text: "06:45", seconds: 405, label: "30 s", error: null });
   });
 
   it("does not take a trailing colon for a separator without a label", () => {

@@ -4,6 +4,7 @@
 // import and no tfjs, so it is unit-tested with a fixed TrainResult.
 import type { EpochMetrics } from "../types";
 import { accuracyInterval, describeInterval, type ConfusedPair, type ConfusionMatrix, type PerClassAccuracy, type TopLoss } from "../metrics";
+import { formatEpochTime } from "../format-time";
 
 /** What the panel shows after training, also saved beside the model (results.json) to show it again later. */
 export interface ResultsData {
@@ -31,9 +32,9 @@ export function formatPct(x: number | null): string {
   return x === null ? "–" : `${(x * 100).toFixed(1)}%`;
 }
 
+/** The epoch table's time column (format-time.ts: seconds with decimals under a minute, then mm:ss). */
 export function formatSeconds(s: number): string {
-  const total = Math.max(0, Math.round(s));
-  return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+  return formatEpochTime(s);
 }
 
 /** fastai's epoch table; rows are appended as epochs finish. */

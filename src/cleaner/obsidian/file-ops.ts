@@ -5,11 +5,15 @@
 import { normalizePath, TFile, type App } from "obsidian";
 import type { FileOps, TrashResult } from "../apply";
 import { newTrashEntry, trashBehaviour, type TrashBehaviour } from "../apply";
+import type { Fingerprint } from "../decisions";
 import { appendLogEntry, logNotePath, parseLog, type ParsedLog } from "../log";
-import { joinPath } from "../names";
+import { baseName, joinPath, splitName } from "../names";
+import { requireVaultPath, VAULT_TRASH, type CleanerScope } from "../paths";
 import type { VaultView } from "../plan";
+import { CleanerWorkflow, type LogStore } from "../workflow";
+import { sha256Hex } from "../../classifier/hash";
 
-export const VAULT_TRASH = ".trash";
+export { VAULT_TRASH };
 
 function isInTrash(path: string): boolean {
   return path === VAULT_TRASH || path.startsWith(`${VAULT_TRASH}/`);
@@ -54,18 +58,26 @@ export class ObsidianVaultView implements VaultView {
   }
 }
 
+/**
+ * A contained path as Obsidian writes it. Every path reaching the adapter goes through here: a
+ * path with "..", a backslash, a leading "/" or a drive is refused, not normalised into another.
+ */
+function vaultPath(path: string): string {
+  return normalizePath(requireVaultPath(path));
+}
+
 export class ObsidianFileOps implements FileOps {
   constructor(private readonly app: App) {}
 
   async exists(path: string): Promise<boolean> {
-    const p = normalizePath(path);
+    const p = vaultPath(path);
     if (!isInTrash(p) && indexed(this.app, p)) return true;
     // Files Obsidian has not indexed yet (or in .trash) are still there: never overwrite them.
     return this.app.vault.adapter.exists(p);
   }
 
   async stat(path: string): Promise<{ size: number; mtime: number } | null> {
-    const p = normalizePath(path);
+    const p = vaultPath(path);
     const f = this.app.vault.getAbstractFileByPath(p);
     if (f instanceof TFile) return { size: f.stat.size, mtime: f.stat.mtime };
     if (!isInTrash(p)) return null;
@@ -74,8 +86,8 @@ export class ObsidianFileOps implements FileOps {
   }
 
   async move(from: string, to: string): Promise<void> {
-    const src = normalizePath(from);
-    const dest = normalizePath(to);
+    const src = vaultPath(from);
+    const dest = vaultPath(to);
     if (await this.exists(dest)) throw new Error(`"${dest}" already exists; nothing was overwritten.`);
     if (isInTrash(src)) {
       // Files in .trash are not vault files: only the adapter can move them back.
@@ -89,7 +101,7 @@ export class ObsidianFileOps implements FileOps {
   }
 
   async trash(path: string): Promise<TrashResult> {
-    const p = normalizePath(path);
+    const p = vaultPath(path);
     const file = this.app.vault.getAbstractFileByPath(p);
     if (!(file instanceof TFile)) throw new Error(`"${p}" is not a file in the vault.`);
     const behaviour = trashSetting(this.app);
@@ -103,8 +115,31 @@ export class ObsidianFileOps implements FileOps {
   }
 
   async mkdir(path: string): Promise<void> {
-    const p = normalizePath(path);
+    const p = vaultPath(path);
     if (!(await this.exists(p))) await this.app.vault.createFolder(p);
+  }
+
+  /** SHA-256 of the file's bytes (hex). */
+  async hash(path: string): Promise<string> {
+    const p = vaultPath(path);
+    const f = this.app.vault.getAbstractFileByPath(p);
+    const data = f instanceof TFile ? await this.app.vault.readBinary(f) : await this.app.vault.adapter.readBinary(p);
+    return sha256Hex(new Uint8Array(data));
+  }
+
+  /** The one file in .trash named like `originalPath` (Obsidian may add a number) with its size and content. */
+  async locateTrashed(originalPath: string, fp: Fingerprint): Promise<string | null> {
+    const { stem, ext } = splitName(baseName(originalPath));
+    const hits: string[] = [];
+    for (const p of await this.listTrash()) {
+      const n = baseName(p);
+      if (!n.startsWith(stem) || !n.endsWith(ext)) continue;
+      const st = await this.app.vault.adapter.stat(p);
+      if (!st || st.type !== "file" || st.size !== fp.size) continue;
+      if (fp.hash !== undefined && (await this.hash(p)) !== fp.hash) continue;
+      hits.push(p);
+    }
+    return hits.length === 1 ? hits[0] : null;
   }
 
   /** Every entry under `.trash` (files and folders, recursively). */
@@ -149,6 +184,34 @@ export async function appendToLog(app: App, datasetFolder: string, entry: string
 /** The dataset's log, read back (empty when there is no log note). */
 export async function readLog(app: App, datasetFolder: string): Promise<ParsedLog> {
   const file = app.vault.getAbstractFileByPath(normalizePath(logNotePath(datasetFolder)));
-  if (!(file instanceof TFile)) return { batches: [], warnings: [] };
-  return parseLog(await app.vault.read(file));
+  if (!(file instanceof TFile)) return { batches: [], open: null, warnings: [] };
+  return parseLog(await app.vault.read(file), cleanerScope(datasetFolder));
+}
+
+/** The dataset's `Cleaner log.md` as the workflow's log: read, and changed through vault.process. */
+export function obsidianLogStore(app: App, datasetFolder: string): LogStore {
+  const path = normalizePath(logNotePath(datasetFolder));
+  return {
+    async read() {
+      const file = app.vault.getAbstractFileByPath(path);
+      return file instanceof TFile ? app.vault.read(file) : "";
+    },
+    async process(change) {
+      const file = app.vault.getAbstractFileByPath(path);
+      if (file instanceof TFile) await app.vault.process(file, change);
+      else if (file) throw new Error(`"${path}" is a folder; the cleaner log could not be written.`);
+      else await app.vault.create(path, change(""));
+    },
+  };
+}
+
+/** What the cleaner may touch for `datasetFolder`: its label folders and the vault's .trash. */
+export function cleanerScope(datasetFolder: string): CleanerScope {
+  const dataset = datasetFolder.replace(/\/+$/, "");
+  return { dataset, trash: VAULT_TRASH, logNote: logNotePath(dataset) };
+}
+
+/** The apply / undo / recovery workflow of one dataset in the vault. */
+export function obsidianWorkflow(app: App, datasetFolder: string): CleanerWorkflow {
+  return new CleanerWorkflow({ scope: cleanerScope(datasetFolder), ops: new ObsidianFileOps(app), log: obsidianLogStore(app, datasetFolder) });
 }

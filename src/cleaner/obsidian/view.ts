@@ -3,10 +3,11 @@
 // summary first, carries the batch out through fileManager, logs it, and can be undone.
 import { debounce, ItemView, Notice, TFile, TFolder, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
-import { applyPlan, settleDecisions, undoBatch, undoMessage, type AppliedBatch } from "../apply";
-import { describeDecision, type Decision, type DecisionBook } from "../decisions";
-import { formatLogEntry, formatUndoEntry, lastUndoable } from "../log";
+import { settleDecisions, undoMessage, type AppliedBatch } from "../apply";
+import { describeDecision, sameDecision, type Decision, type DecisionBook } from "../decisions";
 import { planBatch } from "../plan";
+import { interruptedMessage, warningsText } from "../workflow";
+import { sha256Hex } from "../../classifier/hash";
 import { Thumbnailer } from "../../classifier/obsidian/thumbnails";
 import { ApplySummaryModal } from "./apply-modal";
 import {
@@ -35,7 +36,7 @@ import {
   type ReviewReport,
   type SplitFilter,
 } from "./cards";
-import { appendToLog, linkedFrom, ObsidianFileOps, ObsidianVaultView, readLog, trashSetting } from "./file-ops";
+import { linkedFrom, obsidianWorkflow, ObsidianVaultView, trashSetting } from "./file-ops";
 import type { CleanerStore } from "./store";
 
 export const CLEANER_VIEW_TYPE = "lesson-lab-cleaner";
@@ -145,6 +146,8 @@ export class CleanerView extends ItemView {
     // The main action, marked as Obsidian marks one (ButtonComponent.setCta's class).
     this.buttons.apply?.addClass("mod-cta");
     button("undo", "Undo last batch", () => this.undoLastBatch());
+    button("finish", "Finish interrupted batch", () => this.finishInterrupted());
+    this.buttons.finish.addClass("is-hidden");
     button("retrain", "Retrain", () => this.retrain());
     button("clear", "Clear decisions", () => this.clearDecisions());
     this.statusEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-status", attr: { "aria-live": "polite" } });
@@ -222,7 +225,22 @@ export class CleanerView extends ItemView {
             : "Find suspects to train the classifier on this folder and list the images most likely to be wrong.",
       );
       this.render();
+      await this.checkInterrupted();
     }
+  }
+
+  /** After a crash during apply or undo: says so, and offers to finish (Undo reverses). */
+  private async checkInterrupted(): Promise<void> {
+    if (!this.folder) return;
+    let open = null;
+    try {
+      open = await obsidianWorkflow(this.app, this.folder).interrupted();
+    } catch (e) {
+      this.setStatus(`The cleaner log could not be read: ${e instanceof Error ? e.message : String(e)}`, true);
+      return;
+    }
+    this.buttons.finish?.toggleClass("is-hidden", open === null);
+    if (open) this.setStatus(interruptedMessage(open), true);
   }
 
   /** Labels in the order digit keys use: the report's, else the dataset's sub-folders. */
@@ -517,18 +535,40 @@ export class CleanerView extends ItemView {
       new Notice(`"${displayName(item.path)}" is already labelled ${item.given}.`);
       return;
     }
+    const fingerprint = { size: file.stat.size, mtime: file.stat.mtime };
     try {
-      this.book.set(item.path, decision, { size: file.stat.size, mtime: file.stat.mtime });
+      this.book.set(item.path, decision, fingerprint);
     } catch (e) {
       new Notice(e instanceof Error ? e.message : String(e));
       return;
     }
-    void this.save();
+    void this.recordHash(item.path, decision, fingerprint);
     const absolute = this.page * PAGE_SIZE + this.focusIndex;
     this.refreshCard(item.path);
     if (advance && absolute + 1 < this.visible.length) this.focusAbsolute(absolute + 1);
     else this.focusCard();
     this.setStatus(`${displayName(item.path)}: ${describeDecision(decision)}.`);
+  }
+
+  /**
+   * Adds the content hash of the reviewed file to its decision, so that a file swapped for
+   * another of the same size and time is not acted on; then saves.
+   */
+  private async recordHash(path: string, decision: Decision, fingerprint: { size: number; mtime: number }): Promise<void> {
+    try {
+      const file = this.app.vault.getAbstractFileByPath(path);
+      if (file instanceof TFile && this.book) {
+        const hash = await sha256Hex(new Uint8Array(await this.app.vault.readBinary(file)));
+        const entry = this.book.get(path);
+        // Only when nothing changed meanwhile: the decision, and the file.
+        if (entry && sameDecision(entry.decision, decision) && file.stat.size === fingerprint.size && file.stat.mtime === fingerprint.mtime) {
+          entry.fingerprint.hash = hash;
+        }
+      }
+    } catch {
+      // Without a hash the decision still has size and time; apply re-checks those.
+    }
+    await this.save();
   }
 
   /** Redraws one card's decision in place (its thumbnail is not reloaded) and the counts. */
@@ -664,25 +704,23 @@ export class CleanerView extends ItemView {
     this.setStatus(`${report.items.length} images to review; validation error rate ${formatRate(report.errorRate)}.`);
   }
 
-  /** Plans the decisions, shows the summary, and applies the batch when confirmed. */
+  /** Plans the decisions, shows the summary, and applies the batch when confirmed (write-ahead, see workflow.ts). */
   async applyDecisions(): Promise<AppliedBatch | null> {
     if (!this.book || !this.folder) return null;
     const book = this.book;
+    const workflow = obsidianWorkflow(this.app, this.folder);
+    const busy = workflow.busy();
+    if (busy) throw new Error(`The cleaner is ${busy} in "${this.folder}"; wait for it to finish.`);
     const plan = planBatch(book, { datasetFolder: this.folder, labels: this.labels(), vault: new ObsidianVaultView(this.app, this.folder) });
     const ok = await new ApplySummaryModal(this.app, { plan, linkedFrom: (p) => linkedFrom(this.app, p), trash: trashSetting(this.app) }).ask();
     if (!ok) {
       this.setStatus("Nothing applied.");
       return null;
     }
-    const batch = await applyPlan(plan, new ObsidianFileOps(this.app), new Date());
+    const { batch, warnings } = await workflow.apply(plan);
     settleDecisions(book, plan, batch);
     await this.save();
-    let logProblem = "";
-    try {
-      await appendToLog(this.app, this.folder, formatLogEntry(batch));
-    } catch (e) {
-      logProblem = ` The log note could not be written: ${e instanceof Error ? e.message : String(e)}`;
-    }
+    const logProblem = warnings.length ? ` ${warningsText(warnings)}` : "";
     afterApply(
       this.items,
       batch.moves,
@@ -704,20 +742,48 @@ export class CleanerView extends ItemView {
       new Notice("Open the cleaner on a dataset first.");
       return;
     }
-    const log = await readLog(this.app, this.folder);
-    const batch = lastUndoable(log);
-    if (!batch) {
+    const outcome = await obsidianWorkflow(this.app, this.folder).undo();
+    this.buttons.finish?.addClass("is-hidden");
+    if (!outcome) {
       this.setStatus("No applied batch to undo.");
       new Notice(`No applied cleaner batch to undo in "${this.folder}".`);
       return;
     }
-    const result = await undoBatch(batch, new ObsidianFileOps(this.app), new Date());
-    await appendToLog(this.app, this.folder, formatUndoEntry(result));
+    const { batch, result, warnings } = outcome;
     afterUndo(this.items, result.restored, batch.moves, batch.trashed, this.folder);
     this.renderGrid();
-    const message = undoMessage(result);
-    this.setStatus(message, result.failed.length > 0);
+    const message = [undoMessage(result), warningsText(warnings)].filter((t) => t !== "").join("\n");
+    this.setStatus(message, result.failed.length > 0 || warnings.length > 0);
     new Notice(message);
+  }
+
+  /** Finishes a batch (or an undo) that was interrupted by a crash. */
+  async finishInterrupted(): Promise<void> {
+    if (!this.folder) return;
+    const done = await obsidianWorkflow(this.app, this.folder).finish();
+    this.buttons.finish?.addClass("is-hidden");
+    if (!done) {
+      this.setStatus("No interrupted batch to finish.");
+      return;
+    }
+    if (done.kind === "undo") {
+      const { batch, result } = done.outcome;
+      afterUndo(this.items, result.restored, batch.moves, batch.trashed, this.folder);
+      this.renderGrid();
+      this.setStatus(undoMessage(result), result.failed.length > 0);
+      return;
+    }
+    const { batch } = done;
+    if (this.book) this.book.forget([...batch.moves.map((m) => m.from), ...batch.trashed.map((t) => t.path)]);
+    await this.save();
+    afterApply(
+      this.items,
+      batch.moves,
+      batch.trashed.map((t) => t.path),
+      this.folder,
+    );
+    this.renderGrid();
+    this.setStatus(`Finished the interrupted batch: ${batch.moves.length} moved, ${batch.trashed.length} deleted, ${batch.failed.length} failed.`, batch.failed.length > 0);
   }
 
   async retrain(): Promise<void> {

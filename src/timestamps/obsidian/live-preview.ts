@@ -1,26 +1,28 @@
 // Live Preview: inline `@06:45 Label` code becomes a timestamp link while the cursor is elsewhere.
-// Only the visible lines are decorated, and fenced code is skipped.
+// Only the visible lines are decorated. Which code is a timestamp, and which video it seeks, comes
+// from the note's binding (../binding.ts), the same one Reading view and the CLI read: nothing is
+// rescanned here, and code inside fenced or indented code or comments is left alone.
 // CodeMirror is supplied by Obsidian at runtime (external in the bundle); it is a dev dependency for types and tests.
-import { RangeSetBuilder, type Extension, type Text } from "@codemirror/state";
+import { RangeSetBuilder, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { editorInfoField, editorLivePreviewField } from "obsidian";
-import { findInlineTimestamps } from "../inline";
-import { scanNoteCached } from "../note";
+import { bindingFor, inlineInLines, type NoteBinding } from "../binding";
 import type { VideoRef } from "../types";
-import { fencedLineMask } from "./fences";
-import { inlineEntryAt, videoContextAt } from "./lookup";
 
 export interface LivePreviewHost {
   seek(video: VideoRef, seconds: number, sourcePath: string): Promise<void>;
 }
 
+/** What each widget link seeks, set when its DOM is made. */
+const targets = new WeakMap<HTMLElement, { video: VideoRef; seconds: number }>();
+
 class TimestampWidget extends WidgetType {
-  constructor(readonly text: string, readonly label: string, readonly seconds: number, readonly line: number) {
+  constructor(readonly text: string, readonly label: string, readonly seconds: number, readonly line: number, readonly video: VideoRef) {
     super();
   }
 
   override eq(other: TimestampWidget): boolean {
-    return other.text === this.text && other.label === this.label && other.seconds === this.seconds && other.line === this.line;
+    return other.text === this.text && other.label === this.label && other.seconds === this.seconds && other.line === this.line && other.video.url === this.video.url;
   }
 
   toDOM(): HTMLElement {
@@ -31,6 +33,7 @@ class TimestampWidget extends WidgetType {
     });
     a.createSpan({ cls: "lesson-lab-timestamp-time", text: this.text });
     if (this.label !== "") a.createSpan({ cls: "lesson-lab-timestamp-label", text: this.label });
+    targets.set(a, { video: this.video, seconds: this.seconds });
     return a;
   }
 
@@ -44,56 +47,56 @@ function isLivePreview(view: EditorView): boolean {
   return view.state.field(editorLivePreviewField, false) ?? false;
 }
 
-/** Decorations for the visible lines of `view` (exported for tests). */
-export function buildDecorations(view: EditorView, mask: boolean[]): DecorationSet {
+/**
+ * Decorations for the visible lines of `view`, from the note's binding (exported for tests):
+ * a link for each playable inline timestamp, an error mark (with the reason as its title) for the
+ * others. O(visible timestamps + log n).
+ */
+export function buildDecorations(view: EditorView, binding: NoteBinding): DecorationSet {
   const builder = new RangeSetBuilder<Decoration>();
   const doc = view.state.doc;
   const selection = view.state.selection.ranges;
   for (const { from, to } of view.visibleRanges) {
-    let pos = from;
-    while (pos <= to) {
-      const line = doc.lineAt(pos);
-      if (!mask[line.number - 1]) {
-        for (const m of findInlineTimestamps(line.text)) {
-          if (m.seconds === null || m.error !== null) continue;
-          const start = line.from + m.from;
-          const end = line.from + m.to;
-          // Where the cursor or a selection touches the code, the user is editing it: show the source.
-          if (selection.some((r) => r.from <= end && r.to >= start)) continue;
-          builder.add(start, end, Decoration.replace({ widget: new TimestampWidget(m.text, m.label, m.seconds, line.number - 1) }));
-        }
+    const first = doc.lineAt(from).number - 1;
+    const last = doc.lineAt(to).number - 1;
+    for (const o of inlineInLines(binding, first, last)) {
+      if (o.entry.line + 1 > doc.lines) continue;
+      const line = doc.line(o.entry.line + 1);
+      const start = line.from + o.from;
+      const end = line.from + o.to;
+      if (end > line.to) continue;
+      // Where the cursor or a selection touches the code, the user is editing it: show the source.
+      if (selection.some((r) => r.from <= end && r.to >= start)) continue;
+      const e = o.entry;
+      if (e.error === null && e.seconds !== null && e.video !== null) {
+        builder.add(start, end, Decoration.replace({ widget: new TimestampWidget(e.text, e.label, e.seconds, e.line, e.video) }));
+      } else {
+        builder.add(start, end, Decoration.mark({ class: "lesson-lab-error", attributes: { title: e.error ?? "invalid time" } }));
       }
-      pos = line.to + 1;
     }
   }
   return builder.finish();
-}
-
-function docLines(doc: Text): string[] {
-  const out: string[] = [];
-  for (let i = 1; i <= doc.lines; i++) out.push(doc.line(i).text);
-  return out;
 }
 
 export function inlineTimestampExtension(host: LivePreviewHost): Extension {
   const plugin = ViewPlugin.fromClass(
     class {
       decorations: DecorationSet;
-      private mask: boolean[];
+      private binding: NoteBinding;
       private live: boolean;
 
       constructor(view: EditorView) {
-        this.mask = fencedLineMask(docLines(view.state.doc));
+        this.binding = bindingFor(view.state.doc.toString());
         this.live = isLivePreview(view);
-        this.decorations = this.live ? buildDecorations(view, this.mask) : Decoration.none;
+        this.decorations = this.live ? buildDecorations(view, this.binding) : Decoration.none;
       }
 
       update(u: ViewUpdate): void {
-        if (u.docChanged) this.mask = fencedLineMask(docLines(u.state.doc));
+        if (u.docChanged) this.binding = bindingFor(u.state.doc.toString());
         const live = isLivePreview(u.view);
         if (u.docChanged || u.viewportChanged || u.selectionSet || live !== this.live) {
           this.live = live;
-          this.decorations = live ? buildDecorations(u.view, this.mask) : Decoration.none;
+          this.decorations = live ? buildDecorations(u.view, this.binding) : Decoration.none;
         }
       }
     },
@@ -116,20 +119,10 @@ export function inlineTimestampExtension(host: LivePreviewHost): Extension {
 export function activate(e: Event, view: EditorView, host: LivePreviewHost): boolean {
   const a = e.target instanceof Element ? e.target.closest("a.lesson-lab-timestamp.lesson-lab-inline") : null;
   if (!(a instanceof HTMLElement) || !view.dom.contains(a)) return false;
-  const seconds = Number(a.dataset.seconds);
-  const line = Number(a.dataset.line);
-  const text = a.querySelector(".lesson-lab-timestamp-time")?.textContent ?? "";
-  if (!Number.isFinite(seconds) || !Number.isFinite(line)) return false;
+  const target = targets.get(a);
+  if (!target) return false;
   e.preventDefault();
-  const scan = scanNoteCached(view.state.doc.toString());
-  const entry = inlineEntryAt(scan, line, line, text);
-  const video = entry?.video ?? videoContextAt(scan, line).video;
   const sourcePath = view.state.field(editorInfoField, false)?.file?.path ?? "";
-  if (!video) {
-    a.addClass("lesson-lab-error");
-    a.setAttribute("aria-label", "No video for this timestamp: add a video block above it or a video property");
-    return true;
-  }
-  host.seek(video, seconds, sourcePath).catch((err: unknown) => console.error("Lesson Lab: could not open the video", err));
+  host.seek(target.video, target.seconds, sourcePath).catch((err: unknown) => console.error("Lesson Lab: could not open the video", err));
   return true;
 }

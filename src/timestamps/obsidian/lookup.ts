@@ -1,63 +1,24 @@
-// Questions the Obsidian adapters ask of a scanned note. Pure: no Obsidian import, so it is
-// tested without the stand-in.
-import { findInlineTimestamps } from "../inline";
-import { entriesForBlockAt, NO_VIDEO_ERROR, parseTimestampBlockSource, type NoteScan, type VideoBlock } from "../note";
+// Questions the Obsidian adapters ask of a note's binding (../binding.ts). Pure: no Obsidian
+// import, so it is tested without the stand-in.
+import { bindingOf, inlineOnLine, placeBlock, videoContextAt, type LineRange } from "../binding";
+import { NO_VIDEO_ERROR, type NoteScan } from "../note";
 import { formatTime } from "../time";
 import type { TimestampEntry, VideoRef } from "../types";
 import type { Chapter } from "../player/controls";
 
-/** The video a line of the note is under: the nearest timestamp-url block above, else the frontmatter. */
-export function videoContextAt(scan: NoteScan | null, line: number): { video: VideoRef | null; error: string | null } {
-  if (scan) {
-    let nearest: VideoBlock | null = null;
-    for (const b of scan.videoBlocks) if (b.line < line && (nearest === null || b.line > nearest.line)) nearest = b;
-    if (nearest) {
-      return nearest.video
-        ? { video: nearest.video, error: null }
-        : { video: null, error: `the video block above (line ${nearest.line + 1}) is invalid: ${nearest.error ?? "unknown error"}` };
-    }
-    const fm = scan.frontmatterVideo;
-    if (fm) return fm.video ? { video: fm.video, error: null } : { video: null, error: `the \`video\` property is invalid: ${fm.error ?? "unknown error"}` };
-  }
-  return { video: null, error: NO_VIDEO_ERROR };
-}
+export { videoContextAt };
 
 /**
- * The timestamps of the ```timestamp block rendered from `source`. With section info, the scan's
- * block at that line; without it (or when the scan is stale and disagrees with `source`), the
- * source itself parsed under the frontmatter's video.
+ * The timestamps of the ```timestamp block rendered from `source` in the section [lineStart,
+ * lineEnd] of the note `scan` was made from (nulls: no section info). See placeBlock; a block that
+ * cannot be placed gives one entry carrying the error.
  */
 export function blockEntries(scan: NoteScan | null, source: string, lineStart: number | null, lineEnd: number | null): TimestampEntry[] {
-  const parsed = parseTimestampBlockSource(source);
-  if (scan && lineStart !== null) {
-    const found = entriesForBlockAt(scan, lineStart, lineEnd ?? undefined);
-    if (found && sameTimes(found, parsed)) return found;
-  }
-  const base = lineStart !== null ? lineStart + 1 : 0;
-  const context = lineStart !== null ? videoContextAt(scan, lineStart) : videoContextAt(scan && { ...scan, videoBlocks: [] }, 0);
-  return parsed.map((b) => {
-    const error = b.error ?? (b.seconds === null ? "invalid time" : context.error);
-    return {
-      line: base + b.lineOffset,
-      text: b.text,
-      seconds: error === null ? b.seconds : null,
-      label: b.label,
-      heading: "",
-      video: context.video,
-      error,
-      source: "block" as const,
-    };
-  });
-}
-
-function sameTimes(a: readonly TimestampEntry[], b: readonly { text: string }[]): boolean {
-  return a.length === b.length && a.every((e, i) => e.text === b[i]?.text);
-}
-
-/** The inline timestamp written `text` within lines [from, to], as the scan saw it, or null. */
-export function inlineEntryAt(scan: NoteScan | null, from: number, to: number, text: string): TimestampEntry | null {
-  if (!scan) return null;
-  return scan.timestamps.find((e) => e.source === "inline" && e.line >= from && e.line <= to && e.text === text) ?? null;
+  const range: LineRange | null = lineStart !== null ? { lineStart, lineEnd: lineEnd ?? lineStart } : null;
+  const placed = scan ? placeBlock(bindingOf(scan), source, range) : null;
+  if (placed && "entries" in placed) return placed.entries;
+  const error = placed ? placed.error : NO_VIDEO_ERROR;
+  return [{ line: lineStart ?? 0, text: "", seconds: null, label: "", heading: "", video: null, error, source: "block" }];
 }
 
 /** The first video of a note: the frontmatter's, else the first valid timestamp-url block. */
@@ -93,14 +54,14 @@ export interface CursorTimestamp {
 }
 
 /**
- * The timestamp at line `line` (0-based), column `ch` of the note `scan` was made from, whose text
- * at that line is `lineText`. Inside a ```timestamp block, fences included, it is the block's time
+ * The timestamp at line `line` (0-based), column `ch` of the note `scan` was made from (`_lineText`,
+ * the line's text, is no longer needed: the scan keeps each inline timestamp's columns). Inside a ```timestamp block, fences included, it is the block's time
  * on the cursor line, else the nearest one (the first from the opening fence, the last from the
  * closing one). Elsewhere it is the inline timestamp of the line that the cursor touches, else the
  * nearest one on the line (the left one on a tie). Null when there is none: a line of another
  * fenced block, of a ```timestamp-url block, or of text without an inline timestamp.
  */
-export function timestampAtCursor(scan: NoteScan, lineText: string, line: number, ch: number): CursorTimestamp | null {
+export function timestampAtCursor(scan: NoteScan, _lineText: string, line: number, ch: number): CursorTimestamp | null {
   const block = scan.blocks.find((b) => b.kind === "timestamp" && b.startLine <= line && line <= b.endLine);
   if (block) {
     let best: TimestampEntry | null = null;
@@ -108,20 +69,18 @@ export function timestampAtCursor(scan: NoteScan, lineText: string, line: number
     return best ? playable(scan, best) : null;
   }
   if (scan.blocks.some((b) => b.startLine <= line && line <= b.endLine)) return null;
-  const entries = scan.timestamps.filter((e) => e.source === "inline" && e.line === line);
-  // The scan found these with the same function, on the same line, in the same order.
-  const matches = findInlineTimestamps(lineText);
-  if (entries.length === 0 || matches.length !== entries.length) return null;
+  const occurrences = inlineOnLine(bindingOf(scan), line);
+  if (occurrences.length === 0) return null;
   let bestIndex = 0;
   let bestDistance = Number.POSITIVE_INFINITY;
-  matches.forEach((m, i) => {
+  occurrences.forEach((m, i) => {
     const distance = ch < m.from ? m.from - ch : ch > m.to ? ch - m.to : 0;
     if (distance < bestDistance) {
       bestDistance = distance;
       bestIndex = i;
     }
   });
-  return playable(scan, entries[bestIndex]);
+  return playable(scan, occurrences[bestIndex].entry);
 }
 
 function playable(scan: NoteScan, entry: TimestampEntry): CursorTimestamp {

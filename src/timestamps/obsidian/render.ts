@@ -1,10 +1,11 @@
 // Reading view / Live Preview rendering of ```timestamp and ```timestamp-url blocks and of inline
 // `@06:45` timestamps. Thin: parsing is in ../note.ts and ./lookup.ts.
 import { MarkdownRenderChild, TFile, type App, type MarkdownPostProcessorContext } from "obsidian";
+import { bindingFor, placeBlock, placeInline, type DomIndex, type LineRange, type NoteBinding, type RenderedInline } from "../binding";
 import { parseInlineTimestamp } from "../inline";
-import { scanNoteCached, TIMESTAMP_URL_LANGUAGE, type NoteScan } from "../note";
+import { NO_VIDEO_ERROR, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
-import { blockEntries, describeVideo, inlineEntryAt, videoContextAt } from "./lookup";
+import { describeVideo } from "./lookup";
 import { resolveVaultVideo } from "./vault";
 
 /** What rendered links call back into (the plugin). */
@@ -75,16 +76,40 @@ export function renderError(parent: HTMLElement, text: string): HTMLElement {
   return parent.createSpan({ cls: "lesson-lab-error", text });
 }
 
-/** Reads the note the section belongs to: the section's own text when Obsidian gives it (fresher than the file). */
-async function scanFor(app: App, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<{ scan: NoteScan | null; lineStart: number | null; lineEnd: number | null }> {
+/**
+ * The binding of the note the section belongs to, and the section's line range: from the section
+ * info when Obsidian gives it (its text is fresher than the file), else from the file, with no range.
+ */
+async function bindingForSection(app: App, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<{ binding: NoteBinding | null; range: LineRange | null; dom: DomIndex | null }> {
   const info = ctx.getSectionInfo(el);
-  if (info && typeof info.text === "string") return { scan: scanNoteCached(info.text), lineStart: info.lineStart, lineEnd: info.lineEnd };
-  const file = app.vault.getAbstractFileByPath(ctx.sourcePath);
-  if (file instanceof TFile) {
-    const text = await app.vault.cachedRead(file);
-    return { scan: scanNoteCached(text), lineStart: null, lineEnd: null };
+  if (info && typeof info.text === "string") {
+    const range = { lineStart: info.lineStart, lineEnd: info.lineEnd };
+    return { binding: bindingFor(info.text), range, dom: domIndexOf(el, ctx, range) };
   }
-  return { scan: null, lineStart: null, lineEnd: null };
+  const file = app.vault.getAbstractFileByPath(ctx.sourcePath);
+  if (file instanceof TFile) return { binding: bindingFor(await app.vault.cachedRead(file)), range: null, dom: null };
+  return { binding: null, range: null, dom: null };
+}
+
+const BLOCK_CLASS = `block-language-${TIMESTAMP_LANGUAGE}`;
+
+/**
+ * Where `el` (a ```timestamp block Obsidian rendered, classed block-language-timestamp) stands among
+ * the blocks of its section: the section's element is the outermost ancestor with the same section
+ * info. Null when that cannot be seen (the element is not classed or not in its section yet).
+ */
+function domIndexOf(el: HTMLElement, ctx: MarkdownPostProcessorContext, range: LineRange): DomIndex | null {
+  if (!el.classList.contains(BLOCK_CLASS)) return null;
+  let root: HTMLElement = el;
+  for (let n = el.parentElement; n; n = n.parentElement) {
+    const info = ctx.getSectionInfo(n);
+    if (!info || info.lineStart !== range.lineStart || info.lineEnd !== range.lineEnd) break;
+    root = n;
+  }
+  if (root === el) return null;
+  const all = Array.from(root.querySelectorAll(`.${BLOCK_CLASS}`));
+  const index = all.indexOf(el);
+  return index < 0 ? null : { index, count: all.length };
 }
 
 /** Why a video cannot be played from this note, or null when it can. */
@@ -127,9 +152,11 @@ export async function renderTimestampBlock(host: TimestampHost, source: string, 
   const run = beginRender(el);
   el.empty();
   try {
-    const { scan, lineStart, lineEnd } = await scanFor(host.app, el, ctx);
+    const { binding, range, dom } = await bindingForSection(host.app, el, ctx);
     if (!isCurrent(el, run)) return;
-    const entries = blockEntries(scan, source, lineStart, lineEnd);
+    const placed = binding ? placeBlock(binding, source, range, dom) : { error: NO_VIDEO_ERROR };
+    const entries: TimestampEntry[] =
+      "entries" in placed ? placed.entries : [{ line: 0, text: "", seconds: null, label: "", heading: "", video: null, error: placed.error, source: "block" }];
     el.empty();
     const child = new LinkChild(el, host, ctx.sourcePath);
     renderEntries(el, child, host, entries, ctx.sourcePath);
@@ -185,24 +212,32 @@ export async function renderInlineTimestamps(host: TimestampHost, el: HTMLElemen
   if (codes.length === 0) return;
   let child: LinkChild | null = null;
   try {
-    const { scan, lineStart, lineEnd } = await scanFor(host.app, el, ctx);
+    const { binding, range } = await bindingForSection(host.app, el, ctx);
+    const rendered: RenderedInline[] = codes.map(({ parsed }) =>
+      "error" in parsed
+        ? { text: parsed.text, label: "", seconds: null, error: parsed.error }
+        : { text: parsed.text, label: parsed.label, seconds: parsed.seconds, error: null },
+    );
+    const placed = binding ? placeInline(binding, rendered, range) : rendered.map(() => ({ error: NO_VIDEO_ERROR }));
     child = new LinkChild(el, host, ctx.sourcePath);
-    for (const { code, parsed } of codes) {
-      if (!code.isConnected && !el.contains(code)) continue;
+    codes.forEach(({ code, parsed }, i) => {
+      if (!code.isConnected && !el.contains(code)) return;
       const holder = createSpan();
+      const entry = placed[i];
       if ("error" in parsed) {
         renderError(holder, `@${parsed.text}: ${parsed.error}`);
+      } else if (!entry || !("line" in entry)) {
+        renderError(holder, `@${parsed.text}: ${entry?.error ?? NO_VIDEO_ERROR}`);
+      } else if (entry.error !== null || entry.seconds === null || entry.video === null) {
+        renderError(holder, `@${parsed.text}: ${entry.error ?? NO_VIDEO_ERROR}`);
       } else {
-        const from = lineStart ?? 0;
-        const entry = inlineEntryAt(scan, from, lineEnd ?? Number.MAX_SAFE_INTEGER, parsed.text);
-        const context = entry ? { video: entry.video, error: entry.video ? null : entry.error } : videoContextAt(scan, from);
-        const problem = context.video ? videoProblem(host.app, context.video, ctx.sourcePath) : (context.error ?? "no video for this timestamp");
-        if (problem || !context.video) renderError(holder, `@${parsed.text}: ${problem ?? "no video for this timestamp"}`);
-        else timestampLink(holder, child, { text: parsed.text, label: parsed.label, seconds: parsed.seconds }, context.video, true);
+        const problem = videoProblem(host.app, entry.video, ctx.sourcePath);
+        if (problem) renderError(holder, `@${parsed.text}: ${problem}`);
+        else if (child) timestampLink(holder, child, { text: entry.text, label: entry.label, seconds: entry.seconds }, entry.video, true);
       }
       const replacement = holder.firstElementChild;
       if (replacement) code.replaceWith(replacement);
-    }
+    });
     ctx.addChild(child);
   } catch (e) {
     console.error("Lesson Lab: inline timestamps", e);

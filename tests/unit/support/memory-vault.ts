@@ -3,7 +3,9 @@
 // (and records) any move onto an existing path, so tests can assert nothing was overwritten.
 
 import type { FileOps, TrashResult } from "../../../src/cleaner/apply";
-import { baseName, freeName, isInside, joinPath, parentOf } from "../../../src/cleaner/names";
+import type { Fingerprint } from "../../../src/cleaner/decisions";
+import { baseName, freeName, isInside, joinPath, parentOf, splitName } from "../../../src/cleaner/names";
+import type { LogStore } from "../../../src/cleaner/workflow";
 import type { VaultView } from "../../../src/cleaner/plan";
 
 export type TrashMode = TrashResult["where"];
@@ -125,6 +127,31 @@ export class MemoryVault implements FileOps, VaultView {
     const f = this.files.get(path);
     if (!f) throw new Error(`hash: no file at "${path}"`);
     return contentKey(f.content);
+  }
+
+  async locateTrashed(originalPath: string, fp: Fingerprint): Promise<string | null> {
+    await Promise.resolve();
+    const { stem, ext } = splitName(baseName(originalPath));
+    const hits = [...this.files.entries()].filter(([p, f]) => {
+      const n = baseName(p);
+      return isInside(p, VAULT_TRASH) && n.startsWith(stem) && n.endsWith(ext) && sizeOf(f.content) === fp.size && (fp.hash === undefined || contentKey(f.content) === fp.hash);
+    });
+    return hits.length === 1 ? hits[0][0] : null;
+  }
+
+  /** The note at `path` as the workflow's log. */
+  logStore(path: string): LogStore {
+    return {
+      read: async () => {
+        await Promise.resolve();
+        const c = this.read(path);
+        return typeof c === "string" ? c : "";
+      },
+      process: async (change) => {
+        await Promise.resolve();
+        this.process(path, change);
+      },
+    };
   }
 
   // Changes made outside the pane (the user, a sync tool)
