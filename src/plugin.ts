@@ -2,7 +2,8 @@
 // Keep onload light: nothing here loads TensorFlow or anything from src/classifier.
 import { debounce, Notice, Plugin, TFile, type Debouncer, type WorkspaceLeaf } from "obsidian";
 import { DEFAULT_SETTINGS, normalizePositions, normalizeSettings, type LessonLabSettings } from "./settings";
-import { problemsOf, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "./timestamps/note";
+import { problemsOf, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "./timestamps/note";
+import { scanNoteInApp } from "./timestamps/obsidian/frontmatter";
 import type { Chapter } from "./timestamps/player/controls";
 import type { Player } from "./timestamps/player/player";
 import type { VideoRef } from "./timestamps/types";
@@ -168,7 +169,7 @@ export default class LessonLabPlugin extends Plugin {
       new Notice("Open a lesson note first.");
       return;
     }
-    const video = firstVideo(scanNoteCached(note.text));
+    const video = firstVideo(scanNoteInApp(this.app, note.file.path, note.text));
     if (!video) {
       new Notice("This note names no video: add a video property or a video block.");
       return;
@@ -178,7 +179,7 @@ export default class LessonLabPlugin extends Plugin {
 
   async activeNoteProblems(): Promise<{ path: string; problems: Array<{ line: number; message: string }> } | null> {
     const note = await this.activeNote();
-    return note ? { path: note.file.path, problems: problemsOf(scanNoteCached(note.text)) } : null;
+    return note ? { path: note.file.path, problems: problemsOf(scanNoteInApp(this.app, note.file.path, note.text)) } : null;
   }
 
   rememberPosition(video: VideoRef, seconds: number): void {
@@ -199,7 +200,7 @@ export default class LessonLabPlugin extends Plugin {
       chaptersFor: async (video: VideoRef, sourcePath: string): Promise<Chapter[]> => {
         const file = this.app.vault.getAbstractFileByPath(sourcePath);
         if (!(file instanceof TFile)) return [];
-        return chaptersFor(scanNoteCached(await this.app.vault.cachedRead(file)), video);
+        return chaptersFor(scanNoteInApp(this.app, file.path, await this.app.vault.cachedRead(file)), video);
       },
       rememberPosition: (video: VideoRef, seconds: number) => this.rememberPosition(video, seconds),
       flushPositions: () => this.flushPositions(),

@@ -3,25 +3,19 @@
 //
 // Lines are 0-based everywhere in the returned data; messages meant for people say "line N"
 // with N 1-based, as editors show them.
+import { frontmatterVideoOf, videoCacheKey, type FrontmatterVideo } from "./frontmatter";
 import { scanInlineLine, type OpenComment } from "./inline";
 import { parseTimeLine } from "./time";
 import type { TimestampEntry, VideoRef } from "./types";
 import { parseVideoSource } from "./video";
+
+export type { FrontmatterVideo } from "./frontmatter";
 
 export const TIMESTAMP_LANGUAGE = "timestamp";
 export const TIMESTAMP_URL_LANGUAGE = "timestamp-url";
 
 export const NO_VIDEO_ERROR = "no video for this timestamp: add a ```timestamp-url block above it or a `video` property";
 export const EMPTY_BLOCK_ERROR = "empty timestamp block";
-
-export interface FrontmatterVideo {
-  /** The property's value as written, quotes removed. */
-  raw: string;
-  video: VideoRef | null;
-  error: string | null;
-  /** The line of the `video:` key. */
-  line: number;
-}
 
 export interface VideoBlock {
   /** The line of the block's opening fence. */
@@ -228,45 +222,6 @@ function headingAfter(lines: string[], endLine: number): string {
   return "";
 }
 
-function unquoteYaml(value: string): string {
-  const v = value.trim();
-  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\"/g, '"').trim();
-  if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1).replace(/''/g, "'").trim();
-  // An unquoted YAML value ends where a ` #` comment starts.
-  return v.replace(/[ \t]+#.*$/, "").trim();
-}
-
-function frontmatterVideoOf(lines: string[]): { video: FrontmatterVideo | null; bodyStart: number } {
-  if (lines.length === 0 || lines[0].trimEnd() !== "---") return { video: null, bodyStart: 0 };
-  let end = -1;
-  for (let k = 1; k < lines.length; k += 1) {
-    const t = lines[k].trimEnd();
-    if (t === "---" || t === "...") {
-      end = k;
-      break;
-    }
-  }
-  if (end < 0) return { video: null, bodyStart: 0 };
-  for (let k = 1; k < end; k += 1) {
-    const m = /^(["']?)video\1[ \t]*:(.*)$/i.exec(lines[k]);
-    if (!m) continue;
-    let value = unquoteYaml(m[2]);
-    if (value === "") {
-      // A list property: the first `- item` below the key.
-      const item = k + 1 < end ? /^[ \t]+-[ \t]+(.*)$/.exec(lines[k + 1]) : null;
-      if (item) value = unquoteYaml(item[1]);
-    }
-    if (value === "" || value === "~" || value.toLowerCase() === "null") return { video: null, bodyStart: end + 1 };
-    const parsed = parseVideoSource(value);
-    const video: FrontmatterVideo =
-      "error" in parsed
-        ? { raw: value, video: null, error: parsed.error, line: k }
-        : { raw: value, video: parsed.video, error: null, line: k };
-    return { video, bodyStart: end + 1 };
-  }
-  return { video: null, bodyStart: end + 1 };
-}
-
 /** Splits a timestamp block's inner text into its timestamps; blank lines are skipped. */
 export function parseTimestampBlockSource(source: string): BlockLine[] {
   return parseBlockLines(String(source ?? "").split(/\r\n|\r|\n/));
@@ -313,23 +268,28 @@ const RECENT_SCANS = 4;
  * the same note text, so a note of n blocks would otherwise be scanned n times (n² work).
  * The result is shared: callers must treat it as read-only.
  */
-export function scanNoteCached(text: string): NoteScan {
-  const hit = recentScans.get(text);
+export function scanNoteCached(text: string, frontmatter?: Record<string, unknown> | null): NoteScan {
+  const key = frontmatter ? `${text}\u0000${videoCacheKey(frontmatter)}` : text;
+  const hit = recentScans.get(key);
   if (hit) {
-    recentScans.delete(text);
-    recentScans.set(text, hit);
+    recentScans.delete(key);
+    recentScans.set(key, hit);
     return hit;
   }
-  const scan = scanNote(text);
-  recentScans.set(text, scan);
+  const scan = scanNote(text, frontmatter);
+  recentScans.set(key, scan);
   if (recentScans.size > RECENT_SCANS) recentScans.delete(recentScans.keys().next().value as string);
   return scan;
 }
 
-/** Scans a note's text (LF, CRLF or CR line endings). */
-export function scanNote(text: string): NoteScan {
+/**
+ * Scans a note's text (LF, CRLF or CR line endings; a leading BOM is allowed). `frontmatter`, when
+ * given, is the note's front matter from Obsidian's metadata cache: its `video` property is used
+ * instead of the text's (see ./frontmatter.ts).
+ */
+export function scanNote(text: string, frontmatter?: Record<string, unknown> | null): NoteScan {
   const lines = String(text ?? "").split(/\r\n|\r|\n/);
-  const { video: frontmatterVideo, bodyStart } = frontmatterVideoOf(lines);
+  const { video: frontmatterVideo, bodyStart } = frontmatterVideoOf(lines, frontmatter);
   const videoBlocks: VideoBlock[] = [];
   const timestamps: TimestampEntry[] = [];
   const blocks: TimestampBlock[] = [];

@@ -1,6 +1,7 @@
 // Which video a note points at: YouTube, Vimeo, a direct media URL, or a file in the vault.
 // Pure: no Obsidian import. Only http(s) URLs are ever accepted, so nothing built from a note
 // can run script (`javascript:`), read local files (`file:`) or inline content (`data:`).
+import getVideoId from "get-video-id";
 import type { VideoRef } from "./types";
 
 export type VideoResult = { video: VideoRef } | { error: string };
@@ -14,7 +15,8 @@ export const MEDIA_EXTENSIONS: readonly string[] = [
 const MAX_SOURCE_LENGTH = 4096;
 const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
 const VIMEO_ID = /^[0-9]{1,12}$/;
-const VIMEO_HASH = /^[A-Za-z0-9]{1,40}$/;
+/** Vimeo's privacy hash of an unlisted video: hexadecimal (10 digits as Vimeo writes them). */
+const VIMEO_HASH = /^[0-9a-f]{6,40}$/i;
 const EXPECTED = "expected a YouTube or Vimeo URL, a link to a media file, or a vault video like [[lesson.mp4]]";
 
 /** Whether a path or URL path ends in one of {@link MEDIA_EXTENSIONS} (case-insensitive). */
@@ -43,9 +45,14 @@ function quote(text: string): string {
 
 /**
  * Reads the video a ```timestamp-url block or a `video` property names. Accepts, after trimming
- * whitespace and `<…>`: a Markdown link `[text](url)` (its url is used); YouTube and Vimeo URLs in
- * their usual forms (scheme optional for those hosts); http(s) URLs of media files; and vault
- * files as `[[path]]`, `[[path|alias]]`, `![[path]]` or a plain relative path with a media extension.
+ * whitespace and `<…>`: an embed code `<iframe src="url">` (its src is used); a Markdown link
+ * `[text](url)` (its url is used); YouTube and Vimeo URLs in every form the README lists (scheme
+ * optional for those hosts; ids read by get-video-id, only on those hosts, and checked for their
+ * syntax; Vimeo's unlisted hash kept from `?h=` or the segment after the id); a Google search
+ * redirect to one of them; http(s) URLs of media files; and vault files as `[[path]]`,
+ * `[[path|alias]]`, `![[path]]` or a plain relative path with a media extension. Anything else is
+ * an `{error}` sentence, which says what to paste instead where the input names a video that an
+ * embedded player cannot play (an app link, a thumbnail, a Flash player). Never throws.
  */
 export function parseVideoSource(raw: string): VideoResult {
   let s = String(raw ?? "").trim();
@@ -53,6 +60,14 @@ export function parseVideoSource(raw: string): VideoResult {
   if (s.length > MAX_SOURCE_LENGTH) return { error: "video source too long" };
   // Browsers drop tabs and newlines inside URLs ("java\tscript:"), so no control character is let through.
   if (hasControlCharacter(s)) return { error: `the video source ${quote(withoutControls(s))} contains control characters` };
+
+  // An embed code copied from a share dialog: `<iframe … src="URL" …></iframe>` plays URL.
+  if (/^<iframe[\s>]/i.test(s)) {
+    const src = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(s);
+    const target = (src?.[1] ?? src?.[2] ?? "").trim();
+    if (target === "") return { error: `an embed code without a src address: ${quote(s)} (paste the video's URL)` };
+    return parseVideoSource(target.startsWith("//") ? `https:${target}` : target);
+  }
 
   const wiki = /^!?\[\[([^\]]*)\]\]$/.exec(s);
   if (wiki) return vaultVideo(wiki[1].split("|")[0], s, false);
@@ -76,12 +91,18 @@ export function parseVideoSource(raw: string): VideoResult {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(s);
   if (scheme) {
     const name = scheme[1].toLowerCase();
+    if (name === "youtube" || name === "vnd.youtube") {
+      // The YouTube app's own links (`youtube://ID`) open the app, which no embedded player can be.
+      const { id } = libraryId(s);
+      const paste = id !== undefined && YOUTUBE_ID.test(id) ? youtubeWatchUrl(id) : "the video's https://www.youtube.com/watch?v=… address";
+      return { error: `${quote(s)} is a link for the YouTube app, which the player cannot open: paste ${paste} instead` };
+    }
     if (name !== "http" && name !== "https") {
       return { error: `unsafe URL scheme "${name}:" in ${quote(s)} (only http and https links are followed)` };
     }
     return webVideo(s);
   }
-  if (/^(?:(?:www|m|music)\.)?(?:youtube\.com|youtu\.be|youtube-nocookie\.com|vimeo\.com|player\.vimeo\.com)(?:[/?#]|$)/i.test(s)) {
+  if (/^(?:(?:www|m|music)\.)?(?:youtube\.com|youtu\.be|youtube-nocookie\.com|y2u\.be|vimeo\.com|player\.vimeo\.com|i[0-9]?\.ytimg\.com|img\.youtube\.com)(?:[/?#]|$)/i.test(s)) {
     return webVideo(`https://${s}`);
   }
   return vaultVideo(s, s, fromMarkdownLink);
@@ -108,7 +129,28 @@ function vaultVideo(target: string, written: string, percentEncoded: boolean): V
   return { video: { kind: "vault", id: path, url: path } };
 }
 
-function webVideo(href: string): VideoResult {
+/** Hosts whose pages play a YouTube video; `y2u.be` is a short-link service for YouTube ids. */
+const YOUTUBE_HOSTS = new Set(["youtube.com", "youtube-nocookie.com", "youtu.be", "y2u.be"]);
+/** Hosts of YouTube's thumbnail images: they name a video but show a picture. */
+const YOUTUBE_IMAGE_HOST = /^(?:i[0-9]?\.ytimg\.com|img\.youtube\.com)$/;
+const VIMEO_HOSTS = new Set(["vimeo.com", "player.vimeo.com"]);
+/** Google's result redirect (`google.com/url?…&url=TARGET`): the target is read by the same rules. */
+const GOOGLE_HOST = /^(?:www\.)?google\.(?:[a-z]{2,3}|co\.[a-z]{2}|com\.[a-z]{2})$/;
+
+/** get-video-id's reading of `text`; an exception inside the library reads as "no id". */
+function libraryId(text: string): { id: string | undefined; service: string | undefined } {
+  try {
+    return getVideoId(text);
+  } catch {
+    return { id: undefined, service: undefined };
+  }
+}
+
+function youtubeWatchUrl(id: string): string {
+  return `https://www.youtube.com/watch?v=${id}`;
+}
+
+function webVideo(href: string, redirected = false): VideoResult {
   let url: URL;
   try {
     url = new URL(href);
@@ -117,49 +159,108 @@ function webVideo(href: string): VideoResult {
   }
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   const bare = host.replace(/^(?:www|m|music)\./, "");
-  if (bare === "youtube.com" || bare === "youtube-nocookie.com" || bare === "youtu.be") return youtubeVideo(url, href);
-  if (bare === "vimeo.com" || host === "player.vimeo.com") return vimeoVideo(url, host === "player.vimeo.com", href);
+  if (YOUTUBE_HOSTS.has(bare)) return youtubeVideo(url, href);
+  if (VIMEO_HOSTS.has(bare)) return vimeoVideo(url, href);
+  if (YOUTUBE_IMAGE_HOST.test(host)) {
+    const id = youtubeIdOf(url);
+    const paste = id !== null ? youtubeWatchUrl(id) : "the address of the video's page (https://www.youtube.com/watch?v=…)";
+    return { error: `${quote(href)} is a thumbnail image of a YouTube video, not the video: paste ${paste} instead` };
+  }
+  if (host.endsWith(".youtube.com")) {
+    // Other YouTube services (the retired gdata API feeds, …) name a video but play nothing.
+    const id = /\/videos\/([A-Za-z0-9_-]{11})(?:[/?#]|$)/.exec(url.pathname)?.[1] ?? null;
+    const paste = id !== null ? youtubeWatchUrl(id) : "the video's https://www.youtube.com/watch?v=… address";
+    return { error: `${quote(href)} is a YouTube data feed, not the video: paste ${paste} instead` };
+  }
+  if (bare === "vimeopro.com") {
+    const id = /\/video\/([0-9]{1,12})(?:[/?#]|$)/.exec(url.pathname)?.[1] ?? null;
+    const paste = id !== null ? `https://vimeo.com/${id}` : "the video's https://vimeo.com/… address";
+    return { error: `${quote(href)} is a Vimeo PRO portfolio page: paste ${paste} instead` };
+  }
+  if (!redirected && GOOGLE_HOST.test(host) && url.pathname === "/url") {
+    const target = url.searchParams.get("url") ?? url.searchParams.get("q");
+    if (target !== null && /^https?:\/\//i.test(target.trim())) return webVideo(target.trim(), true);
+    return { error: `a Google search redirect without the address it leads to: ${quote(href)} (paste the video's own URL)` };
+  }
   if (isMediaPath(url.pathname)) return { video: { kind: "media", id: url.href, url: url.href } };
   return {
     error: `unsupported video URL: ${quote(href)} (expected YouTube, Vimeo, or a direct link to a media file such as .mp4)`,
   };
 }
 
+/**
+ * The YouTube id get-video-id reads from `url`, or null. The fragment is dropped first (a
+ * `#t=1m` or any other anchor is not part of the id), except the `#p/u/1/ID` of old channel pages.
+ */
+function youtubeIdOf(url: URL): string | null {
+  const copy = new URL(url.href);
+  if (!copy.hash.startsWith("#p/")) copy.hash = "";
+  const { id, service } = libraryId(copy.href);
+  return service === "youtube" && typeof id === "string" && id !== "" ? id : null;
+}
+
 function youtubeVideo(url: URL, written: string): VideoResult {
-  const segs = url.pathname.split("/").filter((p) => p !== "");
-  let id: string | null = null;
-  if (url.hostname.toLowerCase().endsWith("youtu.be")) id = segs[0] ?? null;
-  else if (segs[0] === "watch" || segs.length === 0) id = url.searchParams.get("v");
-  else if (["shorts", "embed", "live", "v", "e"].includes(segs[0])) id = segs[1] ?? null;
-  if (id === null || id === "") return { error: `YouTube URL without a video id: ${quote(written)}` };
-  // `embed/videoseries?list=…` is a playlist player; "videoseries" happens to be 11 characters long.
-  if (id === "videoseries") return { error: `YouTube playlist URL without a video id: ${quote(written)}` };
+  const path = url.pathname.toLowerCase();
+  // `embed/videoseries?list=…` and `playlist?list=…` are playlist players: no one video to seek.
+  const list = url.searchParams.has("list");
+  if (path.startsWith("/embed/videoseries") || path === "/playlist" || ((path === "/embed" || path === "/embed/") && list)) {
+    return { error: `YouTube playlist URL without a video id: ${quote(written)} (open one video of the list and paste its URL)` };
+  }
+  const id = youtubeIdOf(url);
+  if (id === null) return { error: `YouTube URL without a video id: ${quote(written)}` };
   if (!YOUTUBE_ID.test(id)) {
     return { error: `not a YouTube video id: ${quote(id)} in ${quote(written)} (ids are 11 letters, digits, - or _)` };
   }
-  return { video: { kind: "youtube", id, url: `https://www.youtube.com/watch?v=${id}` } };
+  return { video: { kind: "youtube", id, url: youtubeWatchUrl(id) } };
 }
 
-function vimeoVideo(url: URL, player: boolean, written: string): VideoResult {
-  const segs = url.pathname.split("/").filter((p) => p !== "");
-  let id: string | undefined;
-  let hash: string | null = url.searchParams.get("h");
-  if (player) {
-    if (segs[0] === "video") id = segs[1];
-  } else if (VIMEO_ID.test(segs[0] ?? "")) {
-    id = segs[0];
-    // vimeo.com/ID/HASH: the hash is what lets an unlisted video play.
-    if (segs[1] !== undefined && VIMEO_HASH.test(segs[1])) hash = segs[1];
-  } else if (segs[0] === "channels") {
-    id = segs[2];
-  } else if (segs[0] === "groups" && segs[2] === "videos") {
-    id = segs[3];
-  } else if ((segs[0] === "album" || segs[0] === "showcase") && segs[2] === "video") {
-    id = segs[3];
-  } else if (segs[0] === "video") {
-    id = segs[1];
+/** The Vimeo id get-video-id reads from `href` when it is a valid id, else null. */
+function vimeoIdOf(href: string): string | null {
+  const { id, service } = libraryId(href);
+  return service === "vimeo" && typeof id === "string" && VIMEO_ID.test(id) ? id : null;
+}
+
+function vimeoVideo(url: URL, written: string): VideoResult {
+  const clean = new URL(url.href);
+  clean.hash = "";
+  // One spelling of the host for the library (`www.`, `m.` and the like are the same site).
+  clean.hostname = url.hostname.toLowerCase().replace(/\.$/, "").endsWith("player.vimeo.com") ? "player.vimeo.com" : "vimeo.com";
+  // Vimeo renamed albums to showcases; get-video-id knows the album form of the same path.
+  clean.pathname = clean.pathname.replace(/^\/showcase\//i, "/album/");
+  const segs = clean.pathname.split("/").filter((p) => p !== "");
+  const first = (segs[0] ?? "").toLowerCase();
+
+  if (/\.swf$/i.test(clean.pathname)) {
+    const id = vimeoIdOf(clean.href);
+    const paste = id !== null ? `https://vimeo.com/${id}` : "the video's address (https://vimeo.com/…)";
+    return { error: `${quote(written)} is an old Flash (.swf) player, which cannot play: paste ${paste} instead` };
   }
-  if (id === undefined || !VIMEO_ID.test(id)) return { error: `Vimeo URL without a video id: ${quote(written)}` };
-  if (hash !== null && !VIMEO_HASH.test(hash)) hash = null;
-  return { video: { kind: "vimeo", id, url: hash ? `https://vimeo.com/${id}/${hash}` : `https://vimeo.com/${id}` } };
+  if (first === "event") {
+    return { error: `${quote(written)} is a Vimeo live event, not a video: paste the address of its recording (https://vimeo.com/…) instead` };
+  }
+  if (first === "channels" && segs.length === 2) {
+    return { error: `${quote(written)} is a Vimeo channel, not a video: open one of its videos and paste that address instead` };
+  }
+
+  // The unlisted hash: `?h=HASH`, or the path segment right after the id (`vimeo.com/ID/HASH`,
+  // `player.vimeo.com/video/ID/HASH`, `channels/NAME/ID/HASH`, …). get-video-id reads the id
+  // but not the hash, and misses the id when a hash ends a player or group path: then the last
+  // segment is tried as the hash.
+  let id = vimeoIdOf(clean.href);
+  let hash: string | null = null;
+  if (id !== null) {
+    const at = segs.lastIndexOf(id);
+    const next = at >= 0 ? segs[at + 1] : undefined;
+    if (next !== undefined && VIMEO_HASH.test(next)) hash = next;
+  } else if (segs.length >= 2 && VIMEO_ID.test(segs[segs.length - 2]) && VIMEO_HASH.test(segs[segs.length - 1])) {
+    const shorter = new URL(clean.href);
+    shorter.pathname = `/${segs.slice(0, -1).join("/")}`;
+    id = vimeoIdOf(shorter.href);
+    if (id !== segs[segs.length - 2]) id = null;
+    else hash = segs[segs.length - 1];
+  }
+  if (id === null) return { error: `Vimeo URL without a video id: ${quote(written)}` };
+  const h = url.searchParams.get("h");
+  if (h !== null && VIMEO_HASH.test(h)) hash = h;
+  return { video: { kind: "vimeo", id, url: hash !== null ? `https://vimeo.com/${id}/${hash}` : `https://vimeo.com/${id}` } };
 }

@@ -72,12 +72,56 @@ describe("parseVideoSource: Vimeo", () => {
     expect(videoOf(raw)).toEqual({ kind: "vimeo", id, url });
   });
 
-  it.each(["https://vimeo.com/", "https://vimeo.com/staffpicks", "https://player.vimeo.com/video/abc", "https://vimeo.com/channels/staffpicks"])(
+  it.each(["https://vimeo.com/", "https://vimeo.com/staffpicks", "https://player.vimeo.com/video/abc"])(
     "refuses %s",
     (raw) => {
       expect(errorOf(raw)).toMatch(/Vimeo URL without a video id/);
     },
   );
+
+  it("says a channel page is not a video", () => {
+    expect(errorOf("https://vimeo.com/channels/staffpicks")).toMatch(/is a Vimeo channel, not a video/);
+  });
+
+  it("keeps only a hexadecimal hash (the form the player sends to Vimeo)", () => {
+    expect(videoOf("https://vimeo.com/76979871/embed").url).toBe("https://vimeo.com/76979871");
+    expect(videoOf("https://player.vimeo.com/video/76979871?h=<script>").url).toBe("https://vimeo.com/76979871");
+  });
+});
+
+describe("parseVideoSource: the library is wrapped by host and scheme rules", () => {
+  it.each([
+    "https://youtube.com.example.org/watch?v=F4tvM4Vb3A0",
+    "https://example.org/youtube/v/F4tvM4Vb3A0",
+    "https://example.org/watch?v=F4tvM4Vb3A0&from=youtube.com",
+    "https://notvimeo.com/76979871",
+    "https://example.org/vimeo.com/76979871",
+  ])("refuses %s: the id is only read from YouTube's and Vimeo's own hosts", (raw) => {
+    expect(errorOf(raw)).toMatch(/^unsupported video URL/);
+  });
+
+  it.each([
+    "https://www.google.com/url?url=javascript:alert(1)",
+    "https://www.google.com/url?url=https%3A%2F%2Fwww.google.com%2Furl%3Furl%3Dhttps%253A%252F%252Fyoutu.be%252FF4tvM4Vb3A0",
+  ])("a Google redirect leads only to an http(s) address, once: %s", (raw) => {
+    expect(errorOf(raw)).toMatch(/Google search redirect|unsupported video URL/);
+  });
+
+  it.each([
+    '<iframe src="javascript:alert(1)"></iframe>',
+    "<iframe src='data:text/html,hi'></iframe>",
+  ])("an embed code's src obeys the same scheme rule: %s", (raw) => {
+    expect(errorOf(raw)).toMatch(/^unsafe URL scheme/);
+  });
+
+  it("an embed code without a src says so", () => {
+    expect(errorOf("<iframe width=560></iframe>")).toMatch(/embed code without a src/);
+  });
+
+  it("an id of the wrong shape is refused even when the library finds one", () => {
+    expect(errorOf("https://www.youtube.com/watch/F4tvM4Vb3A0x")).toMatch(/not a YouTube video id/);
+    expect(errorOf("https://www.youtube.com/v/abc")).toMatch(/not a YouTube video id/);
+  });
 });
 
 describe("parseVideoSource: media URLs", () => {

@@ -1,6 +1,6 @@
 // Commands of the timestamps feature (no default hotkeys).
 import { Modal, Notice, type App, type Editor, type MarkdownFileInfo, type MarkdownView, type Plugin } from "obsidian";
-import { scanNoteCached } from "../note";
+import { scanNoteInApp } from "./frontmatter";
 import { insertionSeconds, stepRate, stepSeconds, timestampBlockMarkdown } from "../player/controls";
 import type { Player } from "../player/player";
 import { formatTime } from "../time";
@@ -75,7 +75,7 @@ export function registerTimestampCommands(host: CommandHost): void {
     name: "Play this timestamp",
     editorCheckCallback: (checking: boolean, editor: Editor, ctx: MarkdownView | MarkdownFileInfo): boolean => {
       const cursor = editor.getCursor("head");
-      const found = timestampAtCursor(scanNoteCached(editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
+      const found = timestampAtCursor(scanNoteInApp(host.app, ctx.file?.path, editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
       if (!found) return false;
       if (checking) return true;
       if (!found.target) {

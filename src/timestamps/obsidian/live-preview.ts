@@ -6,7 +6,8 @@
 import { RangeSetBuilder, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { editorInfoField, editorLivePreviewField } from "obsidian";
-import { bindingFor, inlineInLines, type NoteBinding } from "../binding";
+import { inlineInLines, type NoteBinding } from "../binding";
+import { bindingInApp } from "./frontmatter";
 import type { VideoRef } from "../types";
 
 export interface LivePreviewHost {
@@ -78,6 +79,12 @@ export function buildDecorations(view: EditorView, binding: NoteBinding): Decora
   return builder.finish();
 }
 
+/** The binding of the editor's note, its `video` property from the metadata cache. */
+function bindingInEditor(view: EditorView): NoteBinding {
+  const info = view.state.field(editorInfoField, false);
+  return bindingInApp(info?.app, info?.file?.path, view.state.doc.toString());
+}
+
 export function inlineTimestampExtension(host: LivePreviewHost): Extension {
   const plugin = ViewPlugin.fromClass(
     class {
@@ -86,13 +93,13 @@ export function inlineTimestampExtension(host: LivePreviewHost): Extension {
       private live: boolean;
 
       constructor(view: EditorView) {
-        this.binding = bindingFor(view.state.doc.toString());
+        this.binding = bindingInEditor(view);
         this.live = isLivePreview(view);
         this.decorations = this.live ? buildDecorations(view, this.binding) : Decoration.none;
       }
 
       update(u: ViewUpdate): void {
-        if (u.docChanged) this.binding = bindingFor(u.state.doc.toString());
+        if (u.docChanged) this.binding = bindingInEditor(u.view);
         const live = isLivePreview(u.view);
         if (u.docChanged || u.viewportChanged || u.selectionSet || live !== this.live) {
           this.live = live;

@@ -1,10 +1,11 @@
 // Reading view / Live Preview rendering of ```timestamp and ```timestamp-url blocks and of inline
 // `@06:45` timestamps. Thin: parsing is in ../note.ts and ./lookup.ts.
 import { MarkdownRenderChild, TFile, type App, type MarkdownPostProcessorContext } from "obsidian";
-import { bindingFor, placeBlock, placeInline, type DomIndex, type LineRange, type NoteBinding, type RenderedInline } from "../binding";
+import { placeBlock, placeInline, type DomIndex, type LineRange, type NoteBinding, type RenderedInline } from "../binding";
 import { parseInlineTimestamp } from "../inline";
 import { NO_VIDEO_ERROR, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
+import { bindingInApp, scanNoteInApp } from "./frontmatter";
 import { describeVideo } from "./lookup";
 import { resolveVaultVideo } from "./vault";
 
@@ -84,10 +85,10 @@ async function bindingForSection(app: App, el: HTMLElement, ctx: MarkdownPostPro
   const info = ctx.getSectionInfo(el);
   if (info && typeof info.text === "string") {
     const range = { lineStart: info.lineStart, lineEnd: info.lineEnd };
-    return { binding: bindingFor(info.text), range, dom: domIndexOf(el, ctx, range) };
+    return { binding: bindingInApp(app, ctx.sourcePath, info.text), range, dom: domIndexOf(el, ctx, range) };
   }
   const file = app.vault.getAbstractFileByPath(ctx.sourcePath);
-  if (file instanceof TFile) return { binding: bindingFor(await app.vault.cachedRead(file)), range: null, dom: null };
+  if (file instanceof TFile) return { binding: bindingInApp(app, ctx.sourcePath, await app.vault.cachedRead(file)), range: null, dom: null };
   return { binding: null, range: null, dom: null };
 }
 
@@ -174,7 +175,7 @@ export async function renderVideoBlock(host: TimestampHost, source: string, el: 
   el.empty();
   try {
     const info = ctx.getSectionInfo(el);
-    const inNote = info && typeof info.text === "string" ? scanNoteCached(info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
+    const inNote = info && typeof info.text === "string" ? scanNoteInApp(host.app, ctx.sourcePath, info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
     // Without the note (or when it disagrees), read the source as a block of its own, by the same rules.
     const scanned = inNote ?? scanNoteCached(`\`\`\`${TIMESTAMP_URL_LANGUAGE}\n${source}\n\`\`\``).videoBlocks[0];
     const parsed: { video: VideoRef } | { error: string } = scanned?.video ? { video: scanned.video } : { error: scanned?.error ?? "invalid video" };
