@@ -3,6 +3,7 @@
 // BatchNorm into the convolutions once, and keeps only the truncated network.
 
 import type { LayersModel, Rank, Tensor, Tensor4D, io } from "@tensorflow/tfjs";
+import { containedFolder } from "../vault-path";
 import type { FileStore, RgbImage } from "./types";
 import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
 import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./backbones/remote";
@@ -114,8 +115,10 @@ export function resolveBackboneSpec(id: BackboneId): BaseSpec {
     };
   }
   if (base.startsWith("vault:")) {
-    const folder = base.slice("vault:".length).replace(/\/+$/, "");
-    if (folder === "") throw new Error(`Backbone id "${id}": no folder after "vault:"`);
+    const named = base.slice("vault:".length).replace(/\/+$/, "");
+    if (named === "") throw new Error(`Backbone id "${id}": no folder after "vault:"`);
+    // The id comes from a model's metadata.json (a file from the web): its folder must lie inside the vault.
+    const folder = containedFolder(named, "backbone folder");
     if (!layers) throw new Error(`Backbone id "${id}": name the embedding layer, e.g. "vault:${folder}#global_average_pooling2d"`);
     return {
       layers,
