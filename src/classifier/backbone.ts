@@ -173,9 +173,29 @@ function checkImage(img: RgbImage, index: number, size: number): void {
 /** Loads a backbone; tfjs and the weights are imported here, on first use. */
 export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: LoadBackboneOptions = {}): Promise<Backbone> {
   const spec = resolveBackboneSpec(id);
+  await setupTf(opts.tf);
+  return buildBackbone(id, spec, await spec.load(opts), opts);
+}
+
+/**
+ * The full network's files of backbone `id` (model topology, weight specs and bytes), as
+ * loadBackbone reads them: what an exported web app embeds. Throws the loader's message (for
+ * "vault:" ids, the folder or a weight file that is missing).
+ */
+export async function loadBackboneArtifacts(id: BackboneId, opts: LoadBackboneOptions = {}): Promise<io.ModelArtifacts> {
+  return resolveBackboneSpec(id).load(opts);
+}
+
+/** A backbone from artifacts already in memory (an exported web app's embedded weights). */
+export async function backboneFromArtifacts(id: BackboneId, artifacts: io.ModelArtifacts, opts: LoadBackboneOptions = {}): Promise<Backbone> {
+  const spec = resolveBackboneSpec(id);
+  await setupTf(opts.tf);
+  return buildBackbone(id, spec, artifacts, opts);
+}
+
+async function buildBackbone(id: BackboneId, spec: BaseSpec, artifacts: io.ModelArtifacts, opts: LoadBackboneOptions): Promise<Backbone> {
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 16));
   const { tf, backend } = await setupTf(opts.tf);
-  const artifacts = await spec.load(opts);
   await opts.pause?.();
   const full: LayersModel = await tf.loadLayersModel({ load: () => Promise.resolve(artifacts) });
   await opts.pause?.();

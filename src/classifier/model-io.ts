@@ -16,6 +16,7 @@ import { ensureTf, tfjs } from "./tf-lazy";
 import type { FileStore } from "./types";
 import { Head, type HeadConfig } from "./head";
 import type { EpochMetrics } from "./types";
+import type { ConfusionMatrix } from "./metrics";
 import { AbortError } from "./train";
 import { modelFolderFor } from "./dataset";
 
@@ -38,6 +39,8 @@ export interface ModelMetadata {
     valid_count: number;
     train_count: number;
     epochs: EpochMetrics[];
+    /** The validation confusion matrix (rows actual, columns predicted); absent in models saved before it was recorded. */
+    confusion?: ConfusionMatrix | null;
   };
   trainedAt: string;
   dataset: string;
