@@ -5,6 +5,7 @@ import { benchTimestamps } from "./timestamps";
 import { benchCleaner } from "./cleaner";
 import { benchEmbed } from "./embed";
 import { benchClassifier } from "./classifier";
+import { benchQuality, cleanerSeconds } from "./quality";
 
 type Figures = Record<string, unknown>;
 
@@ -18,6 +19,8 @@ const SECTIONS: Record<string, () => Promise<Figures>> = {
     return { batch: r.batch, img_per_s_1_thread: r.img_per_s_1_thread, img_per_s_all_threads: r.img_per_s_all_threads };
   },
   classifier: async () => ({ ...(await benchClassifier()) }),
+  // Fashion-MNIST, OpenCV digits (held out of tuning) and Twemoji at 40 and 150 per label; bench/quality.ts.
+  quality: async () => ({ ...(await benchQuality()), cleaner_seconds_1000: await cleanerSeconds() }),
 };
 
 /** References shown beside a figure in the table (higher is better, no verdict). */
