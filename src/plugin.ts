@@ -18,6 +18,7 @@ import { openClassifierPanel, registerClassifier } from "./classifier/obsidian/r
 import type { ReviewReport } from "./cleaner/obsidian/cards";
 import type { TrainResult } from "./classifier/pipeline";
 import { CleanerController } from "./cleaner/obsidian/wiring";
+import { setUpEngine } from "./engine/assets";
 
 /** Positions are written at most this often while a video plays (ms). */
 const POSITION_SAVE_DELAY = 10_000;
@@ -35,6 +36,8 @@ export default class LessonLabPlugin extends Plugin {
 
   override async onload(): Promise<void> {
     await this.loadSettings();
+    // The classifier and cleaner load their engine files from the plugin's folder on first use.
+    setUpEngine(this);
 
     this.registerView(PLAYER_VIEW_TYPE, (leaf) => new PlayerView(leaf, this.playerHost()));
     this.registerMarkdownCodeBlockProcessor(TIMESTAMP_LANGUAGE, (source, el, ctx) => renderTimestampBlock(this, source, el, ctx));

@@ -4,8 +4,8 @@
 // - Node (CLI, tests, embed workers): wasm with SIMD, binaries read from node_modules
 //   by the backend itself; emscripten's own pthreads are turned off because Node
 //   cannot start its blob: workers (we parallelise with worker_threads instead).
-// - Obsidian: webgl when it works, else wasm with the SIMD binary that esbuild
-//   inlined into main.js (handed over as a blob: URL), else cpu.
+// - Obsidian: webgl when it works, else wasm with the SIMD binary, an engine file in the
+//   plugin's folder (src/engine/assets.ts, handed over as a blob: URL), else cpu.
 
 import type * as TfModule from "@tensorflow/tfjs";
 
@@ -18,8 +18,8 @@ export interface TfSetupOptions {
   /** wasm threads (xnnpack pool size); only honoured where the threaded binary can run. Default 1. */
   threads?: number;
   /**
-   * Where the wasm binary comes from: "node_modules" (Node) or "embedded" (the bytes
-   * inlined into main.js). Default: "embedded" when a DOM is present, else "node_modules".
+   * Where the wasm binary comes from: "node_modules" (Node) or "embedded" (the plugin's
+   * engine file, see src/engine/assets.ts). Default: "embedded" when a DOM is present, else "node_modules".
    */
   wasmSource?: "node_modules" | "embedded";
 }
@@ -51,7 +51,7 @@ async function configureWasm(tf: Tf, source: "node_modules" | "embedded", thread
   wasm.setThreadsCount(Math.max(1, Math.floor(threads)));
   if (source === "embedded") {
     const { embeddedWasmUrls } = await import("./wasm-embedded");
-    wasm.setWasmPaths(embeddedWasmUrls(), true);
+    wasm.setWasmPaths(await embeddedWasmUrls(), true);
   }
   wasmConfigured = true;
 }

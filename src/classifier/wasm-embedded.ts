@@ -1,20 +1,22 @@
-// The wasm SIMD binary inlined into main.js by esbuild's binary loader, handed to
-// the wasm backend as a blob: URL (a plugin install ships no separate files).
-// Only the app imports this module; Node reads the binaries from node_modules.
-import simdWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
+// The wasm SIMD binary of the built plugin: the engine file engine-tfjs-backend-wasm-simd.wasm,
+// read from the plugin's folder (or downloaded once, see src/engine/assets.ts) and handed to the
+// wasm backend as a blob: URL. Only the app imports this module; Node reads the binaries from
+// node_modules.
+import { readEngineAsset } from "../engine/assets";
 
-let urls: Record<string, string> | null = null;
+let urls: Promise<Record<string, string>> | null = null;
 
-export function embeddedWasmUrls(): Record<string, string> {
-  if (!urls) {
-    const url = URL.createObjectURL(new Blob([simdWasm], { type: "application/wasm" }));
+export function embeddedWasmUrls(): Promise<Record<string, string>> {
+  urls ??= readEngineAsset("engine-tfjs-backend-wasm-simd.wasm").then((bytes) => {
+    const url = URL.createObjectURL(new Blob([bytes], { type: "application/wasm" }));
     // Every host we run in (Electron/Chromium) has wasm SIMD, and multithreading is off,
     // so only the SIMD binary is shipped; the other names must be present for setWasmPaths.
-    urls = {
+    return {
       "tfjs-backend-wasm.wasm": url,
       "tfjs-backend-wasm-simd.wasm": url,
       "tfjs-backend-wasm-threaded-simd.wasm": url,
     };
-  }
+  });
+  urls.catch(() => (urls = null));
   return urls;
 }

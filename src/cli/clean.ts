@@ -45,6 +45,14 @@ Every image is scored by a classifier head that never saw it (k-fold cross-valid
                    score, suggested, issue}], duplicates: [[path, path, similarity]], outliers,
                    unreadable, ...}; its paths are relative to root (the vault holding FOLDER,
                    else FOLDER's parent)
+  --apply FILE     carry out a decisions file instead of listing: a JSON list of
+                   {path, action: "keep" | "delete" | "relabel", label?, hash?} with paths as
+                   --json prints them; relabel moves into the label folder under a free name,
+                   delete moves into .trash/ of the vault holding FOLDER (else beside FOLDER),
+                   the batch is written ahead to FOLDER/Cleaner log.md (undo: lesson-lab undo).
+                   A file whose content differs from its hash is skipped; a file naming a path
+                   outside FOLDER's label folders is refused as a whole (nothing moves).
+  --finish         finish a batch that was interrupted (a crash during --apply)
   -h, --help       this help
 Progress goes to stderr. Printed paths are relative to the working directory (absolute when
 outside it). Exit codes: 0 listed, 1 failure, 2 usage error, 130 cancelled (Ctrl-C).
@@ -61,6 +69,8 @@ const SPEC = {
   threads: "number",
   "no-cache": "boolean",
   json: "boolean",
+  apply: "string",
+  finish: "boolean",
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -87,8 +97,8 @@ export function duplicateDetails(report: CleanReport, show: (storePath: string) 
   return detail;
 }
 
-/** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. */
-export function cleanJson(report: CleanReport, extra: { top?: number; root: string; embedded: number; cached: number }): Record<string, unknown> {
+/** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. `hashes`: SHA-256 per path, for `--apply`. */
+export function cleanJson(report: CleanReport, extra: { top?: number; root: string; embedded: number; cached: number; hashes?: ReadonlyMap<string, string> }): Record<string, unknown> {
   const suspects = extra.top === undefined ? report.suspects : report.suspects.slice(0, extra.top);
   return {
     suspects: suspects.map((s) => ({
@@ -101,6 +111,7 @@ export function cleanJson(report: CleanReport, extra: { top?: number; root: stri
       issue: s.issue,
       split: s.split,
       loss: Number.isFinite(s.loss) ? s.loss : null,
+      hash: extra.hashes?.get(s.path) ?? null,
     })),
     duplicates: report.duplicates.map((d) => [d.a, d.b, d.similarity]),
     outliers: report.outliers,
@@ -160,6 +171,21 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
   return parts.join("");
 }
 
+/** SHA-256 of each listed file as it is now, so that `--apply` skips a file changed since. */
+async function hashSuspects(root: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const [{ createFsStore }, { sha256Hex }] = await Promise.all([import("../node/fs-store"), import("../classifier/hash")]);
+  const store = createFsStore(root);
+  const out = new Map<string, string>();
+  for (const p of paths) {
+    try {
+      out.set(p, await sha256Hex(await store.readBinary(p)));
+    } catch {
+      // Gone or unreadable: no hash, and --apply then compares size and time only.
+    }
+  }
+  return out;
+}
+
 /** The progress line of cross-validation step `done` of `total` (folds × passes). */
 export function foldProgress(done: number, total: number, folds: number): string {
   const passes = Math.max(1, Math.round(total / folds));
@@ -173,6 +199,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   if (typeof started === "number") return started;
   const { folder, flags, json, fail } = started;
   const rankBy = flags["rank-by"];
+  if (flags.apply !== undefined || flags.finish === true) {
+    const { runApply } = await import("./clean-apply");
+    return runApply(folder, { apply: flags.apply, finish: flags.finish, json }, io, fail);
+  }
 
   const location = await locateDataset(folder);
   if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
@@ -207,7 +237,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       progress.update({ phase: "scanning", message });
     });
     progress.end();
-    if (json) io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached }))}\n`);
+    if (json) {
+      const hashes = await hashSuspects(location.root, (flags.top === undefined ? report.suspects : report.suspects.slice(0, flags.top)).map((s) => s.path));
+      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes }))}\n`);
+    }
     else {
       const show = (p: string): string => shownPath(location.root, p);
       io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));

@@ -25,8 +25,12 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     load: async () => (await import("./predict")).run,
   },
   clean: {
-    summary: "clean FOLDER [--top K] [--folds N] [--json] ...  list probably mislabeled, duplicate and odd images in FOLDER",
+    summary: "clean FOLDER [--top K] [--folds N] [--json] [--apply DECISIONS.json] ...  list probably mislabeled, duplicate and odd images in FOLDER; --apply carries out decisions",
     load: async () => (await import("./clean")).run,
+  },
+  undo: {
+    summary: "undo FOLDER [--json]  undo the last batch applied to FOLDER (clean --apply or the cleaner pane)",
+    load: async () => (await import("./clean-apply")).runUndo,
   },
   demo: {
     summary: "demo [VAULT]  list the demo vault's timestamps and train on its Fashion folder",

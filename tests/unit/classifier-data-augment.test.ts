@@ -123,14 +123,4 @@ describe("applyAugmentation", () => {
   it("refuses data of the wrong length", () => {
     expect(() => applyAugmentation({ width: 4, height: 4, data: new Uint8Array(10) }, none)).toThrow(/expected 48/);
   });
-
-  it("is fast enough at 224x224 (a few ms a view)", () => {
-    const big = gradient(224, 224);
-    const p = { flip: true, angleDeg: 7, zoom: 1.05, brightness: 0.1, contrast: 1.1 };
-    applyAugmentation(big, p);
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) applyAugmentation(big, p);
-    const ms = (performance.now() - t0) / 20;
-    expect(ms).toBeLessThan(50); // generous: the CPU is shared
-  });
 });

@@ -92,12 +92,11 @@ describe("findInlineTimestamps", () => {
     expect(line.slice(m.from, m.to)).toBe("`@06:45`");
   });
 
-  it("stays fast on lines full of unmatched backticks", () => {
+  // Its speed is the bench's (npm run bench, timestamps section): tests assert no wall-clock time.
+  it("finds nothing on lines full of unmatched backticks", () => {
     let line = "";
     for (let w = 1; w <= 60; w += 1) line += `${"`".repeat(w)}x`;
     line = line.repeat(50);
-    const t0 = performance.now();
-    findInlineTimestamps(line);
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(findInlineTimestamps(line)).toEqual([]);
   });
 });

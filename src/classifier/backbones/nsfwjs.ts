@@ -1,7 +1,8 @@
 // The Keras models that ship inside the npm package nsfwjs, loaded from its bundled
 // modules (model JSON object + base64 weight strings). The imports are dynamic and by
-// literal path, so esbuild inlines them into main.js but they are evaluated only when
-// a backbone is first loaded.
+// literal path. In the built plugin, esbuild.config.mjs replaces MobileNetV2's module with one
+// whose weights are the raw bytes of the engine file engine-mobilenet_v2.bin (weightBuffers),
+// read from the plugin's folder on first use (src/engine/assets.ts).
 
 import type { io } from "@tensorflow/tfjs";
 import { artifactsFromParts, base64ToArrayBuffer, checkModelJson } from "./artifacts";
@@ -12,6 +13,8 @@ interface Definition {
   numOfWeightBundles: number;
   modelJson: () => Promise<{ default: unknown }>;
   weightBundles: Array<() => Promise<{ default: string }>>;
+  /** Raw weight shards; preferred over the base64 weightBundles when present (the built plugin). */
+  weightBuffers?: Array<() => Promise<ArrayBuffer>>;
 }
 
 /** InceptionV3's weights are 30 MB of base64: kept out of main.js, so only Node (CLI, bench) has it. */
@@ -34,6 +37,11 @@ export async function nsfwjsArtifacts(which: NsfwjsModel): Promise<io.ModelArtif
   const json = checkModelJson((await def.modelJson()).default, `nsfwjs/${which}`);
   const shards: ArrayBuffer[] = [];
   for (let i = 0; i < def.numOfWeightBundles; i++) {
+    const buffer = def.weightBuffers?.[i];
+    if (buffer) {
+      shards.push(await buffer());
+      continue;
+    }
     const bundle = def.weightBundles[i];
     if (!bundle) throw new Error(`nsfwjs/${which}: weight bundle ${i + 1} is missing`);
     shards.push(base64ToArrayBuffer((await bundle()).default));

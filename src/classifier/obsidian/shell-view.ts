@@ -1,6 +1,6 @@
 // The classifier panel's view as registered at plugin load: a light shell. The panel itself
 // (and through it tfjs and the backbone) is imported only when the view opens.
-import { ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
+import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { ClassifierHost } from "./host";
 import type { ClassifierPanel } from "./panel";
 import { markClassifierUsed } from "./used";
@@ -32,10 +32,28 @@ export class ClassifierShellView extends ItemView {
 
   override async onOpen(): Promise<void> {
     markClassifierUsed();
-    const { ClassifierPanel } = await import("./panel");
+    // The panel's code is an engine file of the plugin, read (or downloaded once) on first use.
+    this.contentEl.empty();
+    this.contentEl.createDiv({ cls: "lesson-lab-muted", text: "Loading the classifier…" });
+    let ClassifierPanel: typeof import("./panel").ClassifierPanel;
+    try {
+      ({ ClassifierPanel } = await import("./panel"));
+    } catch (e) {
+      this.showLoadError(e);
+      return;
+    }
+    this.contentEl.empty();
     this.panel = new ClassifierPanel(this.app, this.contentEl, this.host);
     this.addChild(this.panel);
     if (this.folder) await this.panel.pickFolder(this.folder);
+  }
+
+  /** Why the panel could not load (e.g. offline on first use), and a button to try again. */
+  private showLoadError(e: unknown): void {
+    this.contentEl.empty();
+    this.contentEl.createDiv({ cls: "lesson-lab-error", text: `The classifier could not be loaded: ${e instanceof Error ? e.message : String(e)}` });
+    const retry = new ButtonComponent(this.contentEl.createDiv()).setButtonText("Try again");
+    this.registerDomEvent(retry.buttonEl, "click", () => void this.onOpen());
   }
 
   override async onClose(): Promise<void> {

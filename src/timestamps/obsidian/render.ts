@@ -3,7 +3,7 @@
 import { MarkdownRenderChild, TFile, type App, type MarkdownPostProcessorContext } from "obsidian";
 import { placeBlock, placeInline, type DomIndex, type LineRange, type NoteBinding, type RenderedInline } from "../binding";
 import { parseInlineTimestamp } from "../inline";
-import { NO_VIDEO_ERROR, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "../note";
+import { NO_VIDEO_ERROR, parseTimestampBlockSource, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
 import { bindingInApp, scanNoteInApp } from "./frontmatter";
 import { describeVideo } from "./lookup";
@@ -156,8 +156,11 @@ export async function renderTimestampBlock(host: TimestampHost, source: string, 
     const { binding, range, dom } = await bindingForSection(host.app, el, ctx);
     if (!isCurrent(el, run)) return;
     const placed = binding ? placeBlock(binding, source, range, dom) : { error: NO_VIDEO_ERROR };
+    // A block that cannot be placed shows, for each of its times, its own error or why it cannot be played.
     const entries: TimestampEntry[] =
-      "entries" in placed ? placed.entries : [{ line: 0, text: "", seconds: null, label: "", heading: "", video: null, error: placed.error, source: "block" }];
+      "entries" in placed
+        ? placed.entries
+        : parseTimestampBlockSource(source).map((b) => ({ line: 0, text: b.text, seconds: null, label: b.label, heading: "", video: null, error: b.error ?? placed.error, source: "block" as const }));
     el.empty();
     const child = new LinkChild(el, host, ctx.sourcePath);
     renderEntries(el, child, host, entries, ctx.sourcePath);

@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import type { BootResult, RenderResult } from "../../standin/browser-harness";
-import { FACTORY_GLOBAL } from "../../standin/browser-protocol";
 import { buildStandIn, REPO_ROOT } from "./build";
 import { fakeEmbedHtml, fakeProviderFor, type Provider } from "./fake-embeds";
 import { startServer, type HarnessServer } from "./server";
@@ -46,7 +45,27 @@ export interface HarnessOptions {
    * load, so use it for benchmarks only.
    */
   isolated?: boolean;
+  /**
+   * The engine files next to main.js (engine-*, see esbuild.config.mjs): "installed" (default)
+   * puts them into the plugin's folder of the in-page vault, as `npm run demo` or a manual
+   * install does; "store" leaves them out, as Obsidian's community store installs only main.js,
+   * manifest.json and styles.css (the plugin then downloads them on first use).
+   */
+  engine?: "installed" | "store";
+  /**
+   * Where the plugin's downloads of release assets (https://github.com/…/releases/download/…)
+   * go: a folder served on 127.0.0.1 (default: the folder of main.js), or "offline" (aborted).
+   */
+  release?: string;
 }
+
+/** The engine files of a build: the files named engine-* beside main.js. */
+export async function engineFiles(mainJs: string): Promise<string[]> {
+  return (await readdir(dirname(mainJs))).filter((n) => /^engine-[\w.-]+$/.test(n)).sort();
+}
+
+/** The in-page vault's plugin folder (the stand-in's manifest has no `dir`). */
+export const PLUGIN_DIR = ".obsidian/plugins/lesson-lab";
 
 export interface Harness {
   page: Page;
@@ -74,6 +93,8 @@ export interface Harness {
   externalRequests: string[];
   /** Requests the fakes answered. */
   fakeRequests: string[];
+  /** Release-asset downloads the plugin asked for (answered from 127.0.0.1, or aborted offline). */
+  releaseRequests: string[];
   /** Uncaught page errors and console errors, for diagnosis. */
   pageErrors: string[];
   consoleErrors: string[];
@@ -110,6 +131,21 @@ export async function makeTempVault(files: Record<string, string | Uint8Array>):
   return dir;
 }
 
+/** Copies the served engine files into the in-page vault's plugin folder (what a full install has). */
+export async function installEngine(page: Page, names: string[], dir: string): Promise<void> {
+  await page.evaluate(
+    async ({ names, dir }) => {
+      const { adapter } = window.lessonLabHarness.app.vault;
+      for (const name of names) {
+        const res = await fetch(`/engine/${name}`);
+        if (!res.ok) throw new Error(`/engine/${name}: ${res.status}`);
+        await adapter.writeBinary(`${dir}/${name}`, await res.arrayBuffer());
+      }
+    },
+    { names, dir },
+  );
+}
+
 export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
   const vaultDir = options.vault ?? DEMO_VAULT;
   const mainJs = options.mainJs ?? process.env.LESSON_LAB_MAIN_JS ?? join(REPO_ROOT, "main.js");
@@ -118,15 +154,16 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
   const routes: Record<string, string> = {
     "/": join(REPO_ROOT, "tests", "e2e", "harness", "page.html"),
     "/standin.js": standin,
+    // Obsidian's default theme for the page (harness only; see the file's header).
+    "/obsidian-theme.css": join(REPO_ROOT, "tests", "e2e", "harness", "obsidian-theme.css"),
   };
   const styles = join(dirname(mainJs), "styles.css");
-  // main.js is CommonJS: served inside a function so the page can give it module/exports/require.
-  const inline: Record<string, { contentType: string; body: string }> = {
-    "/main.js": {
-      contentType: "text/javascript; charset=utf-8",
-      body: `window.${FACTORY_GLOBAL} = function (module, exports, require) {\n${await readFile(mainJs, "utf8")}\n};\n`,
-    },
-  };
+  routes["/main.js"] = mainJs;
+  const inline: Record<string, { contentType: string; body: string }> = {};
+  const engine = await engineFiles(mainJs);
+  for (const name of engine) routes[`/engine/${name}`] = join(dirname(mainJs), name);
+  const releaseDir = options.release ?? dirname(mainJs);
+  if (releaseDir !== "offline") for (const name of await readdir(releaseDir)) routes[`/release/${name}`] = join(releaseDir, name);
   if (existsSync(styles)) routes["/styles.css"] = styles;
   else inline["/styles.css"] = { contentType: "text/css", body: "/* the plugin ships no styles.css */\n" };
   const extraHeaders: Record<string, string> = options.isolated
@@ -143,11 +180,19 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
   });
   const externalRequests: string[] = [];
   const fakeRequests: string[] = [];
+  const releaseRequests: string[] = [];
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
   await context.route("**/*", async (route) => {
     const url = route.request().url();
     if (url.startsWith(server.origin + "/")) return route.continue();
+    const release = /^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/[^/]+\/([^/?#]+)$/.exec(url);
+    if (release) {
+      releaseRequests.push(url);
+      if (releaseDir === "offline") return route.abort("internetdisconnected");
+      const local = await route.fetch({ url: `${server.origin}/release/${release[1]}` });
+      return route.fulfill({ response: local });
+    }
     const provider = fakeProviderFor(url);
     if (provider) {
       fakeRequests.push(url);
@@ -173,12 +218,14 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
     const files = await readVaultFiles(vaultDir);
     const bootPage = async (): Promise<BootResult> => {
       await page.goto(server.origin + "/");
-      return page.evaluate((opts) => window.lessonLabHarness.boot(opts), {
+      const result = await page.evaluate((opts) => window.lessonLabHarness.boot(opts), {
         files,
         resourceBase: server.origin + "/vault/",
         mainJsUrl: server.origin + "/main.js",
         manifest: manifest as never,
       });
+      if ((options.engine ?? "installed") === "installed") await installEngine(page, engine, PLUGIN_DIR);
+      return result;
     };
     const boot = await bootPage();
 
@@ -220,6 +267,7 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
       },
       externalRequests,
       fakeRequests,
+      releaseRequests,
       pageErrors,
       consoleErrors,
       server,

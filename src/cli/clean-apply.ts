@@ -1,0 +1,227 @@
+// The cleaner headless: `lesson-lab clean FOLDER --apply DECISIONS.json` carries out a decisions
+// file, `lesson-lab clean FOLDER --finish` completes a batch that was interrupted, and
+// `lesson-lab undo FOLDER` undoes the last batch. The same plan / apply / log core as the pane
+// (src/cleaner/workflow.ts), over the files on disk (src/node/cleaner-store.ts): relabel moves
+// into the label folder under a free name, delete moves into `.trash/` of the vault holding
+// FOLDER (else `.trash/` beside FOLDER), and every batch is written ahead to FOLDER's
+// `Cleaner log.md`. No tfjs is loaded.
+import { readFile } from "node:fs/promises";
+import type { AppliedBatch, UndoResult } from "../cleaner/apply";
+import { DecisionBook, type Decision } from "../cleaner/decisions";
+import { labelProblem } from "../cleaner/names";
+import { datasetFileProblem, type CleanerScope } from "../cleaner/paths";
+import { planBatch, type SkippedDecision } from "../cleaner/plan";
+import { CleanerWorkflow, warningsText, type UndoOutcome } from "../cleaner/workflow";
+import { diskCleaner, type DiskCleaner } from "../node/cleaner-store";
+import { EXIT_FAILURE } from "./args";
+import { startDatasetCommand } from "./dataset-command";
+import type { CliIo } from "./io";
+import { processIo } from "./io";
+import { shownPath } from "./paths";
+import { locateDataset } from "./train";
+
+/** One line of a decisions file, as `clean --json` prints paths (relative to its `root`). */
+export interface DecisionLine {
+  path: string;
+  action: "keep" | "delete" | "relabel";
+  label?: string;
+  /** SHA-256 hex of the file as reviewed (`clean --json` prints it); a file that differs is skipped. */
+  hash?: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The decisions of a decisions file, or every problem it has. A file with any problem is refused
+ * as a whole (nothing moves): a path outside the dataset's label folders, an unknown action, a
+ * relabel without a usable label, a path named twice.
+ */
+export function readDecisions(text: string, scope: CleanerScope): { decisions: DecisionLine[] } | { problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text) as unknown;
+  } catch (error) {
+    return { problems: [`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
+  }
+  if (!Array.isArray(raw)) return { problems: ['it must be a JSON list: [{"path": …, "action": "keep" | "delete" | "relabel", "label"?: …}]'] };
+  const problems: string[] = [];
+  const decisions: DecisionLine[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item: unknown, i) => {
+    const where = `decision ${i + 1}`;
+    if (!isRecord(item)) return void problems.push(`${where} is not an object`);
+    const path = item.path;
+    const outside = datasetFileProblem(path, scope);
+    if (outside) return void problems.push(`${where}: refused the path ${JSON.stringify(path)}: ${outside}`);
+    const p = path as string;
+    if (seen.has(p)) return void problems.push(`${where}: "${p}" is named twice`);
+    seen.add(p);
+    if (item.action !== "keep" && item.action !== "delete" && item.action !== "relabel") {
+      return void problems.push(`${where} ("${p}"): the action must be "keep", "delete" or "relabel"; got ${JSON.stringify(item.action)}`);
+    }
+    if (item.hash !== undefined && typeof item.hash !== "string") return void problems.push(`${where} ("${p}"): the hash must be text`);
+    const line: DecisionLine = { path: p, action: item.action };
+    if (typeof item.hash === "string") line.hash = item.hash;
+    if (item.action === "relabel") {
+      if (typeof item.label !== "string") return void problems.push(`${where} ("${p}"): a relabel needs a "label"`);
+      const bad = labelProblem(item.label);
+      if (bad) return void problems.push(`${where} ("${p}"): ${bad}`);
+      line.label = item.label;
+    }
+    decisions.push(line);
+  });
+  return problems.length ? { problems } : { decisions };
+}
+
+function decisionOf(line: DecisionLine): Decision {
+  return line.action === "relabel" ? { kind: "relabel", label: line.label! } : { kind: line.action };
+}
+
+/** A skipped decision that leaves a decision undone (not a no-op relabel). */
+function isUndone(s: SkippedDecision): boolean {
+  return s.code !== "same-label";
+}
+
+function batchJson(batch: AppliedBatch, skipped: SkippedDecision[], extra: { root: string; log: string; warnings: string[] }): Record<string, unknown> {
+  return {
+    batch: batch.id,
+    moved: batch.moves.map((m) => ({ from: m.from, to: m.to, label: m.label ?? null })),
+    trashed: batch.trashed.map((t) => ({ path: t.path, to: t.trashPath ?? null })),
+    skipped: skipped.map((s) => ({ path: s.path, reason: s.reason })),
+    failed: batch.failed.map((f) => ({ path: f.path, reason: f.reason })),
+    interrupted: batch.interrupted ?? null,
+    log: extra.log,
+    root: extra.root,
+    warnings: extra.warnings,
+  };
+}
+
+function batchText(batch: AppliedBatch, skipped: SkippedDecision[], show: (p: string) => string, folderArg: string): string {
+  const lines = [`Batch ${batch.id}: ${batch.moves.length} moved, ${batch.trashed.length} moved to the trash, ${skipped.length} skipped, ${batch.failed.length} failed.`];
+  if (batch.interrupted) lines.push(`Interrupted: ${batch.interrupted}.`);
+  for (const m of batch.moves) lines.push(`  moved    ${show(m.from)} → ${show(m.to)}`);
+  for (const t of batch.trashed) lines.push(`  trashed  ${show(t.path)} → ${t.trashPath ? show(t.trashPath) : "the trash"}`);
+  for (const s of skipped) lines.push(`  skipped  ${show(s.path)}: ${s.reason}`);
+  for (const f of batch.failed) lines.push(`  failed   ${show(f.path)}: ${f.reason}`);
+  lines.push(`Undo it with: lesson-lab undo ${JSON.stringify(folderArg)}`);
+  return lines.join("\n") + "\n";
+}
+
+interface Opened {
+  cleaner: DiskCleaner;
+  workflow: CleanerWorkflow;
+  root: string;
+  show: (p: string) => string;
+}
+
+async function open(folder: string, fail: (m: string) => number): Promise<Opened | number> {
+  const location = await locateDataset(folder);
+  if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
+  const cleaner = diskCleaner(location.root, location.folder);
+  return {
+    cleaner,
+    workflow: new CleanerWorkflow({ scope: cleaner.scope, ops: cleaner.ops, log: cleaner.log }),
+    root: location.root,
+    show: (p) => shownPath(location.root, p),
+  };
+}
+
+/** `clean FOLDER --apply DECISIONS.json` (or `--finish`): the part of `clean` that changes files. */
+export async function runApply(folder: string, options: { apply?: string; finish?: boolean; json: boolean }, io: CliIo, fail: (m: string) => number): Promise<number> {
+  const opened = await open(folder, fail);
+  if (typeof opened === "number") return opened;
+  const { cleaner, workflow, root, show } = opened;
+  const logPath = cleaner.scope.logNote!;
+  try {
+    if (options.finish) {
+      const done = await workflow.finish();
+      if (!done) return fail(`no interrupted batch to finish in "${folder}"`);
+      if (done.kind === "undo") return reportUndo(done.outcome, io, options.json, root, logPath, show);
+      if (options.json) io.out(`${JSON.stringify(batchJson(done.batch, [], { root, log: logPath, warnings: done.warnings }))}\n`);
+      else io.out(batchText(done.batch, [], show, folder));
+      return done.batch.failed.length ? EXIT_FAILURE : 0;
+    }
+    let text: string;
+    try {
+      text = await readFile(options.apply!, "utf8");
+    } catch (error) {
+      return fail(`cannot read the decisions file "${options.apply}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const read = readDecisions(text, cleaner.scope);
+    if ("problems" in read) return fail(`the decisions file "${options.apply}" is refused, nothing was moved: ${read.problems.join("; ")}`);
+    const book = new DecisionBook(cleaner.scope.dataset);
+    for (const d of read.decisions) {
+      const st = cleaner.view.stat(d.path) ?? { size: 0, mtime: 0 };
+      book.set(d.path, decisionOf(d), d.hash === undefined ? st : { ...st, hash: d.hash });
+    }
+    const plan = planBatch(book, { datasetFolder: cleaner.scope.dataset, labels: cleaner.labels(), vault: cleaner.view });
+    const { batch, warnings } = await workflow.apply(plan);
+    if (options.json) io.out(`${JSON.stringify(batchJson(batch, plan.skipped, { root, log: logPath, warnings }))}\n`);
+    else {
+      io.out(batchText(batch, plan.skipped, show, folder));
+      if (warnings.length) io.err(`warning: ${warningsText(warnings)}\n`);
+    }
+    return batch.failed.length || plan.skipped.some(isUndone) ? EXIT_FAILURE : 0;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function reportUndo(outcome: UndoOutcome, io: CliIo, json: boolean, root: string, log: string, show: (p: string) => string): number {
+  const r: UndoResult = outcome.result;
+  if (json) {
+    io.out(
+      `${JSON.stringify({
+        batch: outcome.batch.id,
+        restored: r.restored,
+        not_restorable: r.notRestorable.map((n) => ({ path: n.path, where: n.where, message: n.message })),
+        failed: r.failed,
+        resumed: outcome.resumed,
+        log,
+        root,
+        warnings: outcome.warnings,
+      })}\n`,
+    );
+  } else {
+    const lines = [`Undid batch ${outcome.batch.id}${outcome.resumed ? " (an interrupted undo, finished)" : ""}: ${r.restored.length} restored, ${r.failed.length} failed.`];
+    for (const x of r.restored) lines.push(`  restored ${show(x.from)} → ${show(x.to)}`);
+    for (const n of r.notRestorable) lines.push(`  note     ${n.message}`);
+    for (const f of r.failed) lines.push(`  failed   ${show(f.path)}: ${f.reason}`);
+    io.out(lines.join("\n") + "\n");
+    if (outcome.warnings.length) io.err(`warning: ${warningsText(outcome.warnings)}\n`);
+  }
+  return r.failed.length ? EXIT_FAILURE : 0;
+}
+
+const UNDO_USAGE = `usage: lesson-lab undo FOLDER [--json]
+
+Undoes the last batch that \`lesson-lab clean FOLDER --apply\` (or the cleaner pane) applied,
+as FOLDER's "Cleaner log.md" records it: moved images go back to their label folders (a free
+name beside the old one when it is taken), images in .trash come back. Only files inside
+FOLDER's label folders and the .trash folder are touched, and only files that still match the
+size, time and content the batch recorded. A batch that was interrupted (a crash) is reversed;
+an interrupted undo is finished.
+  --json       one JSON object on stdout: {batch, restored: [{from, to}], not_restorable,
+               failed: [{path, reason}], resumed, log, root, warnings}; paths relative to root
+  -h, --help   this help
+Exit codes: 0 undone, 1 nothing to undo or a file could not be restored, 2 usage error.
+`;
+
+/** `lesson-lab undo FOLDER [--json]`. */
+export async function runUndo(args: string[], io: CliIo = processIo): Promise<number> {
+  const spec = { json: "boolean", help: { type: "boolean", short: "h" } } as const;
+  const started = await startDatasetCommand("undo", args, spec, UNDO_USAGE, io);
+  if (typeof started === "number") return started;
+  const { folder, json, fail } = started;
+  const opened = await open(folder, fail);
+  if (typeof opened === "number") return opened;
+  try {
+    const outcome = await opened.workflow.undo();
+    if (!outcome) return fail(`no applied batch to undo in "${folder}" (its Cleaner log.md records none)`);
+    return reportUndo(outcome, io, json, opened.root, opened.cleaner.scope.logNote!, opened.show);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,117 @@
+// The cleaner's file operations over a directory on disk (the CLI's `clean --apply` and `undo`):
+// FileOps, the plan's VaultView and the log note, all relative to `root` (the vault holding
+// the dataset, else the dataset's parent). Moves go through the fs store's rename, which never
+// replaces an existing file; "trash" is a move into `<root>/.trash/` under a free name.
+// Every path is checked with the cleaner's containment rule before it reaches the disk.
+
+import { readdirSync, statSync } from "node:fs";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import * as nodePath from "node:path";
+import type { FileOps, TrashResult } from "../cleaner/apply";
+import type { Fingerprint } from "../cleaner/decisions";
+import { logNotePath } from "../cleaner/log";
+import { baseName, freeNameAsync, joinPath, splitName } from "../cleaner/names";
+import { requireVaultPath, VAULT_TRASH, type CleanerScope } from "../cleaner/paths";
+import type { VaultView } from "../cleaner/plan";
+import type { LogStore } from "../cleaner/workflow";
+import { sha256Hex } from "../classifier/hash";
+import { createFsStore } from "./fs-store";
+
+export interface DiskCleaner {
+  scope: CleanerScope;
+  ops: FileOps;
+  view: VaultView;
+  log: LogStore;
+  /** The dataset's label folders' names (its sub-folders, hidden ones left out), sorted. */
+  labels(): string[];
+}
+
+/** The cleaner over `root`, for the dataset folder `dataset` (relative to root). */
+export function diskCleaner(root: string, dataset: string): DiskCleaner {
+  const store = createFsStore(root);
+  const base = store.root;
+  const scope: CleanerScope = { dataset, trash: VAULT_TRASH, logNote: logNotePath(dataset) };
+  const full = (path: string): string => nodePath.join(base, ...requireVaultPath(path).split("/"));
+
+  const statFile = async (path: string): Promise<{ size: number; mtime: number } | null> => {
+    try {
+      const s = await stat(full(path));
+      return s.isFile() ? { size: s.size, mtime: s.mtimeMs } : null;
+    } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT" || (error as { code?: string }).code === "ENOTDIR") return null;
+      throw error;
+    }
+  };
+  const hash = async (path: string): Promise<string> => sha256Hex(await store.readBinary(requireVaultPath(path)));
+
+  const ops: FileOps = {
+    exists: (path) => store.exists(requireVaultPath(path)),
+    stat: statFile,
+    async move(from, to) {
+      if (!(await statFile(from))) throw new Error(`"${from}" is not a file`);
+      await store.rename(requireVaultPath(from), requireVaultPath(to));
+    },
+    async trash(path): Promise<TrashResult> {
+      if (!(await statFile(path))) throw new Error(`"${path}" is not a file`);
+      const to = await freeNameAsync(VAULT_TRASH, baseName(path), (p) => store.exists(p));
+      await store.rename(requireVaultPath(path), to);
+      return { where: "vault-trash", trashPath: to };
+    },
+    mkdir: (path) => store.mkdir(requireVaultPath(path)),
+    hash,
+    async locateTrashed(originalPath: string, fp: Fingerprint): Promise<string | null> {
+      const { stem, ext } = splitName(baseName(originalPath));
+      const hits: string[] = [];
+      for (const f of (await store.list(VAULT_TRASH)) ?? []) {
+        const n = baseName(f.path);
+        if (!n.startsWith(stem) || !n.endsWith(ext) || f.size !== fp.size) continue;
+        if (fp.hash !== undefined && (await hash(f.path)) !== fp.hash) continue;
+        hits.push(f.path);
+      }
+      return hits.length === 1 ? hits[0] : null;
+    },
+  };
+
+  const view: VaultView = {
+    exists(path) {
+      try {
+        statSync(full(path));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stat(path) {
+      try {
+        const s = statSync(full(path));
+        return s.isFile() ? { size: s.size, mtime: s.mtimeMs } : null;
+      } catch {
+        return null;
+      }
+    },
+    labelFolder: (label) => joinPath(dataset, label),
+  };
+
+  const logFile = full(scope.logNote!);
+  const log: LogStore = {
+    async read() {
+      try {
+        return await readFile(logFile, "utf8");
+      } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return "";
+        throw error;
+      }
+    },
+    async process(change) {
+      await writeFile(logFile, change(await this.read()), "utf8");
+    },
+  };
+
+  const labels = (): string[] =>
+    readdirSync(full(dataset), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+      .map((e) => e.name)
+      .sort();
+
+  return { scope, ops, view, log, labels };
+}

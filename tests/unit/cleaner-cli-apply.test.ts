@@ -1,0 +1,168 @@
+// `lesson-lab clean FOLDER --apply DECISIONS.json` and `lesson-lab undo FOLDER` on real temporary
+// folders: relabel into a label folder under a free name, delete into the vault's .trash, the
+// batch written ahead to Cleaner log.md, undo; and what must be refused with nothing moved: a
+// decisions file naming a path outside the dataset, a forged file name; a file changed between
+// `clean` and `--apply` is skipped.
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { run as cleanCli } from "../../src/cli/clean";
+import { runUndo } from "../../src/cli/clean-apply";
+import { parseLog } from "../../src/cleaner/log";
+import { sha256Hex } from "../../src/classifier/hash";
+
+const made: string[] = [];
+afterEach(async () => {
+  for (const d of made.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+async function tree(files: Record<string, string>, vault = true): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), "lesson-lab-clean-apply-"));
+  made.push(root);
+  if (vault) await mkdir(path.join(root, ".obsidian"));
+  for (const [p, c] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, p)), { recursive: true });
+    await writeFile(path.join(root, p), c);
+  }
+  return root;
+}
+
+/** Every file under `dir` (but the log and .obsidian) as path=content. */
+async function files(dir: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (p !== ".obsidian") out.push(...(await files(dir, p)));
+    } else if (!p.endsWith("Cleaner log.md")) out.push(`${p}=${await readFile(path.join(dir, p), "utf8")}`);
+  }
+  return out.sort();
+}
+
+function capture() {
+  let out = "";
+  let err = "";
+  return { io: { out: (t: string) => void (out += t), err: (t: string) => void (err += t), errIsTty: false }, out: () => out, err: () => err };
+}
+
+async function decisionsFile(root: string, decisions: unknown): Promise<string> {
+  const p = path.join(root, "..", `${path.basename(root)}-decisions.json`);
+  await writeFile(p, JSON.stringify(decisions));
+  made.push(p);
+  return p;
+}
+
+const hashOf = async (root: string, p: string) => sha256Hex(new Uint8Array(await readFile(path.join(root, p))));
+
+const START = {
+  "ds/cat/a.png": "cat a",
+  "ds/cat/b.png": "cat b",
+  "ds/cat/c.png": "cat c",
+  "ds/dog/a.png": "dog a",
+  "Notes/n.md": "a note",
+};
+
+describe("lesson-lab clean --apply and undo", () => {
+  it("relabels under a free name, deletes into the vault's .trash, logs, and undoes", async () => {
+    const root = await tree(START);
+    const ds = path.join(root, "ds");
+    const start = await files(root);
+    const file = await decisionsFile(root, [
+      { path: "ds/cat/a.png", action: "relabel", label: "dog", hash: await hashOf(root, "ds/cat/a.png") },
+      { path: "ds/cat/b.png", action: "delete" },
+      { path: "ds/cat/c.png", action: "keep" },
+    ]);
+    const c = capture();
+    expect(await cleanCli([ds, "--apply", file, "--json"], c.io)).toBe(0);
+    const json = JSON.parse(c.out()) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      moved: [{ from: "ds/cat/a.png", to: "ds/dog/a (2).png", label: "dog" }],
+      trashed: [{ path: "ds/cat/b.png", to: ".trash/b.png" }],
+      skipped: [],
+      failed: [],
+      log: "ds/Cleaner log.md",
+      root,
+    });
+    expect(await files(root)).toEqual([".trash/b.png=cat b", "Notes/n.md=a note", "ds/cat/c.png=cat c", "ds/dog/a (2).png=cat a", "ds/dog/a.png=dog a"]);
+    const log = parseLog(await readFile(path.join(ds, "Cleaner log.md"), "utf8"), { dataset: "ds", trash: ".trash" });
+    expect(log.warnings).toEqual([]);
+    expect(log.batches.map((b) => b.id)).toEqual([json.batch]);
+
+    const u = capture();
+    expect(await runUndo([ds, "--json"], u.io)).toBe(0);
+    const undo = JSON.parse(u.out()) as Record<string, unknown>;
+    expect(undo.restored).toEqual(
+      expect.arrayContaining([
+        { from: "ds/dog/a (2).png", to: "ds/cat/a.png" },
+        { from: ".trash/b.png", to: "ds/cat/b.png" },
+      ]),
+    );
+    expect(await files(root)).toEqual(start);
+    // Nothing left to undo.
+    const again = capture();
+    expect(await runUndo([ds], again.io)).toBe(1);
+    expect(again.err()).toMatch(/no applied batch to undo/);
+  });
+
+  it("refuses a decisions file naming a path outside the dataset, and moves nothing", async () => {
+    const root = await tree(START);
+    const ds = path.join(root, "ds");
+    const start = await files(root);
+    for (const outside of ["Notes/n.md", "ds/../Notes/n.md", "/etc/passwd", "ds/Cleaner log.md", "ds\\cat\\a.png", ".obsidian/app.json"]) {
+      const file = await decisionsFile(root, [
+        { path: "ds/cat/a.png", action: "delete" },
+        { path: outside, action: "delete" },
+      ]);
+      const c = capture();
+      expect(await cleanCli([ds, "--apply", file, "--json"], c.io), outside).toBe(1);
+      expect(c.err()).toMatch(/the decisions file ".*" is refused, nothing was moved: decision 2: refused the path/);
+      expect(c.err()).toContain(JSON.stringify(outside));
+      expect(await files(root)).toEqual(start);
+    }
+    await expect(stat(path.join(ds, "Cleaner log.md"))).rejects.toThrow();
+  });
+
+  it("a file changed between clean and --apply is skipped with a message", async () => {
+    const root = await tree(START);
+    const ds = path.join(root, "ds");
+    const file = await decisionsFile(root, [
+      { path: "ds/cat/a.png", action: "delete", hash: await hashOf(root, "ds/cat/a.png") },
+      { path: "ds/cat/b.png", action: "relabel", label: "dog", hash: await hashOf(root, "ds/cat/b.png") },
+    ]);
+    await writeFile(path.join(ds, "cat", "a.png"), "cat A"); // same size, other content
+    const c = capture();
+    expect(await cleanCli([ds, "--apply", file], c.io)).toBe(1);
+    expect(c.out()).toMatch(/failed +\S*ds\/cat\/a\.png: not trashed: it changed since review \(different content\)/);
+    expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat A");
+    expect(await readFile(path.join(ds, "dog", "b.png"), "utf8")).toBe("cat b");
+  });
+
+  it("a forged file name: the issue's (backslashes) is refused; a record-shaped one is moved and undone like any file", async () => {
+    const issueName = String.raw`<!-- lesson-lab-cleaner {"v":1,"type":"batch","batch":{"id":"z","at":"z","moves":[{"from":".obsidian\u002fplugins\u002fx\u002fmain.js","to":"ds\u002fa\u002fpayload.jpg"}],"trashed":[],"failed":[]}} -->.png`;
+    const plainName = '<!-- lesson-lab-cleaner {"v":1,"type":"batch","batch":{"id":"z","at":"z","moves":[],"trashed":[],"failed":[]}} -->.png';
+    const root = await tree({ ...START, [`ds/cat/${issueName}`]: "forged", [`ds/cat/${plainName}`]: "plain", ".obsidian/plugins/x/main.js": "code" });
+    const ds = path.join(root, "ds");
+    const refused = capture();
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, [{ path: `ds/cat/${issueName}`, action: "delete" }])], refused.io)).toBe(1);
+    expect(refused.err()).toMatch(/refused the path .*: it contains a backslash/);
+
+    const c = capture();
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, [{ path: `ds/cat/${plainName}`, action: "delete" }]), "--json"], c.io)).toBe(0);
+    const text = await readFile(path.join(ds, "Cleaner log.md"), "utf8");
+    expect(parseLog(text, { dataset: "ds", trash: ".trash" }).batches).toHaveLength(1);
+    expect(await runUndo([ds], capture().io)).toBe(0);
+    expect(await readFile(path.join(ds, "cat", plainName), "utf8")).toBe("plain");
+    expect(await readFile(path.join(root, ".obsidian", "plugins", "x", "main.js"), "utf8")).toBe("code");
+  });
+
+  it("outside a vault, deleted images go to .trash beside the folder", async () => {
+    const root = await tree({ "ds/cat/a.png": "a", "ds/dog/b.png": "b" }, false);
+    const ds = path.join(root, "ds");
+    const c = capture();
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, [{ path: "ds/cat/a.png", action: "delete" }]), "--json"], c.io)).toBe(0);
+    expect(await readFile(path.join(root, ".trash", "a.png"), "utf8")).toBe("a");
+    expect(await runUndo([ds], capture().io)).toBe(0);
+    expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("a");
+  });
+});
