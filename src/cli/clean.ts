@@ -9,7 +9,8 @@
 // flag is checked before the backbone loads); 130 cancelled with Ctrl-C (the embeddings made
 // so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
-import { datasetProblem, locateDataset, trainOnDisk } from "./train";
+import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
+import { countSkipped, type SkippedFile } from "../classifier/dataset";
 import { choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
@@ -17,7 +18,7 @@ import { processIo, type CliIo } from "./io";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
-import type { CleanReport } from "../cleaner/find";
+import { describeConflict, type CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, RANK_BY, type FlagMethod, type RankBy } from "../cleaner/suspects";
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
@@ -98,7 +99,10 @@ export function duplicateDetails(report: CleanReport, show: (storePath: string) 
 }
 
 /** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. `hashes`: SHA-256 per path, for `--apply`. */
-export function cleanJson(report: CleanReport, extra: { top?: number; root: string; embedded: number; cached: number; hashes?: ReadonlyMap<string, string> }): Record<string, unknown> {
+export function cleanJson(
+  report: CleanReport,
+  extra: { top?: number; root: string; embedded: number; cached: number; hashes?: ReadonlyMap<string, string>; skipped?: readonly SkippedFile[] },
+): Record<string, unknown> {
   const suspects = extra.top === undefined ? report.suspects : report.suspects.slice(0, extra.top);
   return {
     suspects: suspects.map((s) => ({
@@ -112,6 +116,7 @@ export function cleanJson(report: CleanReport, extra: { top?: number; root: stri
       split: s.split,
       loss: Number.isFinite(s.loss) ? s.loss : null,
       hash: extra.hashes?.get(s.path) ?? null,
+      ...(s.conflict ? { conflict: s.conflict } : {}),
     })),
     duplicates: report.duplicates.map((d) => [d.a, d.b, d.similarity]),
     outliers: report.outliers,
@@ -130,6 +135,9 @@ export function cleanJson(report: CleanReport, extra: { top?: number; root: stri
     embedded: extra.embedded,
     cached: extra.cached,
     root: extra.root,
+    skipped: (extra.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
+    skipped_counts: countSkipped(extra.skipped ?? []),
+    conflicts: report.conflicts.map((c) => ({ paths: c.paths, labels: c.labels, evidence: c.evidence, probabilities: c.probabilities })),
   };
 }
 
@@ -141,7 +149,15 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
   const unreadable = new Map(report.unreadable.map((u) => [u.path, u.reason]));
   const outliers = new Map(report.outliers.map((o) => [o.path, `fits no label well (nearest: ${o.nearest})`]));
   const why = (s: (typeof shown)[number]): string =>
-    s.issue === "unreadable" ? (unreadable.get(s.path) ?? "") : s.issue === "outlier" ? (outliers.get(s.path) ?? "") : s.issue === "label" ? `a head that never saw it says ${s.predicted}` : (details.get(s.path) ?? "");
+    s.issue === "unreadable"
+      ? (unreadable.get(s.path) ?? "")
+      : s.issue === "outlier"
+        ? (outliers.get(s.path) ?? "")
+        : s.issue === "label"
+          ? `a head that never saw it says ${s.predicted}`
+          : s.issue === "conflict"
+            ? describeConflict(s, show)
+            : (details.get(s.path) ?? "");
   if (shown.length === 0) parts.push("No suspects: every image agrees with its label, no duplicates, no outliers.\n");
   else {
     parts.push(`${report.suspects.length} image(s) worth a look; the ${shown.length} most suspicious:\n`);
@@ -151,7 +167,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
         shown.map((s, i) => [
           String(i + 1),
           show(s.path),
-          s.issue === "unreadable" ? "—" : s.issue === "label" ? `${s.given} → ${s.suggested}` : s.given,
+          s.issue === "unreadable" ? "—" : s.issue === "label" ? `${s.given} → ${s.suggested}` : s.issue === "conflict" ? `${s.given} (${s.conflict?.evidence === null ? "?" : s.conflict?.keep ? "keep" : "delete"})` : s.given,
           Number.isFinite(s.probability) ? s.probability.toFixed(2) : "—",
           s.issue,
           why(s),
@@ -165,7 +181,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
     `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds${repeats > 1 ? `, ${repeats} passes` : ""}); ` +
       `${labelCount} label suspect(s) by ${report.method} (about ${report.expectedLabelIssues} wrong label(s) expected; cleanlab's calibrated count, which also counts the heads' own confusions: ${report.estimatedLabelIssues}); ` +
       `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
-      `${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
+      `${report.conflicts.length} conflict(s) (the same image under two labels); ${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
   );
   for (const u of report.unreadable) parts.push(`  unreadable: ${show(u.path)}: ${u.reason}\n`);
   return parts.join("");
@@ -207,7 +223,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   const location = await locateDataset(folder);
   if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
   const problem = await datasetProblem(location);
-  if (problem) return fail(problem);
+  if (problem) return fail(problem.error, { unreadable: [], skipped: problem.skipped.map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })) });
   const { findIssues } = await import("../cleaner/find");
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
@@ -228,7 +244,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     });
     if (trained.error) {
       progress.end();
-      return fail(trained.error);
+      return fail(trained.error, failureDetails(trained));
     }
     // The result's backbone picks the heads' standardisation and the near-duplicate threshold.
     const options = { folds: flags.folds, repeats: flags.repeats, seed: flags.seed, method: flags.method as FlagMethod | undefined, rankBy: rankBy as RankBy | undefined };
@@ -239,11 +255,12 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     progress.end();
     if (json) {
       const hashes = await hashSuspects(location.root, (flags.top === undefined ? report.suspects : report.suspects.slice(0, flags.top)).map((s) => s.path));
-      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes }))}\n`);
+      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes, skipped: trained.skipped }))}\n`);
     }
     else {
       const show = (p: string): string => shownPath(location.root, p);
       io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));
+      io.out(formatSkipped(trained.skipped ?? [], show));
       for (const w of trained.warnings) io.out(`warning: ${w}\n`);
       io.out(pathsNote());
     }
