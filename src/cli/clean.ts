@@ -124,6 +124,7 @@ export function cleanJson(
     labels: report.labels,
     suspect_count: report.suspects.length,
     estimated_label_issues: report.estimatedLabelIssues,
+    expected_label_issues: report.expectedLabelIssues,
     out_of_fold_accuracy: report.outOfFoldAccuracy,
     thresholds: report.thresholds,
     method: report.method,
@@ -178,7 +179,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
   const labelCount = report.suspects.filter((s) => s.issue === "label").length;
   parts.push(
     `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds${repeats > 1 ? `, ${repeats} passes` : ""}); ` +
-      `${labelCount} label suspect(s) by ${report.method} (cleanlab estimates ${report.estimatedLabelIssues} wrong label(s)); ` +
+      `${labelCount} label suspect(s) by ${report.method} (about ${report.expectedLabelIssues} wrong label(s) expected; cleanlab's calibrated count, which also counts the heads' own confusions: ${report.estimatedLabelIssues}); ` +
       `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
       `${report.conflicts.length} conflict(s) (the same image under two labels); ${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
   );

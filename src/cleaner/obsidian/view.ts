@@ -297,7 +297,7 @@ export class CleanerView extends ItemView {
     const c = this.book?.counts() ?? { keep: 0, delete: 0, relabel: 0 };
     const shown = this.items.filter((i) => !i.gone).length;
     this.countsEl.setText(`${shown} images · ${c.keep} keep · ${c.delete} delete · ${c.relabel} relabel`);
-    this.estimateEl.setText(describeEstimate(this.report?.estimatedLabelIssues, c.delete + c.relabel));
+    this.estimateEl.setText(describeEstimate(this.report?.expectedLabelIssues, c.delete + c.relabel));
     if (this.buttons.apply) this.buttons.apply.disabled = !this.book || c.delete + c.relabel === 0;
   }
 
