@@ -10,7 +10,7 @@
 // so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
 import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
-import { countSkipped, type SkippedFile } from "../classifier/dataset";
+import { countSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
 import { choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
@@ -261,7 +261,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       const show = (p: string): string => shownPath(location.root, p);
       io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));
       io.out(formatSkipped(trained.skipped ?? [], show));
-      for (const w of trained.warnings) io.out(`warning: ${w}\n`);
+      for (const w of trained.warnings) if (!SKIPPED_SUMMARY.test(w)) io.out(`warning: ${w}\n`);
       io.out(pathsNote());
     }
     return 0;
