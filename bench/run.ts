@@ -2,6 +2,7 @@
 // object {section: {figure: value, …}, …}. `--only=a,b` runs some sections.
 // Adding a section: import its function and add one entry to SECTIONS.
 import { benchTimestamps } from "./timestamps";
+import { benchTimestampScan } from "./timestamps-scan";
 import { benchCleaner } from "./cleaner";
 import { benchEmbed } from "./embed";
 import { benchClassifier } from "./classifier";
@@ -13,6 +14,8 @@ const SECTIONS: Record<string, () => Promise<Figures>> = {
   // main.js evaluated as Obsidian does (new Function(module, exports, require, source)) and onload, in Chromium.
   startup: async () => ({ ...(await benchStartup()) }),
   timestamps: async () => ({ ...(await benchTimestamps()) }),
+  // Scanning and lookup in Node on a 1 MB single-line note and a 40,000-inline-timestamp note.
+  timestamps_scan: () => Promise.resolve({ ...benchTimestampScan() }),
   cleaner: async () => ({ ...(await benchCleaner()) }),
   // The default backbone (MobileNetV2 cut at block_13_expand_relu, the pass stops there), batch 16,
   // one worker vs one per core (wasm SIMD, BN folded). The full network: classifier.embed_img_per_s_per_backbone.flatten_1.
@@ -36,6 +39,8 @@ const GOALS: Record<string, number> = {
   "startup.onload_ms": 20,
   "timestamps.render_2000_ms": 100,
   "timestamps.onload_ms": 20,
+  "timestamps_scan.one_line_1mb.scan_ms": 100,
+  "timestamps_scan.inline_40000.scan_ms": 100,
 };
 
 function formatValue(v: unknown): string {

@@ -40,6 +40,8 @@ export function parseInlineTimestamp(codeText: string): InlineTimestamp | null {
   return { text: parsed.text, seconds: parsed.seconds, label: parsed.label };
 }
 
+const SPECIAL = /[`%<]/;
+
 /** Where a comment that a line leaves open continues: Obsidian's `%%…%%` or an HTML `<!-- … -->`. */
 export type OpenComment = null | "%%" | "html";
 
@@ -60,6 +62,8 @@ export interface InlineLineScan {
 export function scanInlineLine(lineText: string, comment: OpenComment = null): InlineLineScan {
   const line = String(lineText ?? "");
   const found: InlineTimestampMatch[] = [];
+  // Most lines hold no backtick and no comment: nothing to do.
+  if (comment === null && !SPECIAL.test(line)) return { matches: found, comment };
   const n = line.length;
   // Every maximal backtick run, and per width the runs of that width in order. A closer is the next
   // run of the opener's width after it; positions only grow, so one cursor per width suffices.
@@ -137,7 +141,10 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
     }
     const closeRun = list[k];
     const close = runStart[closeRun];
-    const parsed = parseInlineTimestamp(line.slice(openEnd, close));
+    // Only code starting with `@` (after spaces) can be a timestamp: skip the others unread.
+    let first = openEnd;
+    while (first < close && /\s/.test(line.charAt(first))) first += 1;
+    const parsed = line.charAt(first) === INLINE_TIMESTAMP_PREFIX ? parseInlineTimestamp(line.slice(openEnd, close)) : null;
     const to = close + width;
     if (parsed !== null) {
       found.push(
