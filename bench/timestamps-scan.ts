@@ -6,7 +6,9 @@
 // lookup_ms (every rendered element placed as Reading view does it: each section's <code> run
 // with its section info, and for the 1 MB line its one section), lookup_no_section_ms (the same
 // without section info), line_lookup_ms (Live Preview / "Play this timestamp": the inline
-// timestamps of every line by line number). Median of `runs`.
+// timestamps of every line by line number). Median of `runs`. scan_cpu_ms is the process CPU time
+// of the scan: on a machine shared with other jobs it is the steadier figure.
+import { availableParallelism, loadavg } from "node:os";
 import { bindingOf, inlineOnLine, placeInline, type NoteBinding, type RenderedInline } from "../src/timestamps/binding";
 import { scanNote } from "../src/timestamps/note";
 
@@ -14,12 +16,16 @@ export interface ScanFigures {
   one_line_1mb: NoteFigures;
   inline_40000: NoteFigures;
   runs: number;
+  /** The machine's 1-minute load average and core count while measuring. */
+  load_average: number;
+  cores: number;
 }
 
 export interface NoteFigures {
   note_kb: number;
   timestamps: number;
   scan_ms: number;
+  scan_cpu_ms: number;
   lookup_ms: number;
   lookup_no_section_ms: number;
   line_lookup_ms: number;
@@ -85,6 +91,7 @@ function sectionsOf(binding: NoteBinding): Array<{ range: { lineStart: number; l
 
 function measure(make: (salt: number) => string, runs: number): NoteFigures {
   const scans: number[] = [];
+  const scanCpu: number[] = [];
   const lookups: number[] = [];
   const noSection: number[] = [];
   const lineLookups: number[] = [];
@@ -92,9 +99,12 @@ function measure(make: (salt: number) => string, runs: number): NoteFigures {
   let timestamps = 0;
   for (let r = 0; r < runs; r++) {
     note = make(r);
+    const cpu0 = process.cpuUsage();
     let t0 = performance.now();
     const binding = bindingOf(scanNote(note));
     scans.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    scanCpu.push((cpu.user + cpu.system) / 1000);
     timestamps = binding.scan.timestamps.length;
     const sections = sectionsOf(binding);
 
@@ -119,6 +129,7 @@ function measure(make: (salt: number) => string, runs: number): NoteFigures {
     note_kb: round(note.length / 1024),
     timestamps,
     scan_ms: round(median(scans)),
+    scan_cpu_ms: round(median(scanCpu)),
     lookup_ms: round(median(lookups)),
     lookup_no_section_ms: round(median(noSection)),
     line_lookup_ms: round(median(lineLookups)),
@@ -132,5 +143,7 @@ export function benchTimestampScan(runs = 7): ScanFigures {
     one_line_1mb: measure((s) => oneLineNote(1024 * 1024, s), runs),
     inline_40000: measure((s) => manyInlineNote(40_000, s), runs),
     runs,
+    load_average: round(loadavg()[0]),
+    cores: availableParallelism(),
   };
 }
