@@ -1,7 +1,7 @@
 // Bundles the CLI (src/cli/main.ts) and the embedding worker it starts into dist/cli/, as
 // plain JavaScript that `node` runs: the `lesson-lab` bin and `npm run cli` load this build,
 // never a TypeScript loader, so Ctrl-C reaches the CLI's own handler (no wrapper process).
-// Packages stay in node_modules (tfjs, sharp, nsfwjs are loaded when a command needs them).
+// tfjs, sharp and nsfwjs stay in node_modules and load when a command needs them.
 // `node scripts/build-cli.mjs` builds once; it is quiet unless something is wrong.
 import esbuild from "esbuild";
 import { dirname, join } from "node:path";
@@ -19,7 +19,12 @@ await esbuild.build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  packages: "external",
+  // tfjs (large, with its wasm binaries), sharp (native) and nsfwjs (the weights) load from
+  // node_modules at run time; small pure-JS packages are bundled, which also lets an ESM-only
+  // package (get-video-id) be require()d by this CommonJS build.
+  // `obsidian` is only reached by app-only modules behind dynamic imports the CLI never takes
+  // (the wasm binary from the plugin's engine files); leaving it external keeps them out of reach.
+  external: ["@tensorflow/*", "sharp", "nsfwjs", "nsfwjs/*", "obsidian", "electron"],
   sourcemap: "linked",
   logLevel: "warning",
   // embed-pool.ts reads import.meta.url only where __dirname is missing (never in this build).

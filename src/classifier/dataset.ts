@@ -1,11 +1,65 @@
 // Scans a labelled image folder (fast.ai lesson 2 layout: `<folder>/<label>/**/<image>`).
 // Cheap: lists files, never reads them; unreadable images are found when decoding.
 // Pure: works on any FileStore (vault or disk), never imports `obsidian`.
+//
+// Every file under the folder is accounted for: an image of a label (items), an image outside
+// any label (unlabeled), or skipped with a kind and a reason (skipped): a format the app and
+// the command line cannot both read, not an image, a hidden or system file, a link that leads
+// outside the folder, an entry the store cannot read. Only the plugin's own files (its cache
+// sub-folder and the cleaner's log note) are passed over without a word.
 
 import type { FileStore, ImageDecoder, RgbImage, StoredFile } from "./types";
 import { ImageReadError } from "./types";
 
-export const IMAGE_EXTENSIONS: readonly string[] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
+/**
+ * Extensions of the formats read: those both the app's decoder (Chromium: createImageBitmap)
+ * and the command line's (sharp's prebuilt libvips) decode. `.jfif` and `.jpe` are JPEG.
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = ["png", "jpg", "jpeg", "jpe", "jfif", "webp", "gif", "bmp", "avif"];
+
+/**
+ * Image formats listed as skipped, by extension: the format and which decoder does not read it
+ * (an image is used only when both do, so that the app and the command line see the same data):
+ * Chromium reads no TIFF and no HEIC; sharp's prebuilt libvips decodes HEIF only with AV1, i.e.
+ * AVIF, not HEVC (HEIC); createImageBitmap does not decode an SVG drawing.
+ */
+export const UNSUPPORTED_IMAGE_FORMATS: Readonly<Record<string, string>> = {
+  heic: "HEIC: neither the app (Chromium) nor the command line (sharp) reads it",
+  heif: "HEIF: neither the app (Chromium) nor the command line (sharp) reads it",
+  hif: "HEIF: neither the app (Chromium) nor the command line (sharp) reads it",
+  tif: "TIFF: the app (Chromium) does not read it",
+  tiff: "TIFF: the app (Chromium) does not read it",
+  svg: "SVG: a drawing, which the app's decoder (createImageBitmap) does not read",
+  svgz: "SVG: a drawing, which the app's decoder (createImageBitmap) does not read",
+  jxl: "JPEG XL: neither the app (Chromium) nor the command line (sharp) reads it",
+  jp2: "JPEG 2000: neither the app (Chromium) nor the command line (sharp) reads it",
+  j2k: "JPEG 2000: neither the app (Chromium) nor the command line (sharp) reads it",
+  ico: "ICO: the command line (sharp) does not read it",
+  psd: "Photoshop: neither the app (Chromium) nor the command line (sharp) reads it",
+  dng: "camera raw: neither the app (Chromium) nor the command line (sharp) reads it",
+  cr2: "camera raw: neither the app (Chromium) nor the command line (sharp) reads it",
+  nef: "camera raw: neither the app (Chromium) nor the command line (sharp) reads it",
+  arw: "camera raw: neither the app (Chromium) nor the command line (sharp) reads it",
+  raw: "camera raw: neither the app (Chromium) nor the command line (sharp) reads it",
+};
+
+/** Files operating systems leave in folders (compared in lower case); hidden ones (".DS_Store") are hidden anyway. */
+const SYSTEM_FILES = new Set(["thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"]);
+/** Folders of system files (archive tools, NAS thumbnails, Windows' recycle bin). */
+const SYSTEM_FOLDERS = new Set(["__macosx", "@eadir", "$recycle.bin", "system volume information"]);
+
+/** The plugin's own note in a dataset folder (cleaner/log.ts LOG_NOTE_NAME): not a dataset file. */
+const OWN_FILES = new Set(["Cleaner log.md"]);
+
+/** Why a file under a dataset folder is not used. */
+export type SkipKind = "unsupported format" | "not an image" | "hidden or system file" | "outside the folder through a link" | "unreadable";
+
+export interface SkippedFile {
+  path: string;
+  kind: SkipKind;
+  /** The kind, and what exactly: "unsupported format: HEIC images are read by neither ...". */
+  reason: string;
+}
 
 /** The plugin's own sub-folder inside a dataset folder (caches); never scanned, never counted. */
 export const PLUGIN_SUBFOLDER = ".lessonlab";
@@ -37,7 +91,9 @@ export interface DatasetScan {
   counts: Record<string, number>;
   /** Images directly in the folder, outside any label folder. */
   unlabeled: string[];
-  /** Files skipped: hidden files or folders, files that are not images by extension. */
+  /** Every file under the folder that is not used, with why; sorted by path. */
+  skipped: SkippedFile[];
+  /** skipped.length (kept for older callers). */
   ignored: number;
   warnings: string[];
   /** Why this folder cannot be trained on; null when it can. */
@@ -57,11 +113,34 @@ export function normalizeFolder(folder: string): string {
   return folder.replace(/\\/g, "/").replace(/\/{2,}/g, "/").replace(/^\/+|\/+$/g, "");
 }
 
-export function isImagePath(path: string): boolean {
+/** The lower-case extension of a path's file name ("" without one; a leading dot is not one). */
+export function extensionOf(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1);
   const dot = name.lastIndexOf(".");
-  if (dot <= 0) return false;
-  return IMAGE_EXTENSIONS.includes(name.slice(dot + 1).toLowerCase());
+  return dot <= 0 ? "" : name.slice(dot + 1).toLowerCase();
+}
+
+export function isImagePath(path: string): boolean {
+  return IMAGE_EXTENSIONS.includes(extensionOf(path));
+}
+
+/** "2 unsupported format, 1 hidden or system file": counts by kind, most first. */
+export function describeSkipped(skipped: readonly SkippedFile[]): string {
+  const counts = new Map<SkipKind, number>();
+  for (const s of skipped) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || byCodeUnit(a[0], b[0])).map(([kind, n]) => `${n} ${kind}`).join(", ");
+}
+
+/** Skipped files per kind, for --json: {"unsupported format": 2, ...}. */
+export function countSkipped(skipped: readonly SkippedFile[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of skipped) counts[s.kind] = (counts[s.kind] ?? 0) + 1;
+  return counts;
+}
+
+/** Hidden folders, the plugin's own and system folders are never labels. */
+function isLabelFolderName(name: string): boolean {
+  return !name.startsWith(".") && !SYSTEM_FOLDERS.has(name.toLowerCase());
 }
 
 function plural(n: number, word: string): string {
@@ -86,6 +165,7 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
     items: [],
     counts: {},
     unlabeled: [],
+    skipped: [],
     ignored: 0,
     warnings: [],
     error: null,
@@ -113,18 +193,36 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
 
   // Label folders seen (even those holding no images), to warn about them.
   const labelFolders = new Map<string, number>();
+  const skip = (path: string, kind: SkipKind, detail: string): void => {
+    scan.skipped.push({ path, kind, reason: `${kind}: ${detail}` });
+  };
   for (const file of [...files].sort((a, b) => byCodeUnit(a.path, b.path))) {
     const rel = relativeTo(root, normalizeFolder(file.path));
     if (rel === null || rel === "") continue;
     const parts = rel.split("/");
     if (parts[0] === PLUGIN_SUBFOLDER) continue;
-    if (parts.some((p) => p.startsWith("."))) {
-      scan.ignored++;
+    if (parts.length === 1 && OWN_FILES.has(parts[0])) continue;
+    if (parts.length > 1 && isLabelFolderName(parts[0]) && !labelFolders.has(parts[0])) labelFolders.set(parts[0], 0);
+    if (file.unusable !== undefined) {
+      const kind: SkipKind = file.unusable.startsWith("outside the folder through a link") ? "outside the folder through a link" : "unreadable";
+      scan.skipped.push({ path: file.path, kind, reason: file.unusable });
       continue;
     }
-    if (parts.length > 1 && !labelFolders.has(parts[0])) labelFolders.set(parts[0], 0);
+    const hidden = parts.find((p) => p.startsWith("."));
+    if (hidden !== undefined) {
+      skip(file.path, "hidden or system file", hidden === parts[parts.length - 1] ? "a hidden file (its name starts with a dot)" : `in the hidden folder "${hidden}"`);
+      continue;
+    }
+    const system = parts.slice(0, -1).find((p) => SYSTEM_FOLDERS.has(p.toLowerCase()));
+    if (system !== undefined || SYSTEM_FILES.has(parts[parts.length - 1].toLowerCase())) {
+      skip(file.path, "hidden or system file", system !== undefined ? `in the system folder "${system}"` : "a file the operating system keeps (thumbnails or folder settings)");
+      continue;
+    }
     if (!isImagePath(rel)) {
-      scan.ignored++;
+      const ext = extensionOf(rel);
+      const format = UNSUPPORTED_IMAGE_FORMATS[ext];
+      if (format !== undefined) skip(file.path, "unsupported format", `${format}; convert it to JPEG, PNG, WebP or AVIF`);
+      else skip(file.path, "not an image", ext === "" ? "no file extension" : `".${ext}" is not an image extension (${IMAGE_EXTENSIONS.map((e) => `.${e}`).join(", ")})`);
       continue;
     }
     if (parts.length === 1) {
@@ -142,7 +240,7 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
         const rel = relativeTo(root, normalizeFolder(sub));
         if (!rel) continue;
         const top = rel.split("/")[0];
-        if (top.startsWith(".")) continue;
+        if (!isLabelFolderName(top)) continue;
         if (!labelFolders.has(top)) labelFolders.set(top, 0);
       }
     } catch {
@@ -153,8 +251,16 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
   for (const [label, n] of labelFolders) if (n > 0) scan.counts[label] = n;
   scan.labels = Object.keys(scan.counts).sort(byCodeUnit);
 
+  scan.ignored = scan.skipped.length;
   const empty = [...labelFolders].filter(([, n]) => n === 0).map(([l]) => l).sort(byCodeUnit);
-  for (const label of empty) scan.warnings.push(`label folder "${label}" has no images; it is left out`);
+  for (const label of empty) {
+    const inside = scan.skipped.filter((s) => relativeTo(root, normalizeFolder(s.path))?.split("/")[0] === label);
+    scan.warnings.push(
+      inside.length === 0
+        ? `label folder "${label}" has no images; it is left out`
+        : `label folder "${label}" has no usable images (${plural(inside.length, "file")} skipped: ${describeSkipped(inside)}); it is left out`,
+    );
+  }
   for (const label of scan.labels) {
     const n = scan.counts[label];
     if (n < MIN_IMAGES_PER_LABEL) {
@@ -179,14 +285,30 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
     );
   }
 
+  if (scan.skipped.length > 0) {
+    const shownFiles = scan.skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`);
+    const more = scan.skipped.length - shownFiles.length;
+    scan.warnings.push(
+      `${plural(scan.skipped.length, "file")} in ${shown} ${scan.skipped.length === 1 ? "is" : "are"} not used: ${describeSkipped(scan.skipped)}: ${shownFiles.join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
+    );
+  }
+
   if (files.length === 0) {
     scan.error = `the folder ${shown} is empty: add one sub-folder per label, with that label's images inside`;
   } else if (scan.labels.length === 0) {
-    scan.error = "no labeled images: put images in sub-folders named after their labels";
+    scan.error = `no labeled images: put images in sub-folders named after their labels${skippedNote(scan.skipped)}`;
   } else if (scan.labels.length === 1) {
-    scan.error = `a classifier needs at least two labels (sub-folders with images); found only "${scan.labels[0]}"`;
+    scan.error = `a classifier needs at least two labels (sub-folders with images); found only "${scan.labels[0]}"${skippedNote(scan.skipped)}`;
   }
   return scan;
+}
+
+/** " (3 files not used: 3 unsupported format: a/x.heic (...), ...)" for an error message; "" when none. */
+function skippedNote(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return "";
+  const first = skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`);
+  const more = skipped.length - first.length;
+  return ` (${plural(skipped.length, "file")} not used: ${first.join("; ")}${more > 0 ? `; and ${more} more` : ""})`;
 }
 
 /** Reads and decodes one dataset image; every failure becomes an Unreadable with a reason, nothing throws. */

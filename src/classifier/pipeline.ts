@@ -6,7 +6,7 @@
 // User problems (missing folder, one label…) come back as `{error}`; only cancellation
 // (AbortError) and programming/system faults throw. The dataset is only ever read.
 import type { EpochMetrics, FileStore, ImageDecoder, RgbImage, TrainProgress } from "./types";
-import { readDatasetImage, scanDataset, type Unreadable } from "./dataset";
+import { readDatasetImage, scanDataset, type SkippedFile, type Unreadable } from "./dataset";
 import { assignSplit, validPctProblem, type Split } from "./split";
 import { hash32, sha256Hex } from "./hash";
 import { applyAugmentation, augmentParams, viewId } from "./augment";
@@ -93,6 +93,8 @@ export interface TrainResult {
   counts: Record<string, number>;
   unreadable: Unreadable[];
   unlabeled: string[];
+  /** Files under the folder not used, with why (dataset.ts scanDataset); absent before a scan. */
+  skipped?: SkippedFile[];
   warnings: string[];
   epochs: EpochMetrics[];
   confusion: ConfusionMatrix | null;
@@ -123,6 +125,7 @@ function emptyResult(folder: string, backbone: string): TrainResult {
     counts: {},
     unreadable: [],
     unlabeled: [],
+    skipped: [],
     warnings: [],
     epochs: [],
     confusion: null,
@@ -201,6 +204,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
   const scan = await scanDataset(store, args.folder);
   result.folder = scan.folder;
   result.unlabeled = scan.unlabeled;
+  result.skipped = scan.skipped;
   result.warnings.push(...scan.warnings);
   result.labels = scan.labels;
   result.counts = scan.counts;
@@ -223,7 +227,12 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
   const labelsProblem = (kept: { label: string }[]): string | null => {
     const labels = Object.keys(countByLabel(kept));
     if (labels.length >= 2) return null;
-    return `after leaving out ${result.unreadable.length} unreadable image(s), ${labels.length === 0 ? "no label has" : `only "${labels[0]}" has`} usable images; a classifier needs at least two labels`;
+    const named = result.unreadable.slice(0, 10).map((u) => `${u.path} (${u.reason})`);
+    const more = result.unreadable.length - named.length;
+    return (
+      `after leaving out ${result.unreadable.length} unreadable image(s), ${labels.length === 0 ? "no label has" : `only "${labels[0]}" has`} usable images; a classifier needs at least two labels. ` +
+      `Unreadable: ${named.join("; ")}${more > 0 ? `; and ${more} more` : ""}`
+    );
   };
   const early = labelsProblem(hashed);
   if (early) return { ...result, error: early };

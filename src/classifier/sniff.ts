@@ -3,8 +3,8 @@
 
 import { ImageReadError, type UnreadableReason } from "./types";
 
-/** Formats the classifier decodes. */
-export type DecodableFormat = "png" | "jpeg" | "gif" | "webp" | "bmp";
+/** Formats the classifier decodes: those both Chromium and sharp's prebuilt libvips read. */
+export type DecodableFormat = "png" | "jpeg" | "gif" | "webp" | "bmp" | "avif";
 
 export type SniffedFormat =
   | DecodableFormat
@@ -19,7 +19,7 @@ export type SniffedFormat =
   | "empty"
   | "unknown";
 
-const DECODABLE: ReadonlySet<SniffedFormat> = new Set<SniffedFormat>(["png", "jpeg", "gif", "webp", "bmp"]);
+const DECODABLE: ReadonlySet<SniffedFormat> = new Set<SniffedFormat>(["png", "jpeg", "gif", "webp", "bmp", "avif"]);
 
 export const MIME_TYPES: Record<DecodableFormat, string> = {
   png: "image/png",
@@ -27,6 +27,7 @@ export const MIME_TYPES: Record<DecodableFormat, string> = {
   gif: "image/gif",
   webp: "image/webp",
   bmp: "image/bmp",
+  avif: "image/avif",
 };
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
@@ -100,10 +101,9 @@ const NOT_DECODABLE: Record<Exclude<SniffedFormat, DecodableFormat>, [Unreadable
   xml: ["not an image", "the file is XML"],
   pdf: ["unsupported format", "file is a PDF, not an image"],
   zip: ["unsupported format", "file is a ZIP archive, not an image"],
-  svg: ["unsupported format", "SVG images are not supported; use PNG, JPEG, WebP, GIF or BMP"],
-  tiff: ["unsupported format", "TIFF images are not supported; use PNG, JPEG, WebP, GIF or BMP"],
-  heif: ["unsupported format", "HEIC/HEIF images are not supported; use PNG, JPEG, WebP, GIF or BMP"],
-  avif: ["unsupported format", "AVIF images are not supported; use PNG, JPEG, WebP, GIF or BMP"],
+  svg: ["unsupported format", "SVG images are not supported; use PNG, JPEG, WebP, AVIF, GIF or BMP"],
+  tiff: ["unsupported format", "TIFF images are not supported (the app cannot read them); use PNG, JPEG, WebP, AVIF, GIF or BMP"],
+  heif: ["unsupported format", "HEIC/HEIF images are not supported (neither the app nor the command line can read them); use PNG, JPEG, WebP, AVIF, GIF or BMP"],
 };
 
 /** The decodable format of `bytes`; otherwise throws an ImageReadError saying what the file really is. */
@@ -184,9 +184,42 @@ export function readImageSize(bytes: Uint8Array, format: DecodableFormat = sniff
       }
       return null;
     }
+    case "avif":
+      return avifSize(bytes);
     default:
       return null;
   }
+}
+
+/**
+ * An AVIF's size from its ISO-BMFF boxes (meta → iprp → ipco → ispe), without decoding. An image
+ * may carry several `ispe` (the whole grid and its tiles): the largest is what decoding makes.
+ */
+function avifSize(bytes: Uint8Array): ImageSize | null {
+  const u32 = (o: number): number => ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+  let best: ImageSize | null = null;
+  // Walks the boxes in [from, to); `path` is the chain of containers to follow to the ispe boxes.
+  const walk = (from: number, to: number, path: readonly string[]): void => {
+    let o = from;
+    while (o + 8 <= to) {
+      const size = u32(o);
+      const type = ascii(bytes, o + 4, o + 8);
+      const end = size === 0 ? to : o + size;
+      if (size !== 0 && size < 8) return;
+      if (end > to) return;
+      if (path.length === 0 && type === "ispe" && o + 20 <= end) {
+        const width = u32(o + 12);
+        const height = u32(o + 16);
+        if (!best || width * height > best.width * best.height) best = { width, height };
+      } else if (path.length > 0 && type === path[0]) {
+        // meta is a full box: 4 bytes of version and flags before its children.
+        walk(o + 8 + (type === "meta" ? 4 : 0), end, path.slice(1));
+      }
+      o = end;
+    }
+  };
+  walk(0, bytes.length, ["meta", "iprp", "ipco"]);
+  return best;
 }
 
 /** "20000x20000 pixels, the limit is 100 megapixels" style check shared by the decoders. */

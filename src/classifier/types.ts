@@ -8,6 +8,12 @@ export interface StoredFile {
   size: number;
   /** Modification time, ms since epoch. */
   mtime: number;
+  /**
+   * Set when the store saw this entry but cannot offer its content, with the reason (a link that
+   * points outside the listed folder, a link loop, a folder it cannot list): dataset scans list it
+   * as skipped instead of leaving it out in silence. Never set for an ordinary file.
+   */
+  unusable?: string;
 }
 
 /** The file system the core sees: an Obsidian vault or a directory on disk. */

@@ -9,7 +9,8 @@
 // flag is checked before the backbone loads); 130 cancelled with Ctrl-C (the embeddings made
 // so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
-import { datasetProblem, locateDataset, trainOnDisk } from "./train";
+import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
+import { countSkipped, type SkippedFile } from "../classifier/dataset";
 import { choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
@@ -98,7 +99,10 @@ export function duplicateDetails(report: CleanReport, show: (storePath: string) 
 }
 
 /** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. `hashes`: SHA-256 per path, for `--apply`. */
-export function cleanJson(report: CleanReport, extra: { top?: number; root: string; embedded: number; cached: number; hashes?: ReadonlyMap<string, string> }): Record<string, unknown> {
+export function cleanJson(
+  report: CleanReport,
+  extra: { top?: number; root: string; embedded: number; cached: number; hashes?: ReadonlyMap<string, string>; skipped?: readonly SkippedFile[] },
+): Record<string, unknown> {
   const suspects = extra.top === undefined ? report.suspects : report.suspects.slice(0, extra.top);
   return {
     suspects: suspects.map((s) => ({
@@ -129,6 +133,8 @@ export function cleanJson(report: CleanReport, extra: { top?: number; root: stri
     embedded: extra.embedded,
     cached: extra.cached,
     root: extra.root,
+    skipped: (extra.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
+    skipped_counts: countSkipped(extra.skipped ?? []),
   };
 }
 
@@ -206,7 +212,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   const location = await locateDataset(folder);
   if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
   const problem = await datasetProblem(location);
-  if (problem) return fail(problem);
+  if (problem) return fail(problem.error, { unreadable: [], skipped: problem.skipped.map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })) });
   const { findIssues } = await import("../cleaner/find");
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
@@ -227,7 +233,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     });
     if (trained.error) {
       progress.end();
-      return fail(trained.error);
+      return fail(trained.error, failureDetails(trained));
     }
     // The result's backbone picks the heads' standardisation and the near-duplicate threshold.
     const options = { folds: flags.folds, repeats: flags.repeats, seed: flags.seed, method: flags.method as FlagMethod | undefined, rankBy: rankBy as RankBy | undefined };
@@ -238,11 +244,12 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     progress.end();
     if (json) {
       const hashes = await hashSuspects(location.root, (flags.top === undefined ? report.suspects : report.suspects.slice(0, flags.top)).map((s) => s.path));
-      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes }))}\n`);
+      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes, skipped: trained.skipped }))}\n`);
     }
     else {
       const show = (p: string): string => shownPath(location.root, p);
       io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));
+      io.out(formatSkipped(trained.skipped ?? [], show));
       for (const w of trained.warnings) io.out(`warning: ${w}\n`);
       io.out(pathsNote());
     }

@@ -34,8 +34,8 @@ export interface DatasetCommand<S extends ArgSpec> {
   folder: string;
   flags: Flags<S>;
   json: boolean;
-  /** Reports `message` and returns exit code 1. */
-  fail: (message: string) => number;
+  /** Reports `message` and returns exit code 1; with --json, `details` join `error` in the object (the files concerned). */
+  fail: (message: string, details?: Record<string, unknown>) => number;
 }
 
 /**
@@ -69,9 +69,9 @@ export async function startDatasetCommand<S extends ArgSpec>(
   }
   const problem = integerProblem("threads", (flags as { threads?: number }).threads, 1, 64) ?? check(flags);
   if (problem) return usageError(problem);
-  const fail = (message: string): number => {
+  const fail = (message: string, details: Record<string, unknown> = {}): number => {
     io.err(`lesson-lab ${name}: ${message}\n`);
-    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
+    if (json) io.out(`${JSON.stringify({ error: message, ...details })}\n`);
     return EXIT_FAILURE;
   };
   const folder = positional[0];

@@ -23,6 +23,7 @@ import { isDirectory, startDatasetCommand } from "./dataset-command";
 import { firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { formatEpochTime } from "../classifier/format-time";
+import { countSkipped, describeSkipped, type SkippedFile } from "../classifier/dataset";
 
 export type { CliIo };
 
@@ -155,6 +156,14 @@ export async function trainOnDisk(
   }
 }
 
+/** With --json, what joins `error` when nothing was trained: the files that could not be used, with why. */
+export function failureDetails(result: TrainResult): Record<string, unknown> {
+  return {
+    unreadable: result.unreadable.map((u) => ({ path: u.path, reason: u.reason })),
+    skipped: (result.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
+  };
+}
+
 /** The `--json` object; the first eight keys and their order are the contract. */
 export function trainJson(result: TrainResult, root: string): Record<string, unknown> {
   return {
@@ -183,6 +192,8 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
     embedded: result.embedded,
     cached: result.cached,
     root,
+    skipped: (result.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
+    skipped_counts: countSkipped(result.skipped ?? []),
   };
 }
 
@@ -231,18 +242,27 @@ export function formatReport(result: TrainResult, show: (storePath: string) => s
     parts.push(`\nLeft out ${result.unreadable.length} unreadable image(s):\n`);
     for (const u of result.unreadable) parts.push(`  ${show(u.path)}: ${u.reason}\n`);
   }
+  parts.push(formatSkipped(result.skipped ?? [], show));
   for (const w of result.warnings) parts.push(`warning: ${w}\n`);
   parts.push(result.model ? `\nModel saved to ${show(result.model.folder)}${result.model.previous ? ` (the previous one is now ${show(result.model.previous)})` : ""}\n` : "\nModel not saved (--no-save).\n");
   return parts.join("");
+}
+
+/** Every skipped file with its reason, counts first; "" when none. Shared by train and clean. */
+export function formatSkipped(skipped: readonly SkippedFile[], show: (storePath: string) => string = (p) => p): string {
+  if (skipped.length === 0) return "";
+  const lines = skipped.map((f) => `  ${show(f.path)}: ${f.reason}\n`);
+  return `\nNot used: ${skipped.length} file(s) (${describeSkipped(skipped)}):\n${lines.join("")}`;
 }
 
 /**
  * The dataset's own problems (empty folder, one label…), found by listing it: reported before
  * the backbone loads. Null when it can be trained on as far as a listing can tell.
  */
-export async function datasetProblem(location: DatasetLocation): Promise<string | null> {
+export async function datasetProblem(location: DatasetLocation): Promise<{ error: string; skipped: SkippedFile[] } | null> {
   const [{ createFsStore }, { scanDataset }] = await Promise.all([import("../node/fs-store"), import("../classifier/dataset")]);
-  return (await scanDataset(createFsStore(location.root), location.folder)).error;
+  const scan = await scanDataset(createFsStore(location.root), location.folder);
+  return scan.error === null ? null : { error: scan.error, skipped: scan.skipped };
 }
 
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
@@ -255,7 +275,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   const location = await locateDataset(folder);
   if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
   const problem = await datasetProblem(location);
-  if (problem) return fail(problem);
+  if (problem) return fail(problem.error, { unreadable: [], skipped: problem.skipped.map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })) });
   const progress = createProgressWriter(io.err, io.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
@@ -277,7 +297,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       signal: controller.signal,
     });
     progress.end();
-    if (result.error) return fail(result.error);
+    if (result.error) return fail(result.error, failureDetails(result));
     if (json) io.out(`${JSON.stringify(trainJson(result, location.root))}\n`);
     else io.out(formatReport(result, (p) => shownPath(location.root, p)) + pathsNote());
     return 0;

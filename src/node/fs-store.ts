@@ -1,7 +1,9 @@
 // FileStore over a directory on disk (the CLI, tests, benchmarks). Paths are relative
-// to the root, with "/"; anything that would resolve outside the root is refused.
+// to the root, with "/"; anything that would resolve outside the root is refused. Listing
+// follows symbolic links that stay inside the listed folder and reports the others (walk).
 
-import { link, lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readFile, readdir, realpath, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import * as nodePath from "node:path";
 import type { FileStore, StoredFile } from "../classifier/types";
 import type { FolderLister } from "../classifier/dataset";
@@ -37,23 +39,76 @@ export function createFsStore(root: string): FsStore {
     }
   }
 
-  /** Walks `dir`; symlinked folders are not followed (no cycles, no escaping the root). */
-  async function walk(dir: string, files: StoredFile[] | null, folders: string[] | null): Promise<void> {
+  /**
+   * Walks `dir` below the listed folder `top` (a real path). Symbolic links that resolve inside
+   * `top` are followed, files and folders alike; a link to a folder being walked (a loop), a
+   * link that resolves outside `top` and a dangling link are not followed but listed, as one
+   * StoredFile with `unusable` saying why, so that no file is left out in silence. A sub-folder
+   * that cannot be read is listed the same way.
+   */
+  async function walk(dir: string, top: string, ancestors: Set<string>, files: StoredFile[] | null, folders: string[] | null): Promise<void> {
     const entries = await readdir(dir, { withFileTypes: true });
     for (const entry of entries) {
       const full = nodePath.join(dir, entry.name);
-      if (entry.isDirectory()) {
+      let isDirectory = entry.isDirectory();
+      let real = full;
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(full);
+        } catch {
+          files?.push(unusable(full, "unreadable: a link to nothing (its target does not exist)"));
+          continue;
+        }
+        const inside = target === top || target.startsWith(top + nodePath.sep);
+        let kind: Stats;
+        try {
+          kind = await stat(target);
+        } catch {
+          files?.push(unusable(full, "unreadable: its link target cannot be read"));
+          continue;
+        }
+        if (!inside) {
+          files?.push(unusable(full, `outside the folder through a link: it points to ${target}`));
+          continue;
+        }
+        if (kind.isDirectory() && ancestors.has(target)) {
+          files?.push(unusable(full, `unreadable: a link loop (it points back to "${toStorePath(target) || "."}", which holds it)`));
+          continue;
+        }
+        isDirectory = kind.isDirectory();
+        real = target;
+        if (!isDirectory && !kind.isFile()) continue;
+      }
+      if (isDirectory) {
         folders?.push(toStorePath(full));
-        await walk(full, files, folders);
+        const realDir = real === full ? await realpath(full).catch(() => full) : real;
+        try {
+          await walk(full, top, new Set([...ancestors, realDir]), files, folders);
+        } catch (error) {
+          files?.push(unusable(full, `unreadable: the folder cannot be listed (${codeOf(error) ?? String(error)})`));
+        }
       } else if (files && (entry.isFile() || entry.isSymbolicLink())) {
         try {
           const s = await stat(full);
           if (s.isFile()) files.push({ path: toStorePath(full), size: s.size, mtime: s.mtimeMs });
-        } catch {
-          // A dangling symlink is no file.
+        } catch (error) {
+          files.push(unusable(full, `unreadable: ${codeOf(error) ?? String(error)}`));
         }
       }
     }
+  }
+
+  function unusable(full: string, reason: string): StoredFile {
+    return { path: toStorePath(full), size: 0, mtime: 0, unusable: reason };
+  }
+
+  async function listUnder(folder: string, files: StoredFile[] | null, folders: string[] | null): Promise<boolean> {
+    const full = resolve(folder);
+    if (!(await isDir(full))) return false;
+    const top = await realpath(full);
+    await walk(full, top, new Set([top]), files, folders);
+    return true;
   }
 
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -61,17 +116,13 @@ export function createFsStore(root: string): FsStore {
   return {
     root: base,
     async list(folder) {
-      const full = resolve(folder);
-      if (!(await isDir(full))) return null;
       const files: StoredFile[] = [];
-      await walk(full, files, null);
+      if (!(await listUnder(folder, files, null))) return null;
       return files.sort((a, b) => byPath(a.path, b.path));
     },
     async listFolders(folder) {
-      const full = resolve(folder);
-      if (!(await isDir(full))) return null;
       const folders: string[] = [];
-      await walk(full, null, folders);
+      if (!(await listUnder(folder, null, folders))) return null;
       return folders.sort(byPath);
     },
     async exists(path) {

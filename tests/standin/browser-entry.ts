@@ -3,8 +3,10 @@
 // window.require, and the page-side harness as window.lessonLabHarness.
 import { setup } from "obsidian-test-mocks/setup";
 import { harness, requireShim } from "./browser-harness";
+import { installObsidianDom } from "./browser-components";
 
 setup();
+installObsidianDom();
 
 declare global {
   interface Window {

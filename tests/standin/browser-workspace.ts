@@ -91,7 +91,9 @@ export function installLiveWorkspace(app: App, opts: LiveWorkspaceOptions): void
           container.dataset.type = state.type;
           // Obsidian's ItemView has a header before its content; the mock's has none.
           if (view.contentEl && container.firstElementChild === view.contentEl) {
-            container.prepend(createDiv({ cls: "view-header" }));
+            const header = createDiv({ cls: "view-header" });
+            header.createDiv({ cls: "view-header-title", text: (created as unknown as { getDisplayText(): string }).getDisplayText() });
+            container.prepend(header);
             view.contentEl.addClass("view-content");
           }
           el.appendChild(container);

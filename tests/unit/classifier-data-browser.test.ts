@@ -91,6 +91,8 @@ describe.skipIf(!haveChromium)("createBrowserDecoder in Chromium", () => {
     await compareWithSharp(await base.clone().webp({ lossless: true }).toBuffer(), 16, 3);
     await compareWithSharp(await base.clone().flatten({ background: "#fff" }).jpeg({ quality: 95 }).toBuffer(), 16, 6);
     await compareWithSharp(encodeBmp({ width: 6, height: 4, bpp: 24, rgba: rgbaOf(6, 4, () => [10, 200, 30, 255]) }), 8, 2);
+    // AVIF: Chromium and sharp (libheif with AV1) both read it, so datasets may hold it.
+    await compareWithSharp(await base.clone().flatten({ background: "#fff" }).avif({ quality: 90 }).toBuffer(), 16, 8);
   });
 
   it("honours EXIF orientation and squishes like the Node decoder", async () => {

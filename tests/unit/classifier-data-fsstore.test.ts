@@ -96,11 +96,14 @@ describe("createFsStore", () => {
     expect(await readFile(join(dir, "secret.txt"), "utf8")).toBe("s");
   });
 
-  it("does not follow symlinked folders (no cycles)", async () => {
+  it("does not follow a link back to a folder it is listing (no cycles), and says so", async () => {
     await mkdir(join(dir, "d"));
     await writeFile(join(dir, "d", "x.png"), "x");
     await symlink(dir, join(dir, "d", "loop"));
     const files = await createFsStore(dir).list("");
-    expect(files?.map((f) => f.path)).toEqual(["d/x.png"]);
+    expect(files?.map((f) => [f.path, f.unusable])).toEqual([
+      ["d/loop", "unreadable: a link loop (it points back to \".\", which holds it)"],
+      ["d/x.png", undefined],
+    ]);
   });
 });

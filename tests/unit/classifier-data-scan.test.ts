@@ -73,10 +73,11 @@ describe("scanDataset", () => {
     expect(scan.error).toBeNull();
     expect(scan.labels).toEqual(["a", "b", "c"]);
     expect(scan.warnings).toEqual([
-      'label folder "d" has no images; it is left out',
+      'label folder "d" has no usable images (1 file skipped: 1 not an image); it is left out',
       'label folder "e" has no images; it is left out',
       'label "c" has only 3 images; 5 or more are needed for a useful split',
       'labels are imbalanced: "a" has 120 images, "c" has 3 images (over 10x)',
+      '1 file in "bears" is not used: 1 not an image: bears/d/readme.md (not an image: ".md" is not an image extension (.png, .jpg, .jpeg, .jpe, .jfif, .webp, .gif, .bmp, .avif))',
     ]);
     const two = await scanDataset(memoryStore([...many("a", 120), ...many("b", 9)]), "bears");
     expect(two.warnings).toEqual(['labels are imbalanced: "a" has 120 images, "b" has 9 images (over 10x)']);
@@ -89,7 +90,10 @@ describe("scanDataset", () => {
     expect((await scanDataset(store, "missing")).error).toBe('the folder "missing" does not exist');
     expect((await scanDataset(store, "notes/x.md")).error).toMatch(/is a file, not a folder/);
     expect((await scanDataset(store, "empty")).error).toMatch(/^the folder "empty" is empty/);
-    expect((await scanDataset(store, "notes")).error).toBe("no labeled images: put images in sub-folders named after their labels");
+    // The files that are there but not used are named, with why.
+    expect((await scanDataset(store, "notes")).error).toBe(
+      'no labeled images: put images in sub-folders named after their labels (1 file not used: notes/x.md (not an image: ".md" is not an image extension (.png, .jpg, .jpeg, .jpe, .jfif, .webp, .gif, .bmp, .avif)))',
+    );
     const flat = await scanDataset(store, "flat");
     expect(flat.error).toBe("no labeled images: put images in sub-folders named after their labels");
     expect(flat.unlabeled).toEqual(["flat/a.jpg", "flat/b.png"]);

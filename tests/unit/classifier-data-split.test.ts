@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hash32, sha256Hex, unitHash } from "../../src/classifier/hash";
-import { assignSplit, assignSplitDetailed, splitScore, validPctProblem, type SplitItem } from "../../src/classifier/split";
+import { assignSplit, assignSplitDetailed, splitScore, validPctProblem, validQuota, type SplitItem } from "../../src/classifier/split";
 
 function items(n: number, labels: string[], prefix = "f"): SplitItem[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -37,48 +37,82 @@ describe("hashes", () => {
 });
 
 describe("assignSplit", () => {
-  it("keeps about 20% for validation on 1,000 items, stratified per label", () => {
-    const data = items(1000, ["a", "b", "c", "d"]);
-    const split = assignSplit(data);
-    const valid = data.filter((d) => split.get(d.path) === "valid");
-    expect(valid.length).toBeGreaterThan(160);
-    expect(valid.length).toBeLessThan(240);
-    for (const label of ["a", "b", "c", "d"]) {
-      const n = valid.filter((d) => d.label === label).length;
-      expect(n).toBeGreaterThan(30);
-      expect(n).toBeLessThan(70);
-    }
-  });
-
-  it("gives each file the split its hash score says, unless corrected", () => {
+  it("stratifies exactly: each label gives round(share × count) images to validation (16 circles and 15 stripes at 20%: 3 and 3)", () => {
+    const data = [...items(16, ["circles"], "c"), ...items(15, ["stripes"], "s")];
+    const { splits, labels } = assignSplitDetailed(data, { validPct: 0.2 });
+    const valid = (label: string): number => data.filter((d) => d.label === label && splits.get(d.path) === "valid").length;
+    expect(valid("circles")).toBe(3);
+    expect(valid("stripes")).toBe(3);
+    expect(labels.get("circles")).toEqual({ contents: 16, quota: 3, valid: 3 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom("x", "y", "z"), fc.string()), { maxLength: 60 }), fc.integer(), fc.double({ min: 0, max: 0.9, noNaN: true }), (rows, seed, validPct) => {
-        const data = rows.map(([label, content], i) => ({ path: `${label}/${i}`, label, hash: content }));
-        const { splits, corrected } = assignSplitDetailed(data, { seed, validPct });
-        for (const d of data) {
-          const base = splitScore(d.hash, seed) < validPct ? "valid" : "train";
-          expect(splits.get(d.path)).toBe(corrected.get(d.hash) ?? base);
-        }
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 5 }), fc.integer(), fc.integer({ min: 0, max: 90 }), (sizes, seed, pct) => {
+        const rows = sizes.flatMap((n, l) => items(n, [`L${l}`], `x${l}-`));
+        const split = assignSplit(rows, { seed, validPct: pct / 100 });
+        sizes.forEach((n, l) => {
+          const got = rows.filter((d) => d.label === `L${l}` && split.get(d.path) === "valid").length;
+          expect(got).toBe(validQuota(n, pct / 100));
+        });
       }),
     );
   });
 
-  it("is stable when other files are added, deleted, moved or relabelled", () => {
-    const data = items(300, ["cat", "dog", "owl"]);
-    const before = assignSplitDetailed(data);
-    const changed = [
-      ...data.slice(20).map((d, i) => (i % 7 === 0 ? { ...d, path: `moved/${d.path}`, label: "dog" } : d)),
-      ...items(50, ["cat", "emu"], "new"),
+  it("rounds halves up, with at least one image on each side of a label of 2 or more, none of a label of 1 in validation", () => {
+    const cases: [number, number, number][] = [
+      [16, 0.2, 3], // 3.2
+      [15, 0.2, 3], // 3.0
+      [15, 0.3, 5], // 4.5: half up
+      [10, 0.25, 3], // 2.5: half up
+      [10, 0.35, 4], // 3.5 (0.35 × 10 is 3.4999999999999996 in floating point)
+      [17, 0.5, 9], // 8.5
+      [1000, 0.2, 200],
+      [2, 0.2, 1], // 0.4 → 0, but each side keeps one
+      [2, 0.9, 1], // 1.8 → 2, but training keeps one
+      [1, 0.5, 0], // one image: training
+      [0, 0.2, 0],
+      [50, 0, 0], // no validation set
     ];
-    const after = assignSplitDetailed(changed);
-    let compared = 0;
+    for (const [n, p, k] of cases) expect(validQuota(n, p), `${n} at ${p}`).toBe(k);
+  });
+
+  it("picks the lowest-scoring contents of each label (the seeded content hash)", () => {
+    const data = items(40, ["a", "b"]);
+    const split = assignSplit(data, { seed: 7 });
+    for (const label of ["a", "b"]) {
+      const mine = data.filter((d) => d.label === label).sort((x, y) => splitScore(x.hash, 7) - splitScore(y.hash, 7));
+      expect(mine.map((d) => split.get(d.path))).toEqual(mine.map((_, i) => (i < 4 ? "valid" : "train")));
+    }
+  });
+
+  it("adding or removing one image changes the side of at most one other image, of the same label only", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 2, max: 20 }), fc.integer(), fc.integer({ min: 1, max: 90 }), fc.string(), (na, nb, seed, pct, extra) => {
+        const data = [...items(na, ["a"], "a"), ...items(nb, ["b"], "b")];
+        const before = assignSplit(data, { seed, validPct: pct / 100 });
+        const added = { path: "a/new.png", label: "a", hash: `new-${extra}` };
+        const after = assignSplit([...data, added], { seed, validPct: pct / 100 });
+        const moved = data.filter((d) => after.get(d.path) !== before.get(d.path));
+        expect(moved.length).toBeLessThanOrEqual(1);
+        for (const d of moved) expect(d.label).toBe("a");
+        // Removing it again restores the previous split exactly.
+        const removed = assignSplit(data, { seed, validPct: pct / 100 });
+        for (const d of data) expect(removed.get(d.path)).toBe(before.get(d.path));
+      }),
+    );
+  });
+
+  it("is stable for a label when other labels' files are added, deleted, moved or renamed", () => {
+    const data = items(300, ["cat", "dog", "owl"]);
+    const before = assignSplit(data);
+    const changed = [
+      ...data.filter((d) => d.label === "owl").map((d) => ({ ...d, path: `renamed/${d.path}` })),
+      ...data.filter((d) => d.label === "cat"),
+      ...items(50, ["emu"], "new"),
+    ];
+    const after = assignSplit(changed);
     for (const d of changed) {
       const old = data.find((o) => o.hash === d.hash);
-      if (!old || before.corrected.has(d.hash) || after.corrected.has(d.hash)) continue;
-      expect(after.splits.get(d.path)).toBe(before.splits.get(old.path));
-      compared++;
+      if (old) expect(after.get(d.path)).toBe(before.get(old.path));
     }
-    expect(compared).toBeGreaterThan(250);
   });
 
   it("keeps identical images (same content hash) on the same side, across labels", () => {
@@ -94,6 +128,19 @@ describe("assignSplit", () => {
         }
       }),
     );
+  });
+
+  it("counts copies once; a content shared by two labels is placed by the first label, and the second fills its quota around it", () => {
+    // X's lowest-scoring content is shared with Y: X puts it in validation, Y counts it there.
+    const xs = items(10, ["X"], "x");
+    const lowest = [...xs].sort((a, b) => splitScore(a.hash, 42) - splitScore(b.hash, 42))[0];
+    const data = [...xs, { path: "X/copy.png", label: "X", hash: lowest.hash }, { path: "Y/shared.png", label: "Y", hash: lowest.hash }, ...items(9, ["Y"], "y")];
+    const { splits, labels } = assignSplitDetailed(data, { validPct: 0.2 });
+    expect(splits.get("X/copy.png")).toBe("valid");
+    expect(splits.get("Y/shared.png")).toBe("valid");
+    expect(labels.get("X")).toEqual({ contents: 10, quota: 2, valid: 2 });
+    expect(labels.get("Y")).toEqual({ contents: 10, quota: 2, valid: 2 });
+    expect(data.filter((d) => d.label === "Y" && splits.get(d.path) === "valid").length).toBe(2);
   });
 
   it("different seeds give different splits", () => {
@@ -117,33 +164,6 @@ describe("assignSplit", () => {
         }
       }),
     );
-  });
-
-  it("corrects a small label by moving its lowest-scoring image to valid", () => {
-    // Find 3 hashes that all score above 0.2 under seed 42.
-    const hashes = Array.from({ length: 50 }, (_, i) => `small-${i}`).filter((h) => splitScore(h, 42) >= 0.2).slice(0, 3);
-    const data = [...hashes.map((hash, i) => ({ path: `few/${i}.png`, label: "few", hash })), ...items(40, ["many"])];
-    const { splits, corrected } = assignSplitDetailed(data);
-    const lowest = [...hashes].sort((a, b) => splitScore(a, 42) - splitScore(b, 42))[0];
-    expect(corrected.get(lowest)).toBe("valid");
-    expect(data.filter((d) => d.label === "few" && splits.get(d.path) === "valid").map((d) => d.hash)).toEqual([lowest]);
-  });
-
-  it("does not fix one label by emptying a side of another label that shares a duplicate", () => {
-    // X = {a, b} both valid before correction, Y = {b, c} with b its only valid image; b scores above a,
-    // so the naive fix for X (its highest-scoring image to train) would take Y's only valid image.
-    const names = Array.from({ length: 400 }, (_, i) => `dup-${i}`);
-    const high = names.filter((h) => splitScore(h, 42) >= 0.9);
-    const low = names.filter((h) => splitScore(h, 42) < 0.9).sort((p, q) => splitScore(p, 42) - splitScore(q, 42));
-    const [a, b, c] = [low[0], low[low.length - 1], high[0]];
-    const data = [
-      { path: "X/a.png", label: "X", hash: a },
-      { path: "X/b.png", label: "X", hash: b },
-      { path: "Y/b-copy.png", label: "Y", hash: b },
-      { path: "Y/c.png", label: "Y", hash: c },
-    ];
-    const split = assignSplit(data, { validPct: 0.9 });
-    expect(Object.fromEntries(split)).toEqual({ "X/a.png": "train", "X/b.png": "valid", "Y/b-copy.png": "valid", "Y/c.png": "train" });
   });
 
   it("validPct 0 puts everything in train; out-of-range values are refused with a clear message", () => {

@@ -4,6 +4,8 @@ import { accuracy, confusionMatrix, mostConfused, perClassAccuracy, topLosses, t
 import {
   cellPaths,
   EpochTable,
+  epochTicks,
+  niceTicks,
   formatSeconds,
   parseResults,
   renderLossCurve,
@@ -81,6 +83,12 @@ describe("results view", () => {
     // Train loss falls from 1.2 to 0.7: the second point is lower on screen (larger y).
     const ys = lines[0].getAttribute("points")!.split(" ").map((p) => Number(p.split(",")[1]));
     expect(ys[1]).toBeGreaterThan(ys[0]);
+    // Both axes have ticks and titles, and a legend names the two lines.
+    const texts = [...svg.querySelectorAll("text")].map((t) => t.textContent);
+    expect(texts).toEqual(expect.arrayContaining(["epoch", "loss", "train", "valid", "0", "1"]));
+    expect(niceTicks(1.2)).toEqual([0, 0.5, 1, 1.5]);
+    expect(epochTicks(3)).toEqual([0, 1, 2]);
+    expect(epochTicks(25)).toEqual([0, 4, 8, 12, 16, 20, 24]);
     // No epochs yet: axes only, no crash.
     expect(renderLossCurve(el, []).querySelectorAll("polyline")).toHaveLength(0);
   });
@@ -135,9 +143,11 @@ describe("results view", () => {
   it("top losses: highest first, with actual / predicted / loss / probability", () => {
     const root = document.body.createDiv();
     renderResults(root, data(), host());
-    const captions = [...root.querySelectorAll(".lesson-lab-losses-section .lesson-lab-caption")].map((c) => c.textContent);
+    const captions = [...root.querySelectorAll(".lesson-lab-losses-section .lesson-lab-caption")].map((c) =>
+      [...c.querySelectorAll("dt")].map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent}`),
+    );
     expect(captions).toHaveLength(9);
-    expect(captions[0]).toBe(`fox / dog / ${(-Math.log(0.05)).toFixed(2)} / 0.90`);
+    expect(captions[0]).toEqual(["actual: fox", "predicted: dog", `loss: ${(-Math.log(0.05)).toFixed(2)}`, "probability: 0.90"]);
   });
 
   it("galleries page through many images instead of rendering them all", () => {

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   afterApply,
   afterUndo,
+  cardReason,
   clampPage,
   formatProbability,
+  issueTitle,
   keyAction,
   labelFromPath,
   moveIndex,
@@ -152,5 +154,23 @@ describe("toReviewReport", () => {
     expect(byPath.get("ds/cat/a.jpg")).toMatchObject({ predicted: "dog", probability: 0.9, loss: 2.3 });
     expect(byPath.get("ds/dog/z.jpg")).toMatchObject({ predicted: null, loss: null, detail: "not an image" });
     expect(byPath.get("ds/dog/b.jpg")?.detail).toBe("exact copy of ds/dog/k.jpg");
+  });
+});
+
+describe("what a card says", () => {
+  const base = { id: "ds/cat/a.png", path: "ds/cat/a.png", given: "cat", predicted: "dog", probability: 0.91, loss: 2.4, score: 0.9, suggested: "dog", split: "train" as const };
+
+  it("names each issue kind in words, and any other kind capitalised", () => {
+    expect(issueTitle("label")).toBe("Label may be wrong");
+    expect(issueTitle("duplicate")).toBe("Duplicate");
+    expect(issueTitle("no issue found")).toBe("No issue found");
+    expect(issueTitle("something new")).toBe("Something new");
+  });
+
+  it("says why the image is listed", () => {
+    expect(cardReason({ ...base, issue: "label" })).toBe("The model sees dog (91%), not cat.");
+    expect(cardReason({ ...base, issue: "duplicate", detail: "exact copy of ds/cat/b.png" })).toBe("Exact copy of ds/cat/b.png.");
+    expect(cardReason({ ...base, issue: "no issue found", predicted: "cat" })).toBe("Not flagged; shown after the suspects.");
+    expect(cardReason({ ...base, issue: "label", predicted: "cat" })).toBe("The model is unsure this is cat.");
   });
 });

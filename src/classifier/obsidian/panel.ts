@@ -119,6 +119,8 @@ export class ClassifierPanel extends Component {
   private epochTable: EpochTable | null = null;
   private curveEl: HTMLElement | null = null;
   private liveEpochs: TrainResult["epochs"] = [];
+  /** Warnings and unreadable files the dataset overview already lists: training does not list them again. */
+  private readonly shownProblems = new Set<string>();
   /** This session's training result per folder, handed to the cleaner. */
   private readonly trained = new Map<string, TrainResult>();
 
@@ -242,9 +244,13 @@ export class ClassifierPanel extends Component {
         renderGallery(row, paths.map((p) => ({ path: p.path })), this.images).addClass("lesson-lab-strip");
       }
     }
+    this.shownProblems.clear();
     if (scan.warnings.length > 0) {
       const w = el.createEl("ul", { cls: "lesson-lab-warnings" });
-      for (const warning of scan.warnings) w.createEl("li", { text: warning });
+      for (const warning of scan.warnings) {
+        w.createEl("li", { text: warning });
+        this.shownProblems.add(warning);
+      }
     }
     if (scan.unlabeled.length > 0) {
       el.createDiv({ cls: "lesson-lab-subtitle", text: "Unlabeled images (left out)" });
@@ -269,6 +275,7 @@ export class ClassifierPanel extends Component {
       return;
     }
     status.setText("");
+    for (const f of found) this.shownProblems.add(f.path);
     list.createDiv({ cls: "lesson-lab-subtitle", text: `Unreadable files (${found.length}, left out of training)` });
     this.fileList(list, found, "lesson-lab-unreadable");
   }
@@ -322,7 +329,9 @@ export class ClassifierPanel extends Component {
     });
     const vaultModel = text("Backbone model folder", "vaultModel", s.vaultModel, "A vault folder with a tfjs model.json and its weights.");
     const vaultLayer = text("Embedding layer", "vaultLayer", s.vaultLayer, "The layer whose output is the embedding, e.g. global_average_pooling2d.");
-    const vaultRows = [vaultModel.inputEl.closest("div")?.parentElement, vaultLayer.inputEl.closest("div")?.parentElement];
+    // The Setting rows (div.setting-item) of the two fields.
+    const row = (input: HTMLElement): HTMLElement | null | undefined => input.closest<HTMLElement>(".setting-item") ?? input.parentElement?.parentElement;
+    const vaultRows = [row(vaultModel.inputEl), row(vaultLayer.inputEl)];
     const showVault = (): void => {
       for (const row of vaultRows) row?.toggle(backbone.getValue() === "vault");
     };
@@ -492,12 +501,15 @@ export class ClassifierPanel extends Component {
     }
     const secs = result.seconds.total.toFixed(1);
     this.setProgress(null, `Trained in ${secs} s: ${result.embedded} images embedded, ${result.cached} from the cache.`);
-    if (result.unreadable.length > 0 || result.warnings.length > 0) {
+    // Only what the dataset overview above does not already list (each problem is shown once).
+    const warnings = result.warnings.filter((w) => !this.shownProblems.has(w));
+    const unreadable = result.unreadable.filter((u) => !this.shownProblems.has(u.path));
+    if (unreadable.length > 0 || warnings.length > 0) {
       const box = this.trainEl.createDiv({ cls: "lesson-lab-train-problems" });
-      for (const w of result.warnings) box.createDiv({ cls: "lesson-lab-warning", text: w });
-      if (result.unreadable.length > 0) {
+      for (const w of warnings) box.createDiv({ cls: "lesson-lab-warning", text: w });
+      if (unreadable.length > 0) {
         box.createDiv({ cls: "lesson-lab-subtitle", text: "Unreadable files (left out)" });
-        this.fileList(box, result.unreadable, "lesson-lab-unreadable");
+        this.fileList(box, unreadable, "lesson-lab-unreadable");
       }
     }
     const results = resultsDataOf(result);

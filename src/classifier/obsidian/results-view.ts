@@ -43,9 +43,17 @@ export class EpochTable {
   private readonly body: HTMLTableSectionElement;
 
   constructor(parent: HTMLElement) {
-    this.tableEl = parent.createEl("table", { cls: "lesson-lab-epochs" });
+    // In its own box that scrolls sideways: in a narrow sidebar no column is cut off.
+    this.tableEl = parent.createDiv({ cls: "lesson-lab-table-scroll" }).createEl("table", { cls: "lesson-lab-epochs" });
     const head = this.tableEl.createEl("thead").createEl("tr");
-    for (const h of ["epoch", "train_loss", "valid_loss", "error_rate", "time"]) head.createEl("th", { text: h });
+    for (const h of ["epoch", "train_loss", "valid_loss", "error_rate", "time"]) {
+      // fastai's names, allowed to break after the underscore so that a narrow sidebar fits every column.
+      const th = head.createEl("th");
+      h.split("_").forEach((part, i, all) => {
+        th.appendText(i < all.length - 1 ? `${part}_` : part);
+        if (i < all.length - 1) th.createEl("wbr");
+      });
+    }
     this.body = this.tableEl.createEl("tbody");
   }
 
@@ -60,55 +68,114 @@ export class EpochTable {
   }
 }
 
-const SVG_W = 300;
-const SVG_H = 140;
-const PAD = 28;
+/** The loss curve's height and margins, in CSS pixels (the SVG is drawn 1:1, never scaled, so its text keeps the UI's size). */
+const CURVE_H = 190;
+const CURVE_MIN_W = 240;
+const CURVE_MAX_W = 480;
+const M = { left: 46, right: 12, top: 26, bottom: 38 };
 
-/** A small loss curve: train and valid loss per epoch. Redrawn whole (a few dozen points at most). */
+/** Round tick steps: 1, 2, 2.5 or 5 times a power of ten, about `count` of them up to `max`. */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let i = 0; ; i++) {
+    const t = Number((i * step).toPrecision(12));
+    ticks.push(t);
+    if (t >= max) break;
+  }
+  return ticks;
+}
+
+/** Epoch numbers to label on the x axis: every epoch up to 10, else about 8 evenly spaced (the last included). */
+export function epochTicks(n: number): number[] {
+  if (n <= 0) return [];
+  const step = n <= 10 ? 1 : Math.ceil(n / 8);
+  const ticks: number[] = [];
+  for (let i = 0; i < n; i += step) ticks.push(i);
+  if (ticks[ticks.length - 1] !== n - 1) ticks.push(n - 1);
+  return ticks;
+}
+
+/**
+ * The loss curve, as fastai's plot_loss: train and valid loss per epoch, with both axes, their
+ * ticks and titles ("epoch", "loss") and a legend. Drawn at the width of `parent` (240–480 px),
+ * one SVG unit per CSS pixel; redrawn whole (a few dozen points at most).
+ */
 export function renderLossCurve(parent: HTMLElement, epochs: EpochMetrics[]): SVGSVGElement {
+  const measured = parent.clientWidth;
+  const W = Math.round(Math.max(CURVE_MIN_W, Math.min(CURVE_MAX_W, measured > 0 ? measured : 300)));
+  const H = CURVE_H;
   parent.empty();
   const svg = parent.createSvg("svg", {
     cls: "lesson-lab-loss-curve",
-    attr: { viewBox: `0 0 ${SVG_W} ${SVG_H}`, role: "img", "aria-label": "Loss per epoch: train and valid" },
+    attr: { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Loss per epoch: train and valid" },
   });
-  const series: { key: "train_loss" | "valid_loss"; cls: string }[] = [
-    { key: "train_loss", cls: "lesson-lab-curve-train" },
-    { key: "valid_loss", cls: "lesson-lab-curve-valid" },
+  const series: { key: "train_loss" | "valid_loss"; cls: string; name: string }[] = [
+    { key: "train_loss", cls: "lesson-lab-curve-train", name: "train" },
+    { key: "valid_loss", cls: "lesson-lab-curve-valid", name: "valid" },
   ];
-  const values = epochs.flatMap((e) => [e.train_loss, e.valid_loss]).filter((v) => Number.isFinite(v));
-  svg.createSvg("line", { cls: "lesson-lab-curve-axis", attr: { x1: PAD, y1: SVG_H - PAD, x2: SVG_W - 8, y2: SVG_H - PAD } });
-  svg.createSvg("line", { cls: "lesson-lab-curve-axis", attr: { x1: PAD, y1: 8, x2: PAD, y2: SVG_H - PAD } });
-  if (values.length === 0) return svg;
-  const max = Math.max(...values) * 1.05 || 1;
-  const x = (i: number): number => PAD + (epochs.length === 1 ? 0 : (i / (epochs.length - 1)) * (SVG_W - 8 - PAD));
-  const y = (v: number): number => SVG_H - PAD - (v / max) * (SVG_H - PAD - 8);
-  const label = (text: string, lx: number, ly: number, anchor: string): void => {
-    svg.createSvg("text", { cls: "lesson-lab-curve-label", attr: { x: lx, y: ly, "text-anchor": anchor } }).textContent = text;
+  const x0 = M.left;
+  const x1 = W - M.right;
+  const y0 = H - M.bottom;
+  const y1 = M.top;
+  const text = (content: string, x: number, y: number, anchor: string, cls = "lesson-lab-curve-label", transform?: string): void => {
+    const attr: Record<string, string | number> = { x, y, "text-anchor": anchor };
+    if (transform) attr.transform = transform;
+    svg.createSvg("text", { cls, attr }).textContent = content;
   };
-  label(max.toFixed(2), PAD - 4, 14, "end");
-  label("0", PAD - 4, SVG_H - PAD, "end");
-  label(`epoch ${epochs.length - 1}`, SVG_W - 8, SVG_H - PAD + 14, "end");
+  const values = epochs.flatMap((e) => [e.train_loss, e.valid_loss]).filter((v) => Number.isFinite(v));
+  const yTicks = niceTicks(values.length > 0 ? Math.max(...values) : 1);
+  const yMax = yTicks[yTicks.length - 1] || 1;
+  const n = epochs.length;
+  const x = (i: number): number => (n <= 1 ? (x0 + x1) / 2 : x0 + (i / (n - 1)) * (x1 - x0));
+  const y = (v: number): number => y0 - (v / yMax) * (y0 - y1);
+  const decimals = Math.max(0, ...yTicks.map((t) => (String(t).split(".")[1] ?? "").length));
+
+  // Grid and y ticks.
+  for (const t of yTicks) {
+    svg.createSvg("line", { cls: t === 0 ? "lesson-lab-curve-axis" : "lesson-lab-curve-grid", attr: { x1: x0, y1: y(t), x2: x1, y2: y(t) } });
+    text(t.toFixed(decimals), x0 - 6, y(t) + 4, "end");
+  }
+  svg.createSvg("line", { cls: "lesson-lab-curve-axis", attr: { x1: x0, y1: y1, x2: x0, y2: y0 } });
+  // X ticks: epochs, numbered from 0 as in the epoch table.
+  for (const i of epochTicks(n)) {
+    svg.createSvg("line", { cls: "lesson-lab-curve-axis", attr: { x1: x(i), y1: y0, x2: x(i), y2: y0 + 4 } });
+    text(String(i), x(i), y0 + 17, "middle");
+  }
+  // Axis titles.
+  text("epoch", (x0 + x1) / 2, H - 4, "middle", "lesson-lab-curve-label lesson-lab-curve-title");
+  text("loss", 0, 0, "middle", "lesson-lab-curve-label lesson-lab-curve-title", `translate(12 ${(y0 + y1) / 2}) rotate(-90)`);
+  // Legend, top right.
+  let at = x1;
+  for (const s of [...series].reverse()) {
+    at -= s.name.length * 7 + 4;
+    text(s.name, at, 14, "start");
+    at -= 22;
+    svg.createSvg("line", { cls: s.cls, attr: { x1: at, y1: 10, x2: at + 16, y2: 10 } });
+    at -= 10;
+  }
   for (const s of series) {
     const pts = epochs.map((e, i) => [i, e[s.key]] as const).filter(([, v]) => Number.isFinite(v));
     if (pts.length === 0) continue;
     svg.createSvg("polyline", { cls: s.cls, attr: { points: pts.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "), fill: "none" } });
-    for (const [i, v] of pts) svg.createSvg("circle", { cls: s.cls, attr: { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2 } });
-  }
-  const legend = [
-    { text: "train", cls: "lesson-lab-curve-train", at: SVG_W - 100 },
-    { text: "valid", cls: "lesson-lab-curve-valid", at: SVG_W - 50 },
-  ];
-  for (const l of legend) {
-    svg.createSvg("line", { cls: l.cls, attr: { x1: l.at, y1: 12, x2: l.at + 12, y2: 12 } });
-    label(l.text, l.at + 16, 16, "start");
+    for (const [i, v] of pts) {
+      const dot = svg.createSvg("circle", { cls: s.cls, attr: { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5 } });
+      dot.createSvg("title").textContent = `epoch ${i}: ${s.key} ${v.toFixed(4)}`;
+    }
   }
   return svg;
 }
 
 const PAGE = 24;
 
+/** A tile's caption: a line of text, or named fields shown as aligned rows (name, value). */
+export type Caption = string | { name: string; value: string }[];
+
 /** Thumbnails of `paths`, a page at a time, each opening its file. */
-export function renderGallery(parent: HTMLElement, paths: { path: string; caption?: string }[], host: ImageHost): HTMLElement {
+export function renderGallery(parent: HTMLElement, paths: { path: string; caption?: Caption }[], host: ImageHost): HTMLElement {
   const gallery = parent.createDiv({ cls: "lesson-lab-gallery" });
   let shown = 0;
   const more = parent.createEl("button", { cls: "lesson-lab-more", text: "Show more" });
@@ -116,7 +183,14 @@ export function renderGallery(parent: HTMLElement, paths: { path: string; captio
     for (const item of paths.slice(shown, shown + PAGE)) {
       const tile = gallery.createDiv({ cls: "lesson-lab-tile", attr: { "data-path": item.path, title: item.path, tabindex: "0", role: "button" } });
       host.thumbnail(item.path, tile.createDiv({ cls: "lesson-lab-thumb" }));
-      if (item.caption) tile.createDiv({ cls: "lesson-lab-caption", text: item.caption });
+      if (typeof item.caption === "string") tile.createDiv({ cls: "lesson-lab-caption", text: item.caption });
+      else if (item.caption) {
+        const fields = tile.createEl("dl", { cls: "lesson-lab-caption lesson-lab-fields" });
+        for (const f of item.caption) {
+          fields.createEl("dt", { text: f.name });
+          fields.createEl("dd", { text: f.value, attr: { title: f.value } });
+        }
+      }
       tile.addEventListener("click", () => host.open(item.path));
       tile.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") host.open(item.path);
@@ -142,17 +216,25 @@ export function renderConfusion(parent: HTMLElement, data: ResultsData, host: Im
     parent.createDiv({ cls: "lesson-lab-muted", text: "No validation images, so no confusion matrix." });
     return;
   }
-  const wrap = parent.createDiv({ cls: "lesson-lab-confusion-wrap" });
+  const wrap = parent.createDiv({ cls: "lesson-lab-confusion-wrap lesson-lab-table-scroll" });
   const table = wrap.createEl("table", { cls: "lesson-lab-confusion" });
-  const head = table.createEl("thead").createEl("tr");
-  head.createEl("th", { cls: "lesson-lab-confusion-corner", text: "Actual \\ predicted" });
-  for (const l of c.labels) head.createEl("th", { text: l, attr: { title: `predicted ${l}` } });
+  // Axis titles in their own header row, column labels written upwards (as in sklearn's and
+  // fastai's plots), so that a column is as narrow as its counts; full names on hover.
+  const thead = table.createEl("thead");
+  const axis = thead.createEl("tr", { cls: "lesson-lab-confusion-axis" });
+  axis.createEl("th", { cls: "lesson-lab-confusion-corner" });
+  axis.createEl("th", { cls: "lesson-lab-confusion-axis-title", text: "Predicted", attr: { colspan: String(c.labels.length), scope: "colgroup" } });
+  const head = thead.createEl("tr");
+  head.createEl("th", { cls: "lesson-lab-confusion-corner lesson-lab-confusion-axis-title", text: "Actual", attr: { scope: "col" } });
+  for (const l of c.labels) {
+    head.createEl("th", { cls: "lesson-lab-confusion-column", attr: { title: `predicted ${l}`, scope: "col" } }).createSpan({ text: l });
+  }
   const body = table.createEl("tbody");
   const detail = parent.createDiv({ cls: "lesson-lab-cell-detail" });
   const rowMax = c.matrix.map((row) => Math.max(1, ...row));
   c.matrix.forEach((row, i) => {
     const tr = body.createEl("tr");
-    tr.createEl("th", { text: c.labels[i], attr: { title: `actual ${c.labels[i]}` } });
+    tr.createEl("th", { cls: "lesson-lab-confusion-row", text: c.labels[i], attr: { title: `actual ${c.labels[i]}`, scope: "row" } });
     row.forEach((n, j) => {
       const td = tr.createEl("td", {
         cls: ["lesson-lab-cell", i === j ? "is-diagonal" : "is-off", n === 0 ? "is-empty" : ""].filter((x) => x !== ""),
@@ -217,7 +299,12 @@ export function renderTopLosses(parent: HTMLElement, losses: TopLoss[], host: Im
     parent,
     losses.slice(0, count).map((t) => ({
       path: t.path,
-      caption: `${t.actual} / ${t.predicted} / ${t.loss.toFixed(2)} / ${t.probabilityPredicted.toFixed(2)}`,
+      caption: [
+        { name: "actual", value: t.actual },
+        { name: "predicted", value: t.predicted },
+        { name: "loss", value: t.loss.toFixed(2) },
+        { name: "probability", value: t.probabilityPredicted.toFixed(2) },
+      ],
     })),
     host,
   );
@@ -250,7 +337,7 @@ export function renderResults(parent: HTMLElement, data: ResultsData, host: Imag
   renderPerClass(perClass, data.perClass);
   const confused = section("confused-section", "Most confused");
   renderMostConfused(confused, data.mostConfused, host);
-  const losses = section("losses-section", "Top losses (actual / predicted / loss / probability)");
+  const losses = section("losses-section", "Top losses");
   renderTopLosses(losses, data.topLosses, host);
   return { metrics, confusion, perClass, confused, losses };
 }

@@ -79,6 +79,8 @@ export class ApplySummaryModal extends Modal {
 
   override onOpen(): void {
     this.setTitle("Apply cleaner decisions");
+    // The lists scroll; the buttons stay in view below them (styles.css).
+    this.modalEl.addClass("lesson-lab-cleaner-summary-modal");
     const body = this.contentEl.createDiv({ cls: "lesson-lab-cleaner-summary" });
     renderSummary(body, this.input);
     const actions = this.contentEl.createDiv({ cls: "modal-button-container" });

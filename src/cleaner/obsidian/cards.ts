@@ -222,6 +222,33 @@ export function afterUndo(
   }
 }
 
+/** Words for an issue kind, for the card's chip and the issue filter ("label" alone is cryptic). */
+export function issueTitle(kind: string): string {
+  const titles: Record<string, string> = {
+    label: "Label may be wrong",
+    duplicate: "Duplicate",
+    leak: "Copy in train and validation",
+    conflict: "Same image, other label",
+    outlier: "Outlier",
+    unreadable: "Unreadable",
+    "no issue found": "No issue found",
+    "decided earlier": "Decided earlier",
+  };
+  return titles[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);
+}
+
+/** Why the card is in the grid, in a sentence: what the finder saw, or that it saw nothing. */
+export function cardReason(item: ReviewItem): string {
+  if (item.detail) return item.detail.charAt(0).toUpperCase() + item.detail.slice(1) + ".";
+  if (item.issue === "label" && item.predicted !== null && item.predicted !== item.given) {
+    return `The model sees ${item.predicted} (${formatProbability(item.probability)}), not ${item.given || "its label"}.`;
+  }
+  if (item.issue === "label") return `The model is unsure this is ${item.given || "its label"}.`;
+  if (item.issue === "no issue found") return "Not flagged; shown after the suspects.";
+  if (item.issue === "decided earlier") return "Decided earlier; not in the current list of suspects.";
+  return `Flagged as ${issueTitle(item.issue).toLowerCase()}.`;
+}
+
 export function displayName(path: string): string {
   return baseName(path);
 }

@@ -13,6 +13,7 @@ import { ApplySummaryModal } from "./apply-modal";
 import {
   afterApply,
   afterUndo,
+  cardReason,
   clampPage,
   decisionText,
   describeEstimate,
@@ -21,6 +22,7 @@ import {
   formatProbability,
   formatRate,
   issueKinds,
+  issueTitle,
   keyAction,
   labelFromPath,
   moveIndex,
@@ -141,6 +143,8 @@ export class CleanerView extends ItemView {
     button("apply", "Apply decisions", async () => {
       await this.applyDecisions();
     });
+    // The main action, marked as Obsidian marks one (ButtonComponent.setCta's class).
+    this.buttons.apply?.addClass("mod-cta");
     button("undo", "Undo last batch", () => this.undoLastBatch());
     button("finish", "Finish interrupted batch", () => this.finishInterrupted());
     this.buttons.finish.addClass("is-hidden");
@@ -313,7 +317,7 @@ export class CleanerView extends ItemView {
       this.filters.split,
     );
     const kinds = issueKinds(this.items);
-    select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, k])], this.filters.issue ?? "");
+    select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, issueTitle(k)])], this.filters.issue ?? "");
   }
 
   private onFilter(e: Event): void {
@@ -378,9 +382,10 @@ export class CleanerView extends ItemView {
     }
     if (item.loss !== null) meta.createDiv({ cls: "lesson-lab-cleaner-loss", text: `Loss: ${formatLoss(item.loss)}` });
     const tags = meta.createDiv({ cls: "lesson-lab-cleaner-tags" });
-    tags.createSpan({ cls: "lesson-lab-cleaner-issue", text: item.issue });
+    tags.createSpan({ cls: "lesson-lab-cleaner-issue", text: issueTitle(item.issue), attr: { "data-issue": item.issue } });
     if (item.split) tags.createSpan({ cls: "lesson-lab-cleaner-split", text: item.split === "valid" ? "validation" : "train" });
-    if (item.detail) meta.createDiv({ cls: "lesson-lab-cleaner-detail", text: item.detail });
+    // Why the card is listed: the finder's detail (a copy's twin, a file's problem) or what the model saw.
+    meta.createDiv({ cls: item.detail ? "lesson-lab-cleaner-detail lesson-lab-cleaner-reason" : "lesson-lab-cleaner-reason", text: cardReason(item) });
 
     const choice = card.createEl("select", { cls: "dropdown lesson-lab-cleaner-choice", attr: { "aria-label": "Decision", tabindex: "-1" } });
     choice.createEl("option", { value: "", text: "Undecided" });

@@ -34,6 +34,11 @@ export class PlayerView extends ItemView {
   private stageEl!: HTMLElement;
   private messageEl!: HTMLElement;
   private chaptersEl!: HTMLElement;
+  /** What is playing: the video's title (file name or provider and id), its URL, the current chapter. */
+  private titleEl!: HTMLElement;
+  private urlEl!: HTMLElement;
+  private nowEl!: HTMLElement;
+  private chaptersHeadingEl!: HTMLElement;
 
   constructor(leaf: WorkspaceLeaf, private readonly host: PlayerHost) {
     super(leaf);
@@ -55,7 +60,12 @@ export class PlayerView extends ItemView {
     this.contentEl.empty();
     this.rootEl = this.contentEl.createDiv({ cls: "lesson-lab-player" });
     this.stageEl = this.rootEl.createDiv({ cls: "lesson-lab-player-stage" });
+    const about = this.rootEl.createDiv({ cls: "lesson-lab-player-about" });
+    this.titleEl = about.createDiv({ cls: "lesson-lab-player-title" });
+    this.urlEl = about.createDiv({ cls: "lesson-lab-player-url" });
+    this.nowEl = about.createDiv({ cls: "lesson-lab-player-now", attr: { "aria-live": "polite" } });
     this.messageEl = this.rootEl.createDiv({ cls: "lesson-lab-player-message", text: "Click a timestamp in a lesson note to play its video." });
+    this.chaptersHeadingEl = this.rootEl.createDiv({ cls: "lesson-lab-chapters-heading" });
     this.chaptersEl = this.rootEl.createEl("ul", { cls: "lesson-lab-chapters" });
     this.registerDomEvent(this.chaptersEl, "click", (e) => {
       const li = e.target instanceof Element ? e.target.closest("li.lesson-lab-chapter") : null;
@@ -118,6 +128,7 @@ export class PlayerView extends ItemView {
       this.video = video;
       this.player.load(video, start, source.src);
       this.rootEl.dataset.videoUrl = video.url;
+      this.showAbout(video);
       this.showMessage("", false);
       this.chapters = [];
       this.activeIndex = -1;
@@ -163,6 +174,15 @@ export class PlayerView extends ItemView {
     this.messageEl.toggleClass("is-hidden", text === "");
   }
 
+  /** The video's title (a vault file's name, else the provider and id) and its URL or path. */
+  private showAbout(video: VideoRef): void {
+    const file = video.kind === "vault" || video.kind === "media" ? video.url.split(/[\\/]/).pop() ?? video.url : "";
+    this.titleEl.setText(file !== "" && video.kind === "vault" ? file : describeVideo(video));
+    this.urlEl.setText(video.url);
+    this.urlEl.setAttr("title", video.url);
+    this.nowEl.setText("");
+  }
+
   private seekToChapter(li: HTMLElement): void {
     const seconds = Number(li.dataset.seconds);
     if (!this.player || !Number.isFinite(seconds)) return;
@@ -185,10 +205,14 @@ export class PlayerView extends ItemView {
     this.chapters = chapters;
     this.chaptersEl.empty();
     this.chaptersEl.setAttribute("aria-label", `Chapters of ${describeVideo(video)}`);
+    const note = this.sourcePath.split("/").pop()?.replace(/\.md$/i, "") ?? this.sourcePath;
+    this.chaptersHeadingEl.setText(chapters.length > 0 ? `Chapters in ${note}` : "");
     for (const c of chapters) {
       const li = this.chaptersEl.createEl("li", { cls: "lesson-lab-chapter", attr: { "data-seconds": String(c.seconds), tabindex: "0" } });
       li.createSpan({ cls: "lesson-lab-chapter-time", text: c.time });
+      // A time without a label still reads as a chapter, not as a stray number.
       if (c.title !== "") li.createSpan({ cls: "lesson-lab-chapter-title", text: c.title });
+      else li.createSpan({ cls: "lesson-lab-chapter-title is-untitled", text: "No label" });
     }
     this.activeIndex = -1;
     this.highlight(this.player?.currentTime() ?? 0);
@@ -201,6 +225,8 @@ export class PlayerView extends ItemView {
     this.activeIndex = index;
     const items = this.chaptersEl.querySelectorAll("li.lesson-lab-chapter");
     items.forEach((li, i) => li.toggleClass("is-active", i === index));
+    const current = this.chapters[index];
+    this.nowEl?.setText(current ? `Now: ${current.time}${current.title !== "" ? ` ${current.title}` : ""}` : "");
   }
 
   /** Called by the plugin when a note changes: refresh when it is this pane's note. */

@@ -154,6 +154,8 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
   const routes: Record<string, string> = {
     "/": join(REPO_ROOT, "tests", "e2e", "harness", "page.html"),
     "/standin.js": standin,
+    // Obsidian's default theme for the page (harness only; see the file's header).
+    "/obsidian-theme.css": join(REPO_ROOT, "tests", "e2e", "harness", "obsidian-theme.css"),
   };
   const styles = join(dirname(mainJs), "styles.css");
   routes["/main.js"] = mainJs;

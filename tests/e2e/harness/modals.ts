@@ -5,8 +5,9 @@ import type { Page } from "playwright-core";
 
 /**
  * Overrides the page's `obsidian.Modal.prototype.open/close`: open() attaches the modal to
- * document.body as `.modal-container > .modal` (with `.modal-title`, `.modal-content` and a
- * `.modal-close-button`, Obsidian's class names) and runs onOpen(); close() (the plugin's, or a
+ * document.body as `.modal-container > .modal` (the stand-in builds Obsidian's structure, see
+ * tests/standin/browser-components.ts: `.modal-close-button`, `.modal-header > .modal-title`,
+ * `.modal-content`) and runs onOpen(); close() (the plugin's, or a
  * click on the close button) removes it and runs onClose(). Call again after `h.reload()`.
  */
 export async function keepModalsInPage(page: Page): Promise<void> {
