@@ -18,8 +18,8 @@ const SECTIONS: Record<string, () => Promise<Figures>> = {
   timestamps_scan: () => {
     // One level flattened (one_line_1mb_scan_ms, …) so each figure gets its own row and goal.
     const figures: Figures = {};
-    for (const [note, value] of Object.entries(benchTimestampScan())) {
-      if (typeof value === "object") for (const [k, v] of Object.entries(value)) figures[`${note}_${k}`] = v;
+    for (const [note, value] of Object.entries(benchTimestampScan() as unknown as Record<string, unknown>)) {
+      if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value as Record<string, unknown>)) figures[`${note}_${k}`] = v;
       else figures[note] = value;
     }
     return Promise.resolve(figures);
