@@ -8,6 +8,7 @@ export default defineConfig([
   globalIgnores([
     "node_modules/",
     "main.js",
+    "web-app.js",
     "engine-*",
     "dist/",
     "demo-vault/",
@@ -28,13 +29,21 @@ export default defineConfig([
   {
     // Headless code (CLI, tests, benchmarks, build scripts) runs in Node, not in Obsidian:
     // Node built-ins and console output are what it is for.
-    files: ["src/cli/**", "src/node/**", "tests/**", "bench/**", "scripts/**", "bin/**", "*.config.*"],
+    files: ["src/cli/**", "src/node/**", "src/production/node/**", "tests/**", "bench/**", "scripts/**", "bin/**", "*.config.*"],
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "obsidianmd/no-nodejs-modules": "off",
       "import/no-nodejs-modules": "off",
       "no-console": "off",
       "obsidianmd/ui/sentence-case": "off",
+    },
+  },
+  {
+    // The exported web app's page runs in a visitor's browser, not in Obsidian: plain DOM and fetch.
+    files: ["src/production/web/**"],
+    rules: {
+      "obsidianmd/prefer-create-el": "off",
+      "no-restricted-globals": "off",
     },
   },
   {

@@ -3,6 +3,7 @@
 // BatchNorm into the convolutions once, and keeps only the truncated network.
 
 import type { LayersModel, Rank, Tensor, Tensor4D, io } from "@tensorflow/tfjs";
+import { containedFolder } from "../vault-path";
 import type { FileStore, RgbImage } from "./types";
 import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
 import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./backbones/remote";
@@ -114,8 +115,10 @@ export function resolveBackboneSpec(id: BackboneId): BaseSpec {
     };
   }
   if (base.startsWith("vault:")) {
-    const folder = base.slice("vault:".length).replace(/\/+$/, "");
-    if (folder === "") throw new Error(`Backbone id "${id}": no folder after "vault:"`);
+    const named = base.slice("vault:".length).replace(/\/+$/, "");
+    if (named === "") throw new Error(`Backbone id "${id}": no folder after "vault:"`);
+    // The id comes from a model's metadata.json (a file from the web): its folder must lie inside the vault.
+    const folder = containedFolder(named, "backbone folder");
     if (!layers) throw new Error(`Backbone id "${id}": name the embedding layer, e.g. "vault:${folder}#global_average_pooling2d"`);
     return {
       layers,
@@ -170,9 +173,29 @@ function checkImage(img: RgbImage, index: number, size: number): void {
 /** Loads a backbone; tfjs and the weights are imported here, on first use. */
 export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: LoadBackboneOptions = {}): Promise<Backbone> {
   const spec = resolveBackboneSpec(id);
+  await setupTf(opts.tf);
+  return buildBackbone(id, spec, await spec.load(opts), opts);
+}
+
+/**
+ * The full network's files of backbone `id` (model topology, weight specs and bytes), as
+ * loadBackbone reads them: what an exported web app embeds. Throws the loader's message (for
+ * "vault:" ids, the folder or a weight file that is missing).
+ */
+export async function loadBackboneArtifacts(id: BackboneId, opts: LoadBackboneOptions = {}): Promise<io.ModelArtifacts> {
+  return resolveBackboneSpec(id).load(opts);
+}
+
+/** A backbone from artifacts already in memory (an exported web app's embedded weights). */
+export async function backboneFromArtifacts(id: BackboneId, artifacts: io.ModelArtifacts, opts: LoadBackboneOptions = {}): Promise<Backbone> {
+  const spec = resolveBackboneSpec(id);
+  await setupTf(opts.tf);
+  return buildBackbone(id, spec, artifacts, opts);
+}
+
+async function buildBackbone(id: BackboneId, spec: BaseSpec, artifacts: io.ModelArtifacts, opts: LoadBackboneOptions): Promise<Backbone> {
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 16));
   const { tf, backend } = await setupTf(opts.tf);
-  const artifacts = await spec.load(opts);
   await opts.pause?.();
   const full: LayersModel = await tf.loadLayersModel({ load: () => Promise.resolve(artifacts) });
   await opts.pause?.();

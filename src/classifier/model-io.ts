@@ -16,6 +16,7 @@ import { ensureTf, tfjs } from "./tf-lazy";
 import type { FileStore } from "./types";
 import { Head, type HeadConfig } from "./head";
 import type { EpochMetrics } from "./types";
+import type { ConfusionMatrix } from "./metrics";
 import { AbortError } from "./train";
 import { modelFolderFor } from "./dataset";
 
@@ -38,6 +39,8 @@ export interface ModelMetadata {
     valid_count: number;
     train_count: number;
     epochs: EpochMetrics[];
+    /** The validation confusion matrix (rows actual, columns predicted); absent in models saved before it was recorded. */
+    confusion?: ConfusionMatrix | null;
   };
   trainedAt: string;
   dataset: string;
@@ -169,23 +172,102 @@ function fail(folder: string, why: string): never {
 
 /** Checks metadata.json's shape; throws a message naming what is wrong. */
 export function parseMetadata(folder: string, text: string): ModelMetadata {
+  return readMetadata(folder, text).metadata;
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isCount = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v >= 0;
+const isSize = (v: unknown): v is number => isCount(v) && v > 0;
+
+/** One epoch's row of metadata.json or results.json; null when it is not one. */
+export function readEpoch(x: unknown): EpochMetrics | null {
+  if (typeof x !== "object" || x === null) return null;
+  const e = x as Record<string, unknown>;
+  if (!isCount(e.epoch) || !isFiniteNumber(e.train_loss) || !isFiniteNumber(e.valid_loss) || !isFiniteNumber(e.error_rate) || !isFiniteNumber(e.seconds)) return null;
+  return { epoch: e.epoch, train_loss: e.train_loss, valid_loss: e.valid_loss, error_rate: e.error_rate, seconds: e.seconds };
+}
+
+/**
+ * Validates metadata.json. Throws (a message naming the folder and what is wrong) when the model
+ * cannot be used: format, version, labels (at least two, each non-empty text, no two alike, as
+ * many as the head's outputs), backbone, sizes. The metrics are optional: missing or damaged
+ * parts are left out (null, 0 or no epochs) and named in `warnings`, so the rest can be shown.
+ */
+export function readMetadata(folder: string, text: string): { metadata: ModelMetadata; warnings: string[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     fail(folder, "metadata.json is not valid JSON.");
   }
-  if (typeof raw !== "object" || raw === null) fail(folder, "metadata.json is not an object.");
-  const m = raw as Partial<ModelMetadata>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(folder, "metadata.json is not an object.");
+  const m = raw as Record<string, unknown>;
   if (m.format !== MODEL_FORMAT) fail(folder, `metadata.json is not a Lesson Lab classifier (format ${JSON.stringify(m.format)}).`);
   if (m.version !== MODEL_VERSION) fail(folder, `unsupported version ${String(m.version)} (this build reads version ${MODEL_VERSION}).`);
-  if (!Array.isArray(m.labels) || m.labels.length < 2 || !m.labels.every((l) => typeof l === "string"))
-    fail(folder, "metadata.json must list at least two labels.");
+  const labels = m.labels;
+  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === "string")) fail(folder, "metadata.json must list at least two labels.");
+  const names = labels;
+  if (names.some((l) => l.trim() === "")) fail(folder, "metadata.json lists an empty label.");
+  const seen = new Set<string>();
+  for (const l of names) {
+    if (seen.has(l)) fail(folder, `metadata.json lists the label "${l}" twice.`);
+    seen.add(l);
+  }
   if (typeof m.backbone !== "string" || m.backbone === "") fail(folder, "metadata.json does not name its backbone.");
-  if (typeof m.imageSize !== "number" || typeof m.embeddingDim !== "number") fail(folder, "metadata.json lacks imageSize or embeddingDim.");
+  if (!isSize(m.imageSize) || !isSize(m.embeddingDim)) fail(folder, "metadata.json lacks imageSize or embeddingDim (whole numbers above 0).");
   if (typeof m.head !== "object" || m.head === null) fail(folder, "metadata.json lacks the head description.");
-  if (m.head.numLabels !== m.labels.length) fail(folder, `the head has ${m.head.numLabels} outputs but ${m.labels.length} labels are listed.`);
-  return m as ModelMetadata;
+  const head = m.head as HeadConfig;
+  if (head.numLabels !== names.length) fail(folder, `the head has ${String(head.numLabels)} outputs but ${names.length} labels are listed.`);
+
+  const warnings: string[] = [];
+  const metrics: ModelMetadata["metrics"] = { error_rate: null, accuracy: null, valid_count: 0, train_count: 0, epochs: [] };
+  const rawMetrics = m.metrics;
+  if (typeof rawMetrics !== "object" || rawMetrics === null || Array.isArray(rawMetrics)) {
+    warnings.push(`"${folder}/metadata.json" records no metrics; they are not shown.`);
+  } else {
+    const r = rawMetrics as Record<string, unknown>;
+    const rate = (key: "error_rate" | "accuracy"): number | null => {
+      const v = r[key];
+      if (v === null || v === undefined) return null;
+      if (isFiniteNumber(v) && v >= 0 && v <= 1) return v;
+      warnings.push(`"${folder}/metadata.json": ${key} ${JSON.stringify(v)} is not a rate from 0 to 1; not shown.`);
+      return null;
+    };
+    metrics.error_rate = rate("error_rate");
+    metrics.accuracy = rate("accuracy");
+    for (const key of ["valid_count", "train_count"] as const) {
+      const v = r[key];
+      if (isCount(v)) metrics[key] = v;
+      else if (v !== undefined) warnings.push(`"${folder}/metadata.json": ${key} ${JSON.stringify(v)} is not a count; not shown.`);
+    }
+    if (r.epochs !== undefined) {
+      if (!Array.isArray(r.epochs)) warnings.push(`"${folder}/metadata.json": epochs is not a list; not shown.`);
+      else {
+        metrics.epochs = r.epochs.map(readEpoch).filter((e): e is EpochMetrics => e !== null);
+        const dropped = r.epochs.length - metrics.epochs.length;
+        if (dropped > 0) warnings.push(`"${folder}/metadata.json": ${dropped} of ${r.epochs.length} epochs are damaged; not shown.`);
+      }
+    }
+  }
+  const metadata = {
+    ...(m as unknown as ModelMetadata),
+    labels: names,
+    metrics,
+    trainedAt: typeof m.trainedAt === "string" ? m.trainedAt : "",
+    dataset: typeof m.dataset === "string" ? m.dataset : "",
+    counts: typeof m.counts === "object" && m.counts !== null && !Array.isArray(m.counts) ? (m.counts as Record<string, number>) : {},
+  };
+  return { metadata, warnings };
+}
+
+/** How many of the float32 weights are NaN or infinite. */
+export function nonFiniteWeights(bytes: Uint8Array): number {
+  const copy = new Uint8Array(bytes.byteLength - (bytes.byteLength % 4));
+  copy.set(bytes.subarray(0, copy.byteLength));
+  const values = new Float32Array(copy.buffer);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) n++;
+  return n;
 }
 
 /** Reads `<modelFolder>/{metadata.json, model.json, weights.bin}`. */
@@ -206,6 +288,10 @@ export async function loadModel(store: FileStore, modelFolder: string): Promise<
   const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
   const expected = weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (bytes.byteLength !== expected) fail(folder, `weights.bin has ${bytes.byteLength} bytes, model.json expects ${expected}.`);
+  if (weightSpecs.every((w) => w.dtype === undefined || w.dtype === "float32")) {
+    const bad = nonFiniteWeights(bytes);
+    if (bad > 0) fail(folder, `weights.bin holds ${bad} weight${bad === 1 ? "" : "s"} that ${bad === 1 ? "is" : "are"} not a number (NaN or infinity): the model is damaged; train it again.`);
+  }
   const handler: T.io.IOHandler = {
     load: () =>
       Promise.resolve({

@@ -394,6 +394,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
           valid_count: result.validCount,
           train_count: result.trainCount,
           epochs: result.epochs,
+          confusion: result.confusion,
         },
         trainedAt: new Date().toISOString(),
         dataset: scan.folder,

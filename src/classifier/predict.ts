@@ -67,7 +67,13 @@ export async function predictImages(model: LoadedModel, backbone: Embedder, imag
   assertCompatible(model, backbone);
   if (images.length === 0) return [];
   const embeddings = await backbone.embed(images);
-  return model.head.predict(embeddings).map((p) => toPrediction(model.metadata.labels, p));
+  const outputs = model.head.predict(embeddings);
+  for (const p of outputs) {
+    if (p.length !== model.metadata.labels.length || !Array.prototype.every.call(p, (v: number) => Number.isFinite(v))) {
+      throw new Error(`The classifier in "${model.folder}" gave outputs that are not probabilities (NaN or infinity, or not one per label): the model or its backbone is damaged; train it again.`);
+    }
+  }
+  return outputs.map((p) => toPrediction(model.metadata.labels, p));
 }
 
 export async function predictImage(model: LoadedModel, backbone: Embedder, rgb: RgbImage): Promise<Prediction> {

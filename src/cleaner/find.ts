@@ -4,16 +4,23 @@
 // 2. label issues: confident learning on those probabilities (suspects.ts);
 // 3. exact and near-duplicates, and copies straddling train and validation (duplicates.ts);
 // 4. outliers that fit no label (outliers.ts);
-// 5. the files that could not be read at all.
-// One suspect per image, by precedence unreadable > leak > duplicate > outlier > label: a copy
-// is deleted whatever its label, and an image that fits no label needs more than a relabel.
+// 5. the files that could not be read at all;
+// 6. conflicts: byte-identical copies filed under different labels. Every copy is listed (so
+//    the copies are seen together), with the label out-of-fold evidence favours among the
+//    copies' labels (copies share a fold: content hashes key the folds, so the heads that
+//    score them never saw that image under any label). One copy under that label is kept and
+//    never moved; the others are suggested for deletion, so the last copy is never deleted.
+//    When the evidence does not favour one label by CONFLICT_MARGIN, nothing is suggested.
+// One suspect per image, by precedence unreadable > conflict > leak > duplicate > outlier >
+// label: a copy is deleted whatever its label, and an image that fits no label needs more than
+// a relabel.
 import type { ItemEmbedding, TrainResult } from "../classifier/pipeline";
 import type { Unreadable } from "../classifier/dataset";
 import { crossEntropy, argmax } from "../classifier/metrics";
 import { throwIfAborted } from "../classifier/train";
 import { outOfFoldProbabilities, kfoldProblem, KFOLD_DEFAULTS, type KFoldOptions } from "./kfold";
 import { findLabelIssues, labelScore, rankLabels, FLAG_METHODS, RANK_BY, type FlagMethod, type IssueKind, type RankBy, type Suspect } from "./suspects";
-import { findDuplicates, nearDuplicateThresholdFor, NEAR_DUPLICATE_THRESHOLD } from "./duplicates";
+import { findDuplicates, keepFirst, nearDuplicateThresholdFor, NEAR_DUPLICATE_THRESHOLD } from "./duplicates";
 import { standardizeByDefault } from "../classifier/backbone";
 import { findOutliers, OUTLIER_DEFAULTS, type OutlierOptions } from "./outliers";
 
@@ -84,6 +91,24 @@ export interface DuplicateReport {
   leak: boolean;
 }
 
+/** Byte-identical copies filed under different labels. */
+export interface ConflictReport {
+  /** Every copy, keep-first order (the copy to keep under `evidence` first when there is one). */
+  paths: string[];
+  /** The label each copy is filed under, same order. */
+  labels: string[];
+  /** The label the out-of-fold evidence favours among `labels`; null when it does not decide. */
+  evidence: string | null;
+  /** Out-of-fold probability of each of the copies' labels (the mean over the copies). */
+  probabilities: Record<string, number>;
+}
+
+/**
+ * A conflict is decided only when the favoured label is at least this many times as probable
+ * (out of fold) as the next of the copies' labels; else the user decides, nothing is suggested.
+ */
+export const CONFLICT_MARGIN = 2;
+
 export interface OutlierReport {
   path: string;
   given: string;
@@ -100,6 +125,8 @@ export interface CleanReport {
   /** Every image by its label's score, most suspicious first (what the cleaner pane pages through). */
   ranking: ScoredImage[];
   duplicates: DuplicateReport[];
+  /** Exact copies under different labels (each copy is also a "conflict" suspect). */
+  conflicts: ConflictReport[];
   outliers: OutlierReport[];
   unreadable: Unreadable[];
   /** Per label: the confident-learning threshold t_j. */
@@ -135,7 +162,7 @@ export function findProblem(count: number, numLabels: number, options: FindOptio
   return null;
 }
 
-const PRECEDENCE: IssueKind[] = ["unreadable", "leak", "duplicate", "outlier", "label"];
+const PRECEDENCE: IssueKind[] = ["unreadable", "conflict", "leak", "duplicate", "outlier", "label"];
 
 export async function findIssues(input: TrainResult | CleanInput, options: FindOptions = {}, signal?: AbortSignal, onProgress?: (p: FindProgress) => void): Promise<CleanReport> {
   const started = Date.now();
@@ -216,12 +243,49 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
   for (const g of dups.groups) {
     for (const other of g.others) {
       // A near copy filed under another label is a question about labels, not a copy to delete:
-      // it stays in `duplicates`, and the label analysis speaks for it.
-      if (!other.exact && y[other.index] !== y[g.keep]) continue;
+      // it stays in `duplicates`, and the label analysis speaks for it. An exact one is a
+      // conflict (below): deleting "the copy" could delete the correctly labelled one.
+      if (y[other.index] !== y[g.keep]) continue;
       // The copy keeps the label of the image it copies: suggested = the kept image's label.
       offer(suspectOf(other.index, other.leak ? "leak" : "duplicate", other.similarity, y[g.keep]));
     }
   }
+  // Conflicts. The copies of one conflict share a score just below 1, so that they are listed
+  // together (ties are ordered by path), conflicts in keep-first order of their first copy.
+  const conflicts: ConflictReport[] = [];
+  const copiesOf = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    const list = copiesOf.get(it.hash);
+    if (list) list.push(i);
+    else copiesOf.set(it.hash, [i]);
+  });
+  const order = keepFirst(items);
+  const conflicted = [...copiesOf.values()].filter((idx) => new Set(idx.map((i) => y[i])).size >= 2).map((idx) => [...idx].sort(order)).sort((a, b) => order(a[0], b[0]));
+  conflicted.forEach((idx, g) => {
+    const mean = new Array<number>(labels.length).fill(0);
+    for (const i of idx) for (let j = 0; j < labels.length; j++) mean[j] += probs[i][j] / idx.length;
+    const candidates = [...new Set(idx.map((i) => y[i]))].sort((a, b) => mean[b] - mean[a] || a - b);
+    const decided = mean[candidates[0]] >= CONFLICT_MARGIN * mean[candidates[1]] && mean[candidates[0]] > 0;
+    const evidence = decided ? candidates[0] : null;
+    // The copy to keep: under the evidence label, first in keep-first order (training before validation, shorter path).
+    const keeper = evidence === null ? -1 : (idx.find((i) => y[i] === evidence) ?? -1);
+    const ordered = keeper < 0 ? idx : [keeper, ...idx.filter((i) => i !== keeper)];
+    conflicts.push({
+      paths: ordered.map((i) => items[i].path),
+      labels: ordered.map((i) => labels[y[i]]),
+      evidence: evidence === null ? null : labels[evidence],
+      probabilities: Object.fromEntries(candidates.map((j) => [labels[j], mean[j]])),
+    });
+    for (const i of ordered) {
+      const suspect = suspectOf(i, "conflict", 1 - (g + 1) * 1e-9, evidence ?? y[i]);
+      suspect.conflict = {
+        copies: ordered.filter((k) => k !== i).map((k) => ({ path: items[k].path, given: labels[y[k]] })),
+        evidence: evidence === null ? null : labels[evidence],
+        keep: i === keeper,
+      };
+      offer(suspect);
+    }
+  });
   // Outliers score from 0.5 (just past the threshold) towards 1 (far beyond it): above any
   // label suspect whose label a head still gives more than half.
   for (const o2 of out.outliers) offer(suspectOf(o2.index, "outlier", 1 - (0.5 * o2.threshold) / o2.distance, argmax(probs[o2.index])));
@@ -249,6 +313,7 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
     suspects,
     ranking,
     duplicates: dups.pairs.map((p) => ({ a: items[p.a].path, b: items[p.b].path, similarity: p.similarity, exact: p.exact, leak: p.leak })),
+    conflicts,
     outliers: out.outliers.map((x) => ({
       path: items[x.index].path,
       given: labels[y[x.index]],
@@ -274,4 +339,27 @@ function labelOfPath(path: string, labels: readonly string[]): string {
   const parts = path.split("/");
   const parent = parts.length >= 2 ? parts[parts.length - 2] : "";
   return labels.includes(parent) ? parent : "";
+}
+
+/** What to do with a conflict's copy: keep it (the one copy kept under the evidence label), delete it (another copy is kept), or null (the evidence does not decide: the user does). */
+export function conflictAction(s: Pick<Suspect, "conflict">): "keep" | "delete" | null {
+  if (!s.conflict || s.conflict.evidence === null) return null;
+  return s.conflict.keep ? "keep" : "delete";
+}
+
+/** "same image as black/x.png (black); a head that never saw it says grizzly: keep this copy" — for the CLI and the pane. */
+export function describeConflict(s: Pick<Suspect, "conflict" | "given">, show: (path: string) => string = (p) => p): string {
+  const info = s.conflict;
+  if (!info) return "";
+  const copies = info.copies.map((c) => `${show(c.path)} (${c.given})`).join(", ");
+  const action = conflictAction(s);
+  const verdict =
+    info.evidence === null
+      ? "the evidence favours no label: decide which copy to keep"
+      : action === "keep"
+        ? `heads that never saw it say ${info.evidence}: keep this copy`
+        : info.evidence === s.given
+          ? `heads that never saw it say ${info.evidence}: a copy under ${info.evidence} is kept, delete this extra one`
+          : `heads that never saw it say ${info.evidence}: delete this copy (the one under ${info.evidence} is kept)`;
+  return `same image as ${copies}; ${verdict}`;
 }

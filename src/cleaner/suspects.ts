@@ -1,8 +1,21 @@
 // Label issues from out-of-fold probabilities: self-confidence ranking and confident learning
 // (Northcutt, Jiang & Chuang 2021, as cleanlab implements it). Pure: numbers in, indices out.
 
-/** The issue kinds the cleaner reports. */
-export type IssueKind = "label" | "duplicate" | "leak" | "outlier" | "unreadable";
+/**
+ * The issue kinds the cleaner reports. "conflict": byte-identical copies of one image filed
+ * under different labels (find.ts: every copy is listed, with the label the evidence favours).
+ */
+export type IssueKind = "label" | "duplicate" | "leak" | "outlier" | "unreadable" | "conflict";
+
+/** For a "conflict" suspect: the other copies, what the evidence says, and what to do with this copy. */
+export interface ConflictInfo {
+  /** The other copies of the same bytes, with the label each is filed under. */
+  copies: { path: string; given: string }[];
+  /** The label out-of-fold evidence favours among the copies' labels; null when it does not decide. */
+  evidence: string | null;
+  /** Keep this copy: it is the one copy kept under the evidence label (never deleted, never moved). */
+  keep: boolean;
+}
 
 /** One image worth a look. Label indices are resolved to names by the orchestrator. */
 export interface Suspect {
@@ -23,6 +36,8 @@ export interface Suspect {
   /** Out-of-fold probabilities, labels order (empty for unreadable files). */
   probabilities: number[];
   split: "train" | "valid" | null;
+  /** Only for issue "conflict". */
+  conflict?: ConflictInfo;
 }
 
 /**

@@ -18,7 +18,7 @@ import { processIo, type CliIo } from "./io";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../classifier/train";
-import type { CleanReport } from "../cleaner/find";
+import { describeConflict, type CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, RANK_BY, type FlagMethod, type RankBy } from "../cleaner/suspects";
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
@@ -116,6 +116,7 @@ export function cleanJson(
       split: s.split,
       loss: Number.isFinite(s.loss) ? s.loss : null,
       hash: extra.hashes?.get(s.path) ?? null,
+      ...(s.conflict ? { conflict: s.conflict } : {}),
     })),
     duplicates: report.duplicates.map((d) => [d.a, d.b, d.similarity]),
     outliers: report.outliers,
@@ -135,6 +136,7 @@ export function cleanJson(
     root: extra.root,
     skipped: (extra.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
     skipped_counts: countSkipped(extra.skipped ?? []),
+    conflicts: report.conflicts.map((c) => ({ paths: c.paths, labels: c.labels, evidence: c.evidence, probabilities: c.probabilities })),
   };
 }
 
@@ -146,7 +148,15 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
   const unreadable = new Map(report.unreadable.map((u) => [u.path, u.reason]));
   const outliers = new Map(report.outliers.map((o) => [o.path, `fits no label well (nearest: ${o.nearest})`]));
   const why = (s: (typeof shown)[number]): string =>
-    s.issue === "unreadable" ? (unreadable.get(s.path) ?? "") : s.issue === "outlier" ? (outliers.get(s.path) ?? "") : s.issue === "label" ? `a head that never saw it says ${s.predicted}` : (details.get(s.path) ?? "");
+    s.issue === "unreadable"
+      ? (unreadable.get(s.path) ?? "")
+      : s.issue === "outlier"
+        ? (outliers.get(s.path) ?? "")
+        : s.issue === "label"
+          ? `a head that never saw it says ${s.predicted}`
+          : s.issue === "conflict"
+            ? describeConflict(s, show)
+            : (details.get(s.path) ?? "");
   if (shown.length === 0) parts.push("No suspects: every image agrees with its label, no duplicates, no outliers.\n");
   else {
     parts.push(`${report.suspects.length} image(s) worth a look; the ${shown.length} most suspicious:\n`);
@@ -156,7 +166,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
         shown.map((s, i) => [
           String(i + 1),
           show(s.path),
-          s.issue === "unreadable" ? "—" : s.issue === "label" ? `${s.given} → ${s.suggested}` : s.given,
+          s.issue === "unreadable" ? "—" : s.issue === "label" ? `${s.given} → ${s.suggested}` : s.issue === "conflict" ? `${s.given} (${s.conflict?.evidence === null ? "?" : s.conflict?.keep ? "keep" : "delete"})` : s.given,
           Number.isFinite(s.probability) ? s.probability.toFixed(2) : "—",
           s.issue,
           why(s),
@@ -170,7 +180,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
     `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds${repeats > 1 ? `, ${repeats} passes` : ""}); ` +
       `${labelCount} label suspect(s) by ${report.method} (cleanlab estimates ${report.estimatedLabelIssues} wrong label(s)); ` +
       `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
-      `${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
+      `${report.conflicts.length} conflict(s) (the same image under two labels); ${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
   );
   for (const u of report.unreadable) parts.push(`  unreadable: ${show(u.path)}: ${u.reason}\n`);
   return parts.join("");

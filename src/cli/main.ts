@@ -32,6 +32,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: "undo FOLDER [--json]  undo the last batch applied to FOLDER (clean --apply or the cleaner pane)",
     load: async () => (await import("./clean-apply")).runUndo,
   },
+  export: {
+    summary: "export FOLDER_OR_MODEL --out DIR [--title T] [--force]  write a web app that runs the model in the browser",
+    load: async () => (await import("./export")).run,
+  },
+  serve: {
+    summary: "serve FOLDER_OR_MODEL [--port 7860] [--host 127.0.0.1]  serve the model as an HTTP API and web page",
+    load: async () => (await import("./serve")).run,
+  },
   demo: {
     summary: "demo [VAULT]  list the demo vault's timestamps and train on its Fashion folder",
     load: async () => (await import("./demo")).run,

@@ -1,5 +1,6 @@
 // ImageDecoder for Node (CLI, tests, benchmarks) on sharp/libvips. BMP, which libvips
-// lacks, goes through the pure decoder in classifier/bmp.ts.
+// lacks, goes through the pure decoder in classifier/bmp.ts. libvips decodes at full size;
+// classifier/resize.ts squishes, the same code the exported web app runs in a browser.
 //
 // Huge images: the header's dimensions are read first and anything over `maxPixels`
 // (default 100 megapixels) is refused as "too large", whatever the format, so that a
@@ -10,6 +11,7 @@ import sharp, { type Sharp } from "sharp";
 import { decodeBmp } from "../classifier/bmp";
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, readImageSize, requireDecodable } from "../classifier/sniff";
 import { ImageReadError, type ImageDecoder, type RgbImage } from "../classifier/types";
+import { resizeRgb } from "../classifier/resize";
 
 export interface SharpDecoderOptions {
   /** Largest accepted image, width*height. Default 100 megapixels. */
@@ -62,10 +64,11 @@ export function createSharpDecoder(options: SharpDecoderOptions = {}): ImageDeco
         .toColourspace("srgb") // CMYK, 16-bit and grey become 8-bit sRGB
         .flatten({ background: { r: 255, g: 255, b: 255 } })
         .removeAlpha()
-        .resize(size, size, { fit: "fill" }) // squish, like fastai's ResizeMethod.Squish
         .raw()
         .toBuffer({ resolveWithObject: true });
-      return { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
+      // Squish (fastai's ResizeMethod.Squish) with the resampling the exported web app uses too.
+      const rgb = toRgb(data, info.channels, info.width * info.height);
+      return { width: size, height: size, data: resizeRgb(rgb, info.width, info.height, size, size) };
     } catch (error) {
       throw toReadError(error);
     }

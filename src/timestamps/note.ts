@@ -375,11 +375,13 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
       const filled = content.map((l) => l.trim()).filter((l) => l !== "");
       const raw = filled.join("\n");
       let block: VideoBlock;
+      // An embed code is HTML, which share dialogs and editors wrap over several lines: one source.
+      const html = filled.length > 1 && filled[0].startsWith("<");
       if (filled.length === 0) block = { line: startLine, raw, video: null, error: "empty timestamp-url block" };
-      else if (filled.length > 1) {
+      else if (filled.length > 1 && !html) {
         block = { line: startLine, raw, video: null, error: `a timestamp-url block holds one video; this one has ${filled.length} lines` };
       } else {
-        const parsed = parseVideoSource(filled[0]);
+        const parsed = parseVideoSource(html ? filled.join(" ") : filled[0]);
         block = "error" in parsed
           ? { line: startLine, raw, video: null, error: parsed.error }
           : { line: startLine, raw, video: parsed.video, error: null };

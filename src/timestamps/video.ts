@@ -14,7 +14,6 @@ export const MEDIA_EXTENSIONS: readonly string[] = [
 
 const MAX_SOURCE_LENGTH = 4096;
 const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
-const VIMEO_ID = /^[0-9]{1,12}$/;
 /** Vimeo's privacy hash of an unlisted video: hexadecimal (10 digits as Vimeo writes them). */
 const VIMEO_HASH = /^[0-9a-f]{6,40}$/i;
 const EXPECTED = "expected a YouTube or Vimeo URL, a link to a media file, or a vault video like [[lesson.mp4]]";
@@ -30,18 +29,36 @@ function isControl(ch: string): boolean {
   return c < 0x20 || c === 0x7f;
 }
 
-function hasControlCharacter(text: string): boolean {
-  for (const ch of text) if (isControl(ch)) return true;
-  return false;
+/**
+ * Characters that change how text reads without showing: zero-width spaces and joiners, the soft
+ * hyphen, word joiners, the byte-order mark and the bidirectional controls (U+202A–U+202E,
+ * U+2066–U+2069, U+200E/U+200F) that can make "evil.com/4pm.exe" display as something else.
+ */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
+/** What a copy can leave around a URL: whitespace and zero-width characters. */
+const INVISIBLE_EDGES = /^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$/gu;
+
+function isHidden(ch: string): boolean {
+  return isControl(ch) || INVISIBLE.test(ch);
 }
 
-function withoutControls(text: string): string {
-  return Array.from(text, (ch) => (isControl(ch) ? "?" : ch)).join("");
+/**
+ * `text` with every control, zero-width and bidirectional-control character written as `\u{XXXX}`,
+ * so a message shows where it is and a terminal or a note never interprets it.
+ */
+export function showInvisible(text: string): string {
+  return Array.from(text, (ch) => (isHidden(ch) ? `\\u{${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}}` : ch)).join("");
 }
 
 function quote(text: string): string {
-  return `"${text.length > 120 ? `${text.slice(0, 120)}…` : text}"`;
+  return `"${showInvisible(text.length > 120 ? `${text.slice(0, 120)}…` : text)}"`;
 }
+
+/**
+ * Sentence punctuation a URL copied out of a sentence ends with ("see https://youtu.be/ID."), which
+ * no YouTube id, Vimeo id or hash, media extension or query can end in: dropped from every web URL.
+ */
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"»”’]+$/u;
 
 /**
  * Reads the video a ```timestamp-url block or a `video` property names. Accepts, after trimming
@@ -55,19 +72,20 @@ function quote(text: string): string {
  * embedded player cannot play (an app link, a thumbnail, a Flash player). Never throws.
  */
 export function parseVideoSource(raw: string): VideoResult {
-  let s = String(raw ?? "").trim();
+  let s = String(raw ?? "").replace(INVISIBLE_EDGES, "");
   if (s === "") return { error: `no video given (${EXPECTED})` };
-  if (s.length > MAX_SOURCE_LENGTH) return { error: "video source too long" };
-  // Browsers drop tabs and newlines inside URLs ("java\tscript:"), so no control character is let through.
-  if (hasControlCharacter(s)) return { error: `the video source ${quote(withoutControls(s))} contains control characters` };
-
-  // An embed code copied from a share dialog: `<iframe … src="URL" …></iframe>` plays URL.
-  if (/^<iframe[\s>]/i.test(s)) {
-    const src = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(s);
-    const target = (src?.[1] ?? src?.[2] ?? "").trim();
-    if (target === "") return { error: `an embed code without a src address: ${quote(s)} (paste the video's URL)` };
-    return parseVideoSource(target.startsWith("//") ? `https:${target}` : target);
+  if (s.length > MAX_SOURCE_LENGTH) return { error: `video source too long (${s.length} characters; at most ${MAX_SOURCE_LENGTH})` };
+  // Browsers drop tabs and newlines inside URLs ("java\tscript:"), so no control character is let
+  // through; invisible and direction-changing characters could make a link read as another one.
+  const hidden = Array.from(s).find(isHidden);
+  if (hidden !== undefined) {
+    const kind = isControl(hidden) ? "control characters" : "invisible or text-direction characters";
+    return { error: `the video source ${quote(s)} contains ${kind} (shown as \\u{…}): type or paste the address again` };
   }
+
+  // An embed code copied from a share dialog: `<iframe … src="URL" …></iframe>` plays URL, also
+  // inside the wrapper Vimeo's responsive code puts around it (`<div …><iframe …></iframe></div><script …>`).
+  if (s.startsWith("<") && /<iframe[\s>/]/i.test(s)) return embedCode(s);
 
   const wiki = /^!?\[\[([^\]]*)\]\]$/.exec(s);
   if (wiki) return vaultVideo(wiki[1].split("|")[0], s, false);
@@ -106,6 +124,72 @@ export function parseVideoSource(raw: string): VideoResult {
     return webVideo(`https://${s}`);
   }
   return vaultVideo(s, s, fromMarkdownLink);
+}
+
+/** HTML's named and numeric character references that occur in copied attribute values. */
+function decodeEntities(value: string): string {
+  const named: Record<string, string> = { amp: "&", quot: '"', apos: "'", lt: "<", gt: ">" };
+  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (all, ref: string) => {
+    if (ref[0] === "#") {
+      const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    }
+    return named[ref.toLowerCase()] ?? all;
+  });
+}
+
+/**
+ * The attributes of every `<iframe>` start tag in `html`, read as HTML's tokenizer reads them
+ * (WHATWG HTML "before attribute name" … "attribute value (unquoted)" states): a name, then
+ * optionally `=` and a double-quoted, single-quoted or unquoted value, so a `src=` written
+ * inside another attribute's quoted value is never taken for the src. Values are entity-decoded.
+ */
+export function iframeAttributes(html: string): Map<string, string>[] {
+  const found: Map<string, string>[] = [];
+  const open = /<iframe(?=[\s>/])/gi;
+  for (let m = open.exec(html); m !== null; m = open.exec(html)) {
+    const attrs = new Map<string, string>();
+    let i = m.index + m[0].length;
+    while (i < html.length) {
+      while (i < html.length && /[\s/]/.test(html[i])) i++;
+      if (i >= html.length || html[i] === ">") break;
+      const nameStart = i;
+      while (i < html.length && !/[\s/>=]/.test(html[i])) i++;
+      const name = html.slice(nameStart, i).toLowerCase();
+      while (i < html.length && /\s/.test(html[i])) i++;
+      let value = "";
+      if (html[i] === "=") {
+        i++;
+        while (i < html.length && /\s/.test(html[i])) i++;
+        const q = html[i];
+        if (q === '"' || q === "'") {
+          const end = html.indexOf(q, i + 1);
+          value = html.slice(i + 1, end < 0 ? html.length : end);
+          i = end < 0 ? html.length : end + 1;
+        } else {
+          const start = i;
+          while (i < html.length && !/[\s>]/.test(html[i])) i++;
+          value = html.slice(start, i);
+        }
+      }
+      // The first of two same-named attributes wins, as in HTML.
+      if (name !== "" && !attrs.has(name)) attrs.set(name, decodeEntities(value));
+    }
+    open.lastIndex = Math.max(open.lastIndex, i);
+    found.push(attrs);
+  }
+  return found;
+}
+
+function embedCode(html: string): VideoResult {
+  const frames = iframeAttributes(html);
+  if (frames.length > 1) {
+    return { error: `an embed code with ${frames.length} players: ${quote(html)} (paste the embed code or the URL of one video)` };
+  }
+  const target = (frames[0]?.get("src") ?? "").trim();
+  if (target === "") return { error: `an embed code without a src address: ${quote(html)} (paste the video's URL)` };
+  if (target.startsWith("<")) return { error: `an embed code whose src is not an address: ${quote(html)} (paste the video's URL)` };
+  return parseVideoSource(target.startsWith("//") ? `https:${target}` : target);
 }
 
 function vaultVideo(target: string, written: string, percentEncoded: boolean): VideoResult {
@@ -150,7 +234,8 @@ function youtubeWatchUrl(id: string): string {
   return `https://www.youtube.com/watch?v=${id}`;
 }
 
-function webVideo(href: string, redirected = false): VideoResult {
+function webVideo(written: string, redirected = false): VideoResult {
+  const href = written.replace(TRAILING_PUNCTUATION, "");
   let url: URL;
   try {
     url = new URL(href);
@@ -158,19 +243,21 @@ function webVideo(href: string, redirected = false): VideoResult {
     return { error: `invalid URL: ${quote(href)}` };
   }
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
-  const bare = host.replace(/^(?:www|m|music)\./, "");
-  if (YOUTUBE_HOSTS.has(bare)) return youtubeVideo(url, href);
-  if (VIMEO_HOSTS.has(bare)) return vimeoVideo(url, href);
+  const bare = host.replace(/^(?:www|m|music|gaming)\./, "");
+  if (YOUTUBE_HOSTS.has(bare)) return youtubeVideo(url, bare, href);
+  if (VIMEO_HOSTS.has(bare.replace(/^www\./, ""))) return vimeoVideo(url, href);
   if (YOUTUBE_IMAGE_HOST.test(host)) {
-    const id = youtubeIdOf(url);
+    const id = thumbnailIdOf(url);
     const paste = id !== null ? youtubeWatchUrl(id) : "the address of the video's page (https://www.youtube.com/watch?v=…)";
     return { error: `${quote(href)} is a thumbnail image of a YouTube video, not the video: paste ${paste} instead` };
   }
-  if (host.endsWith(".youtube.com")) {
-    // Other YouTube services (the retired gdata API feeds, …) name a video but play nothing.
-    const id = /\/videos\/([A-Za-z0-9_-]{11})(?:[/?#]|$)/.exec(url.pathname)?.[1] ?? null;
+  if (host.endsWith(".youtube.com") || host.endsWith(".youtu.be")) {
+    // Other YouTube services name a video but play nothing: the retired gdata API feeds, YouTube
+    // Studio's pages; any other sub-domain is not a YouTube address a player can embed.
+    const id = /\/videos?\/([A-Za-z0-9_-]{11})(?:[/?#]|$)/.exec(url.pathname)?.[1] ?? null;
     const paste = id !== null ? youtubeWatchUrl(id) : "the video's https://www.youtube.com/watch?v=… address";
-    return { error: `${quote(href)} is a YouTube data feed, not the video: paste ${paste} instead` };
+    const what = host === "gdata.youtube.com" ? "a YouTube data feed" : host === "studio.youtube.com" ? "a YouTube Studio page" : `not a YouTube video page (unknown host ${host})`;
+    return { error: `${quote(href)} is ${what.startsWith("not") ? what : `${what}, not the video`}: paste ${paste} instead` };
   }
   if (bare === "vimeopro.com") {
     const id = /\/video\/([0-9]{1,12})(?:[/?#]|$)/.exec(url.pathname)?.[1] ?? null;
@@ -188,78 +275,133 @@ function webVideo(href: string, redirected = false): VideoResult {
   };
 }
 
+/** Paths whose segment after the first names the video: `/embed/ID`, `/shorts/ID`, … */
+const YOUTUBE_ID_PATH = /^\/(?:embed|v|vi|e|shorts|live|watch)\/[^/]/i;
+
 /**
- * The YouTube id get-video-id reads from `url`, or null. The fragment is dropped first (a
- * `#t=1m` or any other anchor is not part of the id), except the `#p/u/1/ID` of old channel pages.
+ * The YouTube id of `url` (a YouTube host), or null. YouTube's own rules pick the one piece of the
+ * URL that names the video, and only that piece is handed to get-video-id, which reads the id out
+ * of it: on youtu.be/y2u.be and on `/embed/ID`-like paths the path (query and fragment dropped:
+ * the path beats any `v=` after it); on other pages the `v` parameter exactly (else `vi`), never a
+ * look-alike (`fv=`, `xv=`) or an id inside another parameter's value; on `attribution_link` the
+ * link in `u` (read by these same rules, once); on old channel pages the `#p/…/ID` fragment.
  */
-function youtubeIdOf(url: URL): string | null {
-  const copy = new URL(url.href);
-  if (!copy.hash.startsWith("#p/")) copy.hash = "";
-  const { id, service } = libraryId(copy.href);
+function youtubeIdOf(url: URL, bare: string, depth = 0): string | null {
+  const piece = new URL(url.href);
+  piece.hash = "";
+  piece.search = "";
+  if (bare === "youtu.be" || bare === "y2u.be" || YOUTUBE_ID_PATH.test(url.pathname)) {
+    // The path alone.
+  } else if (url.pathname.toLowerCase() === "/attribution_link") {
+    const link = url.searchParams.get("u");
+    if (link === null || depth > 0 || !link.startsWith("/")) return null;
+    let inner: URL;
+    try {
+      inner = new URL(link, "https://www.youtube.com");
+    } catch {
+      return null;
+    }
+    return youtubeIdOf(inner, "youtube.com", depth + 1);
+  } else {
+    const v = url.searchParams.get("v") ?? url.searchParams.get("vi");
+    if (v !== null) piece.search = `?v=${encodeURIComponent(v)}`;
+    else if (url.hash.startsWith("#p/")) piece.hash = url.hash;
+    else return null;
+  }
+  const { id, service } = libraryId(piece.href);
   return service === "youtube" && typeof id === "string" && id !== "" ? id : null;
 }
 
-function youtubeVideo(url: URL, written: string): VideoResult {
+/** The id in a thumbnail image URL (`/vi/ID/…`, `/an_webp/ID/…`), or null. */
+function thumbnailIdOf(url: URL): string | null {
+  const id = /^\/(?:vi|vi_webp|an_webp|an)\/([A-Za-z0-9_-]{11})\//.exec(url.pathname)?.[1];
+  return id ?? null;
+}
+
+function youtubeVideo(url: URL, bare: string, written: string): VideoResult {
   const path = url.pathname.toLowerCase();
   // `embed/videoseries?list=…` and `playlist?list=…` are playlist players: no one video to seek.
   const list = url.searchParams.has("list");
   if (path.startsWith("/embed/videoseries") || path === "/playlist" || ((path === "/embed" || path === "/embed/") && list)) {
     return { error: `YouTube playlist URL without a video id: ${quote(written)} (open one video of the list and paste its URL)` };
   }
-  const id = youtubeIdOf(url);
-  if (id === null) return { error: `YouTube URL without a video id: ${quote(written)}` };
+  const id = youtubeIdOf(url, bare);
+  // `attribution_link` redirects to its `u` link; a `v=` of its own naming another video makes the
+  // link say two things, and neither is played.
+  const outer = path === "/attribution_link" ? url.searchParams.get("v") : null;
+  if (id !== null && outer !== null && outer !== id) {
+    return { error: `${quote(written)} names two videos (${id} in its link, ${outer} in v=): paste the address of the one you mean` };
+  }
+  if (id === null) {
+    return { error: `YouTube URL without a video id: ${quote(written)} (open the video and paste its address, such as https://www.youtube.com/watch?v=…)` };
+  }
   if (!YOUTUBE_ID.test(id)) {
     return { error: `not a YouTube video id: ${quote(id)} in ${quote(written)} (ids are 11 letters, digits, - or _)` };
   }
   return { video: { kind: "youtube", id, url: youtubeWatchUrl(id) } };
 }
 
-/** The Vimeo id get-video-id reads from `href` when it is a valid id, else null. */
-function vimeoIdOf(href: string): string | null {
-  const { id, service } = libraryId(href);
-  return service === "vimeo" && typeof id === "string" && VIMEO_ID.test(id) ? id : null;
-}
+/** A Vimeo video id: a positive whole number (no leading zero). */
+const VIMEO_VIDEO_ID = /^[1-9][0-9]{0,11}$/;
+const VIMEO_PASTE = "paste the address of one video, such as https://vimeo.com/123456789";
 
+/**
+ * The Vimeo video `url` names, by the path shapes Vimeo serves a video at (get-video-id is not
+ * used for Vimeo: it tests for "youtube" anywhere in the text before it looks at the host, and reads
+ * the first number of list pages such as `showcase/ID` or `ID/likes` as a video):
+ * `vimeo.com/ID`, `channels/NAME/ID`, `groups/NAME/videos/ID`, `album|showcase/ALBUM/video/ID`,
+ * `album|showcase/ALBUM?video=ID`, `manage/videos/ID`, `player.vimeo.com/video/ID`; each may end
+ * in the unlisted hash (`/HASH`, or `?h=HASH` which wins). Anything after the id but a hash, and
+ * every list, user, channel, group, showcase or event page, is refused with what to paste.
+ */
 function vimeoVideo(url: URL, written: string): VideoResult {
-  const clean = new URL(url.href);
-  clean.hash = "";
-  // One spelling of the host for the library (`www.`, `m.` and the like are the same site).
-  clean.hostname = url.hostname.toLowerCase().replace(/\.$/, "").endsWith("player.vimeo.com") ? "player.vimeo.com" : "vimeo.com";
-  // Vimeo renamed albums to showcases; get-video-id knows the album form of the same path.
-  clean.pathname = clean.pathname.replace(/^\/showcase\//i, "/album/");
-  const segs = clean.pathname.split("/").filter((p) => p !== "");
-  const first = (segs[0] ?? "").toLowerCase();
+  const player = url.hostname.toLowerCase().replace(/\.$/, "").endsWith("player.vimeo.com");
+  const segs = url.pathname.split("/").filter((p) => p !== "");
+  const lower = segs.map((p) => p.toLowerCase());
+  const isId = (seg: string | undefined): seg is string => seg !== undefined && VIMEO_VIDEO_ID.test(seg);
 
-  if (/\.swf$/i.test(clean.pathname)) {
-    const id = vimeoIdOf(clean.href);
-    const paste = id !== null ? `https://vimeo.com/${id}` : "the video's address (https://vimeo.com/…)";
+  if (/\.swf$/i.test(url.pathname)) {
+    const clip = url.searchParams.get("clip_id");
+    const paste = isId(clip ?? undefined) ? `https://vimeo.com/${clip}` : "the video's address (https://vimeo.com/…)";
     return { error: `${quote(written)} is an old Flash (.swf) player, which cannot play: paste ${paste} instead` };
   }
-  if (first === "event") {
+  // Vimeo's direct file links (`player.vimeo.com/progressive_redirect/…/file.mp4`) are media files.
+  if (isMediaPath(url.pathname)) return { video: { kind: "media", id: url.href, url: url.href } };
+  if (lower[0] === "event") {
     return { error: `${quote(written)} is a Vimeo live event, not a video: paste the address of its recording (https://vimeo.com/…) instead` };
   }
-  if (first === "channels" && segs.length === 2) {
-    return { error: `${quote(written)} is a Vimeo channel, not a video: open one of its videos and paste that address instead` };
-  }
 
-  // The unlisted hash: `?h=HASH`, or the path segment right after the id (`vimeo.com/ID/HASH`,
-  // `player.vimeo.com/video/ID/HASH`, `channels/NAME/ID/HASH`, …). get-video-id reads the id
-  // but not the hash, and misses the id when a hash ends a player or group path: then the last
-  // segment is tried as the hash.
-  let id = vimeoIdOf(clean.href);
-  let hash: string | null = null;
-  if (id !== null) {
-    const at = segs.lastIndexOf(id);
-    const next = at >= 0 ? segs[at + 1] : undefined;
-    if (next !== undefined && VIMEO_HASH.test(next)) hash = next;
-  } else if (segs.length >= 2 && VIMEO_ID.test(segs[segs.length - 2]) && VIMEO_HASH.test(segs[segs.length - 1])) {
-    const shorter = new URL(clean.href);
-    shorter.pathname = `/${segs.slice(0, -1).join("/")}`;
-    id = vimeoIdOf(shorter.href);
-    if (id !== segs[segs.length - 2]) id = null;
-    else hash = segs[segs.length - 1];
+  let id: string | null = null;
+  let rest: string[] = [];
+  let list: string | null = null;
+  if (player) {
+    if (lower[0] === "video" && isId(segs[1])) [id, rest] = [segs[1], segs.slice(2)];
+  } else if (isId(segs[0])) {
+    [id, rest] = [segs[0], segs.slice(1)];
+  } else if (lower[0] === "channels") {
+    if (isId(segs[2])) [id, rest] = [segs[2], segs.slice(3)];
+    else list = "a Vimeo channel";
+  } else if (lower[0] === "groups") {
+    if (lower[2] === "videos" && isId(segs[3])) [id, rest] = [segs[3], segs.slice(4)];
+    else list = "a Vimeo group";
+  } else if (lower[0] === "album" || lower[0] === "showcase") {
+    const param = url.searchParams.get("video") ?? undefined;
+    if (lower[2] === "video" && isId(segs[3])) [id, rest] = [segs[3], segs.slice(4)];
+    else if (segs.length === 2 && isId(param)) id = param;
+    else list = "a Vimeo showcase (a list of videos)";
+  } else if (lower[0] === "manage" && lower[1] === "videos" && isId(segs[2])) {
+    [id, rest] = [segs[2], segs.slice(3)];
+  } else if (lower[0] === "user" || lower[0] === "ondemand") {
+    list = "a Vimeo member's page";
   }
-  if (id === null) return { error: `Vimeo URL without a video id: ${quote(written)}` };
+  if (list !== null) return { error: `${quote(written)} is ${list}, not a video: open one of its videos and paste that address instead` };
+  if (id === null) return { error: `Vimeo URL without a video id: ${quote(written)} (${VIMEO_PASTE})` };
+
+  let hash: string | null = null;
+  if (rest.length === 1 && VIMEO_HASH.test(rest[0])) hash = rest[0];
+  else if (rest.length > 0) {
+    return { error: `${quote(written)} is not a Vimeo video page ("/${rest.join("/")}" follows the number): ${VIMEO_PASTE}` };
+  }
   const h = url.searchParams.get("h");
   if (h !== null && VIMEO_HASH.test(h)) hash = h;
   return { video: { kind: "vimeo", id, url: hash !== null ? `https://vimeo.com/${id}/${hash}` : `https://vimeo.com/${id}` } };

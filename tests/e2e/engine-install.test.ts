@@ -8,7 +8,8 @@
 //   checks them, writes them, and a classifier trains and classifies on wasm with them; a second
 //   use downloads nothing.
 // - An incomplete and a corrupted local file: only those two are downloaded again.
-// - A corrupted download: nothing is written, and the message says what to copy by hand.
+// - A corrupted download: nothing is written, the message says what to copy by hand, and the
+//   plugin still unloads cleanly.
 // - Offline: a clear message naming the files to copy and the folder; timestamps keep working;
 //   after copying the files by hand, "Try again" opens the panel without any download.
 import { createHash } from "node:crypto";
@@ -180,6 +181,9 @@ describe("engine files in Chromium", () => {
     );
     expect(await pluginFolder(h, names)).toEqual({});
     expect(await h.page.evaluate(() => window.lessonLabHarness.notices)).toContain(text.replace("The classifier could not be loaded: ", ""));
+    // Unloading the plugin then frees nothing and throws nothing (closeChecked: no page error).
+    await h.page.evaluate(() => window.lessonLabHarness.unloadPlugin());
+    await h.page.waitForTimeout(200);
   });
 
   it("offline: a clear message, timestamps keep working, and files copied by hand are used without a download", async () => {

@@ -3,7 +3,7 @@
 // default) and in a wide tab (900 px), written to artifacts/gallery/. One page, one training run:
 // the player pane, the classifier panel before, while and after training, its results, the
 // classify block and modal, the cleaner's grid and the apply summary all come from the same state.
-// The README's pictures (docs/) are copies of the best of these.
+// The README's pictures (docs/) are copies of the best of these: `node scripts/gallery-to-docs.mjs`.
 //
 // Besides the pictures, it checks what a picture cannot be trusted to show: in both widths
 // nothing sticks out of its pane except inside a box that scrolls, and no text is smaller than 11 px.
@@ -208,6 +208,10 @@ describe("screenshot gallery (artifacts/gallery)", () => {
       await choice.selectOption(suggested);
     }
     await shoot(page, "cleaner", cleanerLeaf);
+    // The suspects alone (the issue filter on "Label may be wrong"): the README's picture of the cleaner.
+    await page.selectOption(".lesson-lab-cleaner-filter-issue", "label");
+    await shoot(page, "cleaner-suspects", cleanerLeaf, ["wide"]);
+    await page.selectOption(".lesson-lab-cleaner-filter-issue", "");
     await page.click(".lesson-lab-cleaner-apply");
     await page.locator(".modal-container .lesson-lab-cleaner-summary").waitFor();
     await shoot(page, "cleaner-apply-summary", page.locator(".modal-container .modal"), ["wide"]);

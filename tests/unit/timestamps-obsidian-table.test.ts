@@ -2,6 +2,7 @@
 // The URL table and the front-matter table through the CLI's JSON and through the app's renderer
 // (the stand-in's Reading view, with the metadata cache indexing each note): each note's timestamp
 // must play the expected video in both, or show the expected message in both.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,6 +67,8 @@ function expectOutcome(where: string, got: { video: VideoRef | null; error: stri
 
 let vaultDir = "";
 const cliRecords = new Map<string, TimestampRecord>();
+let builtCli: { code: number | null; stderr: string; stdout: string } = { code: null, stderr: "", stdout: "" };
+let inProcessJson = "";
 
 beforeAll(async () => {
   vaultDir = mkdtempSync(path.join(tmpdir(), "lesson-lab-table-"));
@@ -78,15 +81,28 @@ beforeAll(async () => {
   }
   let out = "";
   let err = "";
-  const code = await run([path.join(vaultDir, "urls"), path.join(vaultDir, "frontmatter"), "--json"], { out: (t) => (out += t), err: (t) => (err += t) });
+  const args = [path.join(vaultDir, "urls"), path.join(vaultDir, "frontmatter"), "--json"];
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
   expect({ code, err }).toEqual({ code: 0, err: "" });
   for (const r of JSON.parse(out) as TimestampRecord[]) cliRecords.set(path.relative(vaultDir, r.file).split(path.sep).join("/"), r);
+  // The built CLI (dist/cli, made by the unit tests' globalSetup) as users run it, over the same
+  // notes: its bundle must load the URL and YAML libraries and print the same records.
+  const built = spawnSync(process.execPath, [path.resolve(__dirname, "../../bin/lesson-lab.mjs"), "timestamps", ...args], { encoding: "utf8", timeout: 60_000 });
+  builtCli = { code: built.status, stderr: built.stderr, stdout: built.stdout };
+  inProcessJson = out;
 });
 
 afterAll(() => rmSync(vaultDir, { recursive: true, force: true }));
 afterEach(() => document.body.empty());
 
 describe("the URL and front-matter tables through the CLI's JSON", () => {
+  it("the built CLI (bin/lesson-lab.mjs) prints the same records as run() in process", () => {
+    expect({ code: builtCli.code, stderr: builtCli.stderr }).toEqual({ code: 0, stderr: "" });
+    const records = JSON.parse(builtCli.stdout) as TimestampRecord[];
+    expect(records.length).toBe(NOTES.length);
+    expect(records).toEqual(JSON.parse(inProcessJson));
+  });
+
   it.each(NOTES.map((n) => [n.path, n] as const))("%s", (_path, n) => {
     const r = cliRecords.get(n.path);
     expect(r, `no record for ${n.path}`).toBeDefined();

@@ -6,7 +6,7 @@ import { Classifier, type Prediction } from "../predict";
 import { ImageReadError } from "../types";
 import { loadRuntime, macrotask, preferredBackend } from "../app-runtime";
 import type { ClassifierHost } from "./host";
-import { findModelFor, parseClassifyBlock } from "./model-lookup";
+import { findModelFor, modelFolderProblem, parseClassifyBlock } from "./model-lookup";
 import { createVaultStore } from "./vault-store";
 
 /** Loaded heads by model folder, with the mtime of the metadata.json they came from. */
@@ -55,6 +55,11 @@ function message(error: unknown): string {
 export async function classifyFile(app: App, host: ClassifierHost, file: TFile, model?: string): Promise<Classification> {
   const data = await host.loadClassifierData();
   let folder = model;
+  // A folder from a note or from plugin data must lie inside the vault; refused before any lookup.
+  for (const named of [model, data.lastModel]) {
+    const problem = named ? modelFolderProblem(named) : null;
+    if (problem) throw new Error(problem);
+  }
   if (!folder) {
     const found = await findModelFor(file.path, { exists: (p) => app.vault.adapter.exists(p), lastModel: data.lastModel });
     if ("error" in found) throw new Error(found.error);

@@ -1,6 +1,7 @@
 // Which trained model classifies an image, and what a ```classify block asks for.
 // Pure: paths in, paths out; no Obsidian import.
 import { modelFolderFor } from "../dataset";
+import { ContainmentError, containedFolder } from "../../vault-path";
 
 export interface ModelLookupDeps {
   /** Whether a file exists at the vault path. */
@@ -39,6 +40,17 @@ export function normalizeModelPath(text: string): string {
     .replace(/\/metadata\.json$/i, "");
 }
 
+/** Why `folder` (from a note or a file) cannot be a model folder: it must resolve inside the vault. Null when it can. */
+export function modelFolderProblem(folder: string): string | null {
+  try {
+    containedFolder(folder, "model folder");
+    return null;
+  } catch (error) {
+    if (error instanceof ContainmentError) return error.message;
+    throw error;
+  }
+}
+
 export interface ClassifyBlock {
   /** The link text of `![[x]]`, `[[x]]`, `![](x)` or a bare path; null when the block names no image. */
   image: string | null;
@@ -56,7 +68,12 @@ export function parseClassifyBlock(source: string): ClassifyBlock {
     if (model) {
       const m = normalizeModelPath(model[1].replace(/^\[\[|\]\]$/g, ""));
       if (m === "") block.problems.push('"model:" names no folder.');
-      else block.model = m;
+      else {
+        // Checked before anything looks at the disk: the same message whether or not such a folder exists.
+        const problem = modelFolderProblem(m);
+        if (problem) block.problems.push(problem);
+        else block.model = m;
+      }
       continue;
     }
     const image = /^(?:image\s*:\s*)?(.*)$/i.exec(line)![1].trim();

@@ -16,7 +16,7 @@ import {
   type App,
 } from "obsidian";
 import { isImagePath, modelFolderFor, normalizeFolder, scanDataset, type DatasetScan } from "../dataset";
-import { parseMetadata, type ModelMetadata } from "../model-io";
+import { readMetadata, type ModelMetadata } from "../model-io";
 import { trainClassifier, type TrainResult } from "../pipeline";
 import { trashOlderModels, type PruneResult } from "./prune-models";
 import { isAbortError } from "../train";
@@ -553,8 +553,9 @@ export class ClassifierPanel extends Component {
     const modelFolder = modelFolderFor(folder);
     if (!(await this.store.exists(`${modelFolder}/metadata.json`))) return;
     let meta: ModelMetadata;
+    let warnings: string[];
     try {
-      meta = parseMetadata(modelFolder, await this.store.readText(`${modelFolder}/metadata.json`));
+      ({ metadata: meta, warnings } = readMetadata(modelFolder, await this.store.readText(`${modelFolder}/metadata.json`)));
     } catch (error) {
       this.modelEl.createDiv({ cls: "lesson-lab-error", text: error instanceof Error ? error.message : String(error) });
       return;
@@ -563,29 +564,37 @@ export class ClassifierPanel extends Component {
     this.renderModelInfo(modelFolder, meta.trainedAt, null);
     this.modelEl.createDiv({ cls: "lesson-lab-muted", text: `Backbone ${meta.backbone}; labels: ${meta.labels.join(", ")}.` });
     let results: ResultsData | null = null;
-    if (await this.store.exists(`${modelFolder}/results.json`)) results = parseResults(await this.store.readText(`${modelFolder}/results.json`));
+    if (await this.store.exists(`${modelFolder}/results.json`)) {
+      results = parseResults(await this.store.readText(`${modelFolder}/results.json`), meta.labels);
+      if (!results) warnings.push(`"${modelFolder}/results.json" is damaged or does not match the model's labels; the results from metadata.json are shown.`);
+    }
+    for (const w of warnings) this.modelEl.createDiv({ cls: "lesson-lab-warning", text: w });
     const epochs = meta.metrics.epochs;
     if (epochs.length > 0 && this.epochTable && this.curveEl) {
       this.epochTable.tableEl.show();
       for (const e of epochs) this.epochTable.add(e);
       renderLossCurve(this.curveEl, epochs);
     }
-    renderResults(
-      this.resultsEl,
-      results ?? {
-        labels: meta.labels,
-        epochs,
-        accuracy: meta.metrics.accuracy,
-        errorRate: meta.metrics.error_rate,
-        trainCount: meta.metrics.train_count,
-        validCount: meta.metrics.valid_count,
-        confusion: null,
-        perClass: [],
-        mostConfused: [],
-        topLosses: [],
-      },
-      this.images,
-    );
+    const fromMetadata: ResultsData = {
+      labels: meta.labels,
+      epochs,
+      accuracy: meta.metrics.accuracy,
+      errorRate: meta.metrics.error_rate,
+      trainCount: meta.metrics.train_count,
+      validCount: meta.metrics.valid_count,
+      confusion: null,
+      perClass: [],
+      mostConfused: [],
+      topLosses: [],
+    };
+    try {
+      renderResults(this.resultsEl, results ?? fromMetadata, this.images);
+    } catch (error) {
+      // A results.json of the right shape with wrong values: say so and show metadata.json's metrics.
+      this.resultsEl.empty();
+      this.modelEl.createDiv({ cls: "lesson-lab-warning", text: `"${modelFolder}/results.json" could not be shown (${error instanceof Error ? error.message : String(error)}); the results from metadata.json are shown.` });
+      renderResults(this.resultsEl, fromMetadata, this.images);
+    }
     this.renderCleanerButton(folder);
   }
 

@@ -64,10 +64,13 @@ export function registerClassifier(plugin: HostPlugin): void {
   plugin.register(() => {
     // Only when the classifier was used: otherwise unloading never evaluates its modules.
     if (!classifierWasUsed()) return;
-    void Promise.all([import("../app-runtime"), import("./classify")]).then(([runtime, classify]) => {
-      classify.disposeModels();
-      runtime.disposeRuntimes();
-    });
+    // (When its engine files never loaded, e.g. offline, there is nothing to free.)
+    Promise.all([import("../app-runtime"), import("./classify")])
+      .then(([runtime, classify]) => {
+        classify.disposeModels();
+        runtime.disposeRuntimes();
+      })
+      .catch(() => undefined);
   });
   plugin.addRibbonIcon("brain-circuit", "Open classifier panel", () => {
     openClassifierPanel(plugin).catch(fail("Could not open the classifier panel"));

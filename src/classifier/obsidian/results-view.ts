@@ -3,6 +3,7 @@
 // Plain DOM through Obsidian's element helpers (createEl/createDiv/createSvg); no `obsidian`
 // import and no tfjs, so it is unit-tested with a fixed TrainResult.
 import type { EpochMetrics } from "../types";
+import { readEpoch } from "../model-io";
 import { accuracyInterval, describeInterval, type ConfusedPair, type ConfusionMatrix, type PerClassAccuracy, type TopLoss } from "../metrics";
 import { formatEpochTime } from "../format-time";
 
@@ -342,19 +343,32 @@ export function renderResults(parent: HTMLElement, data: ResultsData, host: Imag
   return { metrics, confusion, perClass, confused, losses };
 }
 
-/** Parses results.json saved beside a model; null when absent or malformed (older model). */
-export function parseResults(text: string): ResultsData | null {
+/**
+ * Parses results.json saved beside a model; null when absent or malformed (older model, a damaged
+ * file, labels that are not `labels`), so that the panel falls back to metadata.json's metrics.
+ */
+export function parseResults(text: string, labels?: readonly string[]): ResultsData | null {
   try {
     const r = JSON.parse(text) as Partial<ResultsData>;
+    if (typeof r !== "object" || r === null) return null;
     if (!Array.isArray(r.labels) || !Array.isArray(r.epochs) || !Array.isArray(r.topLosses) || !Array.isArray(r.perClass) || !Array.isArray(r.mostConfused)) return null;
+    if (!r.labels.every((l) => typeof l === "string")) return null;
+    if (labels && (r.labels.length !== labels.length || r.labels.some((l, i) => l !== labels[i]))) return null;
+    const epochs = r.epochs.map(readEpoch);
+    if (epochs.some((e) => e === null)) return null;
+    const isObject = (x: unknown): boolean => typeof x === "object" && x !== null;
+    if (![...r.topLosses, ...r.perClass, ...r.mostConfused].every(isObject)) return null;
+    const m = r.confusion?.matrix;
+    const n = r.labels.length;
+    const confusionOk = Array.isArray(m) && m.length === n && m.every((row) => Array.isArray(row) && row.length === n && row.every((v) => typeof v === "number" && Number.isFinite(v)));
     return {
       labels: r.labels,
-      epochs: r.epochs,
-      accuracy: typeof r.accuracy === "number" ? r.accuracy : null,
-      errorRate: typeof r.errorRate === "number" ? r.errorRate : null,
+      epochs: epochs as EpochMetrics[],
+      accuracy: typeof r.accuracy === "number" && Number.isFinite(r.accuracy) ? r.accuracy : null,
+      errorRate: typeof r.errorRate === "number" && Number.isFinite(r.errorRate) ? r.errorRate : null,
       trainCount: typeof r.trainCount === "number" ? r.trainCount : 0,
       validCount: typeof r.validCount === "number" ? r.validCount : 0,
-      confusion: r.confusion && Array.isArray(r.confusion.matrix) ? r.confusion : null,
+      confusion: r.confusion && confusionOk ? r.confusion : null,
       perClass: r.perClass,
       mostConfused: r.mostConfused,
       topLosses: r.topLosses,

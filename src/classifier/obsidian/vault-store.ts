@@ -5,12 +5,15 @@
 import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obsidian";
 import type { FileStore, StoredFile } from "../types";
 import type { FolderLister } from "../dataset";
+import { requireVaultPath } from "../../vault-path";
 
 export type VaultStore = FileStore & FolderLister;
 
+/** A vault path; anything that would resolve outside the vault ("..", absolute, a drive, a backslash) is refused. */
 function clean(path: string): string {
   const p = normalizePath(path);
-  return p === "/" ? "" : p;
+  if (p === "/" || p === "") return "";
+  return requireVaultPath(p);
 }
 
 function toBytes(data: ArrayBuffer | Uint8Array): Uint8Array {

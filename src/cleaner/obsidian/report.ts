@@ -1,6 +1,6 @@
 // The suspect finder's CleanReport as the pane's cards. Pure: no Obsidian import.
 import type { TrainProgress } from "../../classifier/types";
-import type { CleanReport, FindProgress } from "../find";
+import { conflictAction, describeConflict, type CleanReport, type FindProgress } from "../find";
 import type { ReviewItem, ReviewReport } from "./cards";
 
 /** Issue shown for images the finder did not flag: the pane still pages through them, last. */
@@ -11,7 +11,9 @@ const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
 /**
  * Suspects first (by the finder's score), then every other ranked image by its label's score,
  * most suspicious first, so nothing is capped at a fixed count. A copy, an outlier or an unreadable file
- * gets "delete" as its suggestion; a label issue gets the label the finder suggests.
+ * gets "delete" as its suggestion; a label issue gets the label the finder suggests. A conflict
+ * (the same image under two labels): "delete" for every copy but the one kept under the label
+ * the evidence favours, which gets no suggestion (it is never moved); nothing when undecided.
  */
 export function toReviewReport(folder: string, clean: CleanReport, errorRate: number | null): ReviewReport {
   const twin = new Map<string, string>();
@@ -24,9 +26,10 @@ export function toReviewReport(folder: string, clean: CleanReport, errorRate: nu
   const unreadable = new Map(clean.unreadable.map((u) => [u.path, u.reason]));
 
   const items: ReviewItem[] = clean.suspects.map((s) => {
-    const deleteIt = s.issue === "duplicate" || s.issue === "leak" || s.issue === "outlier" || s.issue === "unreadable";
-    const suggested = deleteIt ? "delete" : s.suggested && s.suggested !== s.given ? s.suggested : null;
-    const detail = s.issue === "unreadable" ? unreadable.get(s.path) : s.issue === "outlier" ? outlier.get(s.path) : twin.get(s.path);
+    const deleteIt = s.issue === "duplicate" || s.issue === "leak" || s.issue === "outlier" || s.issue === "unreadable" || (s.issue === "conflict" && conflictAction(s) === "delete");
+    const suggested = deleteIt ? "delete" : s.issue === "conflict" ? null : s.suggested && s.suggested !== s.given ? s.suggested : null;
+    const detail =
+      s.issue === "unreadable" ? unreadable.get(s.path) : s.issue === "outlier" ? outlier.get(s.path) : s.issue === "conflict" ? describeConflict(s) : twin.get(s.path);
     return {
       id: s.path,
       path: s.path,

@@ -1,0 +1,73 @@
+// `lesson-lab export MODEL_OR_DATASET_FOLDER --out DIR [--title TEXT] [--force] [--json]`: writes
+// a static web app that runs the model in the visitor's browser (src/production/).
+//
+// Exit codes: 0 written; 1 no model, a backbone that cannot be bundled, or a DIR that is not
+// empty (without --force); 2 usage.
+import * as path from "node:path";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs } from "./args";
+import { processIo, type CliIo } from "./io";
+
+const USAGE = `usage: lesson-lab export MODEL_OR_DATASET_FOLDER --out DIR [--title TEXT] [--force] [--json]
+
+Writes a web app into DIR that classifies images in the visitor's browser with the model trained
+on FOLDER (FOLDER.model/) or with the model folder itself: index.html works opened from disk,
+from any static server, or as a Hugging Face Space (sdk: static; see DIR/README.md).
+  --out DIR      the folder to write (created when missing)
+  --title TEXT   the page's title (default "<dataset> classifier")
+  --force        write into a DIR that is not empty, replacing only the files an export writes
+                 (index.html, lesson-lab.js, model.js, lesson-lab.mjs, model-card.json, README.md)
+  --json         one JSON object {out, index, files, replaced}
+`;
+
+const SPEC = { out: "string", title: "string", force: "boolean", json: "boolean", help: { type: "boolean", short: "h" } } as const;
+
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+  const parsed = parseArgs(args, SPEC);
+  if ("error" in parsed) {
+    io.err(`lesson-lab export: ${parsed.error}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { positional, flags } = parsed;
+  if (flags.help) {
+    io.out(USAGE);
+    return EXIT_OK;
+  }
+  if (positional.length !== 1 || !flags.out || flags.out.trim() === "") {
+    io.err(`lesson-lab export: give one model or dataset folder and --out DIR\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const json = flags.json === true;
+  try {
+    const [{ modelFolderOf, readBundleFromDisk }, { webAppRuntime }, { webAppFiles, writeWebApp }, { fsExportTarget }] = await Promise.all([
+      import("../production/node/model"),
+      import("../production/node/runtime"),
+      import("../production/web-app"),
+      import("../production/node/fs-target"),
+    ]);
+    const modelFolder = await modelFolderOf(positional[0]);
+    const out = path.resolve(flags.out);
+    const target = fsExportTarget(out);
+    // Refuse a non-empty DIR before the slow part.
+    const existing = await target.list();
+    if (existing && existing.length > 0 && !flags.force) await writeWebApp(target, [], { force: false });
+    const bundle = await readBundleFromDisk(modelFolder, flags.title);
+    const files = webAppFiles(bundle, await webAppRuntime());
+    const result = await writeWebApp(target, files, { force: flags.force === true });
+    const index = path.join(out, "index.html");
+    if (json) io.out(`${JSON.stringify({ out, index, files: result.written, replaced: result.replaced })}\n`);
+    else {
+      const mb = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 1e6;
+      io.out(
+        `Exported "${bundle.card.title}" (${bundle.card.labels.length} labels, backbone ${bundle.card.backbone}) to ${out}/ (${mb.toFixed(1)} MB)` +
+          `${result.replaced.length > 0 ? `, replacing ${result.replaced.length} files of an earlier export` : ""}.\n` +
+          `Open ${index} in a browser, serve the folder, or push it to a Hugging Face Space (see README.md there).\n`,
+      );
+    }
+    return EXIT_OK;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`lesson-lab export: ${message}\n`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
+    return EXIT_FAILURE;
+  }
+}
