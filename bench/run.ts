@@ -6,6 +6,7 @@ import { benchTimestampScan } from "./timestamps-scan";
 import { benchCleaner } from "./cleaner";
 import { benchEmbed } from "./embed";
 import { benchClassifier } from "./classifier";
+import { benchQuality, cleanerSeconds } from "./quality";
 import { benchStartup } from "./startup";
 
 type Figures = Record<string, unknown>;
@@ -39,6 +40,8 @@ const SECTIONS: Record<string, () => Promise<Figures>> = {
     };
   },
   classifier: async () => ({ ...(await benchClassifier()) }),
+  // Fashion-MNIST, OpenCV digits (held out of tuning) and Twemoji at 40 and 150 per label; bench/quality.ts.
+  quality: async () => ({ ...(await benchQuality()), cleaner_seconds_1000: await cleanerSeconds() }),
 };
 
 /** References shown beside a figure in the table (higher is better, no verdict). */

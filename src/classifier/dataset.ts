@@ -124,6 +124,9 @@ export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.includes(extensionOf(path));
 }
 
+/** Matches the scan's one-line summary of the skipped files among its warnings. */
+export const SKIPPED_SUMMARY = /^\d+ files? in .+ (?:is|are) not used: /;
+
 /** "2 unsupported format, 1 hidden or system file": counts by kind, most first. */
 export function describeSkipped(skipped: readonly SkippedFile[]): string {
   const counts = new Map<SkipKind, number>();
@@ -286,6 +289,7 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
   }
 
   if (scan.skipped.length > 0) {
+    // (SKIPPED_SUMMARY recognises this line, for outputs that list every skipped file anyway.)
     const shownFiles = scan.skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`);
     const more = scan.skipped.length - shownFiles.length;
     scan.warnings.push(

@@ -2,7 +2,7 @@
 // applied, GIF's first frame) and squishes to size x size; a canvas filled white
 // composites any alpha. Never imports `obsidian`; needs only browser globals.
 
-import { DEFAULT_MAX_PIXELS, MIME_TYPES, checkPixelLimit, readImageSize, requireDecodable } from "./sniff";
+import { DEFAULT_MAX_PIXELS, MIME_TYPES, checkBeforeDecode } from "./sniff";
 import { ImageReadError, type ImageDecoder, type RgbImage } from "./types";
 
 export interface BrowserDecoderOptions {
@@ -76,8 +76,7 @@ export function createBrowserDecoder(options: BrowserDecoderOptions = {}): Image
       if (!Number.isInteger(size) || size < 1 || size > MAX_OUTPUT_SIZE) {
         throw new RangeError(`output size must be a whole number from 1 to ${MAX_OUTPUT_SIZE}; got ${size}`);
       }
-      const format = requireDecodable(bytes);
-      checkPixelLimit(readImageSize(bytes, format), maxPixels);
+      const format = checkBeforeDecode(bytes, maxPixels);
       let bitmap: ImageBitmap | null = null;
       try {
         const copy = new Uint8Array(bytes.byteLength);

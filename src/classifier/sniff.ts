@@ -240,5 +240,16 @@ export function formatPixels(n: number): string {
   return n >= 1e6 ? `${Math.round(n / 1e5) / 10} megapixels` : `${n} pixels`;
 }
 
+/**
+ * The one check before any decode (training, prediction, thumbnails; in the app and in Node):
+ * the bytes must be a decodable format and their header must not claim more than `maxPixels`.
+ * Throws an ImageReadError saying why; returns the format. Reads the header only.
+ */
+export function checkBeforeDecode(bytes: Uint8Array, maxPixels: number = DEFAULT_MAX_PIXELS): DecodableFormat {
+  const format = requireDecodable(bytes);
+  checkPixelLimit(readImageSize(bytes, format), maxPixels);
+  return format;
+}
+
 /** Default pixel limit for both decoders: 100 megapixels (a 10000x10000 image). */
 export const DEFAULT_MAX_PIXELS = 100_000_000;

@@ -133,6 +133,13 @@ export interface CleanReport {
   thresholds: Record<string, number>;
   /** cleanlab's estimate of the number of wrong labels (calibrated confident joint). */
   estimatedLabelIssues: number;
+  /**
+   * How many labels are likely wrong: the number of images the below_threshold test flags
+   * (confident learning's per-label thresholds; whatever `method` flags). What the pane shows
+   * to say when to stop reviewing: measured much closer to the truth than estimatedLabelIssues,
+   * which counts the heads' honest confusions too (figures in the README, "How well it finds wrong labels", from bench/quality.ts).
+   */
+  expectedLabelIssues: number;
   method: FlagMethod;
   rankBy: RankBy;
   folds: number;
@@ -200,6 +207,7 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
   // 2. Label issues.
   const issues = findLabelIssues(probs, y, labels.length, o.method);
   const flagged = new Set(issues.flagged);
+  const expectedLabelIssues = o.method === "below_threshold" ? issues.flagged.length : findLabelIssues(probs, y, labels.length, "below_threshold").flagged.length;
 
   // 3. Duplicates.
   throwIfAborted(signal);
@@ -325,6 +333,7 @@ export async function findIssues(input: TrainResult | CleanInput, options: FindO
     unreadable,
     thresholds: Object.fromEntries(labels.map((l, j) => [l, issues.joint.thresholds[j]])),
     estimatedLabelIssues: issues.estimatedIssues,
+    expectedLabelIssues,
     method: o.method,
     rankBy: o.rankBy,
     folds: kfold.folds,

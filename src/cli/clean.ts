@@ -10,7 +10,7 @@
 // so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
 import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
-import { countSkipped, type SkippedFile } from "../classifier/dataset";
+import { countSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
 import { choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
@@ -124,6 +124,7 @@ export function cleanJson(
     labels: report.labels,
     suspect_count: report.suspects.length,
     estimated_label_issues: report.estimatedLabelIssues,
+    expected_label_issues: report.expectedLabelIssues,
     out_of_fold_accuracy: report.outOfFoldAccuracy,
     thresholds: report.thresholds,
     method: report.method,
@@ -178,7 +179,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
   const labelCount = report.suspects.filter((s) => s.issue === "label").length;
   parts.push(
     `\nOut-of-fold accuracy ${(report.outOfFoldAccuracy * 100).toFixed(1)}% (${report.folds} folds${repeats > 1 ? `, ${repeats} passes` : ""}); ` +
-      `${labelCount} label suspect(s) by ${report.method} (cleanlab estimates ${report.estimatedLabelIssues} wrong label(s)); ` +
+      `${labelCount} label suspect(s) by ${report.method} (about ${report.expectedLabelIssues} wrong label(s) expected; cleanlab's calibrated count, which also counts the heads' own confusions: ${report.estimatedLabelIssues}); ` +
       `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
       `${report.conflicts.length} conflict(s) (the same image under two labels); ${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
   );
@@ -260,7 +261,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       const show = (p: string): string => shownPath(location.root, p);
       io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));
       io.out(formatSkipped(trained.skipped ?? [], show));
-      for (const w of trained.warnings) io.out(`warning: ${w}\n`);
+      for (const w of trained.warnings) if (!SKIPPED_SUMMARY.test(w)) io.out(`warning: ${w}\n`);
       io.out(pathsNote());
     }
     return 0;

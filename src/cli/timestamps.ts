@@ -6,6 +6,7 @@
 // directory could not be read (the others are still listed); 2 for a usage error.
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { readYamlWithLibrary } from "../timestamps/frontmatter-yaml";
 import { scanNote } from "../timestamps/note";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
@@ -212,7 +213,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       fail(`cannot read "${file}": ${errorText(error)}`);
       continue;
     }
-    const scan = scanNote(text.replace(/^\uFEFF/, ""));
+    const scan = scanNote(text.replace(/^\uFEFF/, ""), undefined, readYamlWithLibrary);
     const root = vaultRoot ?? (await findVaultRoot(path.dirname(file)));
     let index = indexes.get(root);
     if (!index) {

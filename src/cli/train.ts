@@ -23,7 +23,7 @@ import { isDirectory, startDatasetCommand } from "./dataset-command";
 import { firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { formatEpochTime } from "../classifier/format-time";
-import { countSkipped, describeSkipped, type SkippedFile } from "../classifier/dataset";
+import { countSkipped, describeSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
 
 export type { CliIo };
 
@@ -243,7 +243,8 @@ export function formatReport(result: TrainResult, show: (storePath: string) => s
     for (const u of result.unreadable) parts.push(`  ${show(u.path)}: ${u.reason}\n`);
   }
   parts.push(formatSkipped(result.skipped ?? [], show));
-  for (const w of result.warnings) parts.push(`warning: ${w}\n`);
+  // The skipped files are listed in full just above: their one-line summary would repeat them.
+  for (const w of result.warnings) if (!SKIPPED_SUMMARY.test(w)) parts.push(`warning: ${w}\n`);
   parts.push(result.model ? `\nModel saved to ${show(result.model.folder)}${result.model.previous ? ` (the previous one is now ${show(result.model.previous)})` : ""}\n` : "\nModel not saved (--no-save).\n");
   return parts.join("");
 }

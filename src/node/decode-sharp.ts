@@ -9,7 +9,7 @@
 
 import sharp, { type Sharp } from "sharp";
 import { decodeBmp } from "../classifier/bmp";
-import { DEFAULT_MAX_PIXELS, checkPixelLimit, readImageSize, requireDecodable } from "../classifier/sniff";
+import { DEFAULT_MAX_PIXELS, checkBeforeDecode, checkPixelLimit, readImageSize } from "../classifier/sniff";
 import { ImageReadError, type ImageDecoder, type RgbImage } from "../classifier/types";
 import { resizeRgb } from "../classifier/resize";
 
@@ -41,9 +41,8 @@ export function createSharpDecoder(options: SharpDecoderOptions = {}): ImageDeco
     if (!Number.isInteger(size) || size < 1 || size > MAX_OUTPUT_SIZE) {
       throw new RangeError(`output size must be a whole number from 1 to ${MAX_OUTPUT_SIZE}; got ${size}`);
     }
-    const format = requireDecodable(bytes);
+    const format = checkBeforeDecode(bytes, maxPixels);
     const header = readImageSize(bytes, format);
-    checkPixelLimit(header, maxPixels);
 
     let pipeline: Sharp;
     try {

@@ -231,14 +231,7 @@ describe("classifier panel", () => {
     // 5. Screenshots, dark (the harness default) and light, tall enough for the whole panel, then narrow.
     await mkdir(ARTIFACTS, { recursive: true });
     await page.click(`${PANEL} .lesson-lab-cell.is-off:not(.is-empty), ${PANEL} .lesson-lab-cell.is-diagonal >> nth=0`);
-    await page.addStyleTag({
-      content: `body { --color-blue: #53dfdd; --color-orange: #e9973f; }
-        body.theme-light { --background-primary: #ffffff; --background-secondary: #f6f6f6; --text-normal: #222; --text-muted: #666;
-        --text-faint: #999; --text-accent: #7b6cd9; --interactive-accent: #7b6cd9; --background-modifier-border: #ddd;
-        --background-modifier-hover: #eee; --text-error: #e93147; --color-blue: #086ddd; --color-orange: #ec7500;
-        color-scheme: light; background: var(--background-primary); color: var(--text-normal); }
-        body.theme-light code { background: #eee; }`,
-    });
+    // The page wears Obsidian's default theme (harness/obsidian-theme.css): light and dark are body classes.
     await page.setViewportSize({ width: 1280, height: 2600 });
     await page.evaluate(() => document.body.addClass("theme-dark"));
     await page.locator("#right-sidebar").screenshot({ path: join(ARTIFACTS, "classifier-panel-dark.png") });
@@ -262,6 +255,7 @@ describe("classifier panel", () => {
     await page.evaluate(() => {
       document.querySelector("#right-sidebar")!.removeClass("lesson-lab-narrow");
       document.body.removeClass("theme-light");
+      document.body.addClass("theme-dark");
     });
     await page.setViewportSize({ width: 1280, height: 900 });
 

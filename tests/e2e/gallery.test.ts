@@ -1,6 +1,7 @@
 // The screenshot gallery: every view of the plugin as a user sees it, in Obsidian's default light
 // and dark themes (tests/e2e/harness/obsidian-theme.css), in the right sidebar (300 px, Obsidian's
-// default) and in a wide tab (900 px), written to artifacts/gallery/. One page, one training run:
+// default; its layout is also checked at 250 and 350 px) and in a wide tab (900 px), written to
+// artifacts/gallery/. One page, one training run:
 // the player pane, the classifier panel before, while and after training, its results, the
 // classify block and modal, the cleaner's grid and the apply summary all come from the same state.
 // The README's pictures (docs/) are copies of the best of these: `node scripts/gallery-to-docs.mjs`.
@@ -21,7 +22,7 @@ const GALLERY = join(REPO_ROOT, "artifacts", "gallery");
 const PANEL = "#right-sidebar .lesson-lab-classifier";
 const THEMES = ["light", "dark"] as const;
 /** Obsidian's right sidebar is 300 px wide by default; a tab in the main area is wider. */
-const WIDTHS = { sidebar: 300, wide: 900 } as const;
+const WIDTHS = { narrowest: 250, sidebar: 300, widest: 350, wide: 900 } as const;
 type Width = keyof typeof WIDTHS;
 
 const track = cleanUpAfterEach();
@@ -105,6 +106,13 @@ async function showWhole(page: Page, target: Locator): Promise<{ x: number; y: n
 
 /** Shoots `target` in both themes (and both widths unless `widths` says otherwise) as NAME-WIDTH-THEME.png. */
 async function shoot(page: Page, name: string, target: Locator, widths: readonly Width[] = ["sidebar", "wide"]): Promise<void> {
+  // A sidebar is 250–350 px wide: its ends are checked too, without pictures.
+  if (widths.includes("sidebar")) {
+    for (const width of ["narrowest", "widest"] as const) {
+      await setWidth(page, width);
+      expect({ view: `${name} (${width})`, ...(await layoutProblems(target)) }).toEqual({ view: `${name} (${width})`, overflow: [], tiny: [] });
+    }
+  }
   for (const width of widths) {
     await setWidth(page, width);
     const clip = await showWhole(page, target);

@@ -1,7 +1,7 @@
 // Before training: which dataset files cannot be images, found by reading their headers only
 // (no decoding), so that the panel can list them with reasons at once. Truncated or corrupt
 // pixel data is only found when training decodes the image. No `obsidian` import.
-import { checkPixelLimit, DEFAULT_MAX_PIXELS, readImageSize, requireDecodable } from "../sniff";
+import { checkBeforeDecode, DEFAULT_MAX_PIXELS } from "../sniff";
 import { ImageReadError, type FileStore } from "../types";
 import type { Unreadable } from "../dataset";
 
@@ -23,8 +23,7 @@ export async function findUnreadable(store: Pick<FileStore, "readBinary">, paths
     try {
       const bytes = await store.readBinary(path);
       if (bytes.byteLength === 0) throw new ImageReadError("empty file");
-      const format = requireDecodable(bytes);
-      checkPixelLimit(readImageSize(bytes, format), opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+      checkBeforeDecode(bytes, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
     } catch (error) {
       const reason = error instanceof ImageReadError ? error.message : `could not read: ${error instanceof Error ? error.message : String(error)}`;
       found.push({ path, reason });

@@ -2,6 +2,7 @@
 // the bytes are decoded straight to a small bitmap (createImageBitmap with a resize), so that a
 // folder of thousands of images never holds thousands of full-size images. No `obsidian` import.
 import { macrotask } from "../app-runtime";
+import { checkBeforeDecode, DEFAULT_MAX_PIXELS, MIME_TYPES } from "../sniff";
 
 export const THUMB_SIZE = 48;
 
@@ -20,6 +21,8 @@ export class Thumbnailer {
     private readonly source: ThumbnailSource,
     private readonly size = THUMB_SIZE,
     private readonly concurrency = 3,
+    /** The decoders' pixel limit: a thumbnail never decodes an image the training would refuse. */
+    private readonly maxPixels = DEFAULT_MAX_PIXELS,
   ) {}
 
   /** Draws `path` into `el` once `el` is visible. */
@@ -62,9 +65,11 @@ export class Thumbnailer {
   private async draw(el: HTMLElement, path: string): Promise<void> {
     try {
       const bytes = await this.source.readBinary(path);
+      // By the header, before anything decodes: a small file can claim 16000x16000 pixels.
+      const format = checkBeforeDecode(bytes, this.maxPixels);
       const copy = new Uint8Array(bytes.byteLength);
       copy.set(bytes);
-      const bitmap = await createImageBitmap(new Blob([copy.buffer]), { resizeWidth: this.size, resizeHeight: this.size, resizeQuality: "medium" });
+      const bitmap = await createImageBitmap(new Blob([copy.buffer], { type: MIME_TYPES[format] }), { resizeWidth: this.size, resizeHeight: this.size, resizeQuality: "medium" });
       if (this.closed || !el.isConnected) {
         bitmap.close();
         return;

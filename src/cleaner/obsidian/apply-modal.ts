@@ -1,7 +1,7 @@
 // The summary shown before a batch is applied: moves, deletions, skipped decisions with their
 // reasons, the notes linking to each image, and the trash setting's warning. Nothing changes
 // until the user confirms.
-import { Modal, type App } from "obsidian";
+import { ButtonComponent, Modal, type App } from "obsidian";
 import type { TrashBehaviour } from "../apply";
 import { baseName } from "../names";
 import type { Plan } from "../plan";
@@ -86,11 +86,11 @@ export class ApplySummaryModal extends Modal {
     const actions = this.contentEl.createDiv({ cls: "modal-button-container" });
     const canApply = this.input.plan.moves.length + this.input.plan.deletions.length > 0;
     if (canApply) {
-      const apply = actions.createEl("button", { cls: "mod-cta lesson-lab-cleaner-confirm", text: "Apply" });
-      apply.addEventListener("click", () => this.finish(true));
+      const apply = new ButtonComponent(actions).setButtonText("Apply").setCta().setClass("lesson-lab-cleaner-confirm");
+      apply.buttonEl.addEventListener("click", () => this.finish(true));
     }
-    const cancel = actions.createEl("button", { cls: "lesson-lab-cleaner-cancel", text: canApply ? "Cancel" : "Close" });
-    cancel.addEventListener("click", () => this.finish(false));
+    const cancel = new ButtonComponent(actions).setButtonText(canApply ? "Cancel" : "Close").setClass("lesson-lab-cleaner-cancel");
+    cancel.buttonEl.addEventListener("click", () => this.finish(false));
   }
 
   override onClose(): void {

@@ -39,8 +39,8 @@ export interface ReviewReport {
   /** The classifier's validation error rate when the report was made, when known. */
   errorRate?: number | null;
   warnings?: string[];
-  /** How many labels the finder estimates are wrong (find.ts estimatedLabelIssues), when known. */
-  estimatedLabelIssues?: number;
+  /** How many labels the finder expects are wrong (find.ts expectedLabelIssues), when known. */
+  expectedLabelIssues?: number;
 }
 
 export interface Filters {
@@ -152,16 +152,16 @@ export function formatRate(rate: number | null | undefined): string {
 }
 
 /**
- * The pane's line on how many labels are likely wrong (confident learning's estimate, find.ts)
+ * The pane's line on how many labels are likely wrong (find.ts expectedLabelIssues, from confident learning's thresholds)
  * against the relabels and deletions decided so far, so the user knows when to stop reviewing;
  * "" when the report has no estimate.
  */
-export function describeEstimate(estimated: number | undefined, changed: number): string {
-  if (estimated === undefined || !Number.isFinite(estimated)) return "";
-  const wrong = estimated === 0 ? "no wrong labels" : `about ${estimated} wrong label${estimated === 1 ? "" : "s"}`;
+export function describeEstimate(expected: number | undefined, changed: number): string {
+  if (expected === undefined || !Number.isFinite(expected)) return "";
   const done = `you have relabelled or deleted ${changed}`;
-  if (estimated === 0) return `Confident learning estimates ${wrong} in this dataset; ${done}.`;
-  return `Confident learning estimates ${wrong} in this dataset; ${done}${changed >= estimated ? ": the images left are likely labelled right" : ""}.`;
+  if (expected === 0) return `No label looks wrong by confident learning's thresholds; ${done}.`;
+  const wrong = `About ${expected} label${expected === 1 ? " looks" : "s look"} wrong by confident learning's thresholds`;
+  return `${wrong}; ${done}${changed >= expected ? ": the images left are likely labelled right" : ""}.`;
 }
 
 /** The decision's short text on a card. */

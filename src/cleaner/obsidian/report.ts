@@ -61,7 +61,7 @@ export function toReviewReport(folder: string, clean: CleanReport, errorRate: nu
       split: r.split,
     });
   }
-  return { folder, labels: [...clean.labels], items, errorRate, estimatedLabelIssues: clean.estimatedLabelIssues };
+  return { folder, labels: [...clean.labels], items, errorRate, expectedLabelIssues: clean.expectedLabelIssues };
 }
 
 export function describeTrainProgress(p: TrainProgress): string {

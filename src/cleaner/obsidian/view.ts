@@ -1,7 +1,7 @@
 // The cleaner pane: a grid of suspect images, most suspicious first, one decision control per
 // card and keyboard triage; decisions are kept in plugin data until applied. Apply shows a
 // summary first, carries the batch out through fileManager, logs it, and can be undone.
-import { debounce, ItemView, Notice, TFile, TFolder, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
+import { ButtonComponent, debounce, ItemView, Notice, TFile, TFolder, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
 import { settleDecisions, undoMessage, type AppliedBatch } from "../apply";
 import { describeDecision, sameDecision, type Decision, type DecisionBook } from "../decisions";
@@ -134,17 +134,22 @@ export class CleanerView extends ItemView {
     this.rootEl = this.contentEl.createDiv({ cls: "lesson-lab-cleaner" });
     this.titleEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-title", text: "Cleaner" });
     const bar = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-toolbar" });
-    const button = (key: string, text: string, run: () => Promise<void>): void => {
-      const b = bar.createEl("button", { text, cls: `lesson-lab-cleaner-${key}` });
-      this.registerDomEvent(b, "click", () => void this.guard(run));
-      this.buttons[key] = b;
+    // Obsidian's ButtonComponent; the main action (apply) is marked with setCta().
+    const button = (key: string, text: string, run: () => Promise<void>, cta = false): void => {
+      const b = new ButtonComponent(bar).setButtonText(text).setClass(`lesson-lab-cleaner-${key}`);
+      if (cta) b.setCta();
+      this.registerDomEvent(b.buttonEl, "click", () => void this.guard(run));
+      this.buttons[key] = b.buttonEl;
     };
     button("analyse", "Find suspects", () => this.analyse());
-    button("apply", "Apply decisions", async () => {
-      await this.applyDecisions();
-    });
-    // The main action, marked as Obsidian marks one (ButtonComponent.setCta's class).
-    this.buttons.apply?.addClass("mod-cta");
+    button(
+      "apply",
+      "Apply decisions",
+      async () => {
+        await this.applyDecisions();
+      },
+      true,
+    );
     button("undo", "Undo last batch", () => this.undoLastBatch());
     button("finish", "Finish interrupted batch", () => this.finishInterrupted());
     this.buttons.finish.addClass("is-hidden");
@@ -292,7 +297,7 @@ export class CleanerView extends ItemView {
     const c = this.book?.counts() ?? { keep: 0, delete: 0, relabel: 0 };
     const shown = this.items.filter((i) => !i.gone).length;
     this.countsEl.setText(`${shown} images · ${c.keep} keep · ${c.delete} delete · ${c.relabel} relabel`);
-    this.estimateEl.setText(describeEstimate(this.report?.estimatedLabelIssues, c.delete + c.relabel));
+    this.estimateEl.setText(describeEstimate(this.report?.expectedLabelIssues, c.delete + c.relabel));
     if (this.buttons.apply) this.buttons.apply.disabled = !this.book || c.delete + c.relabel === 0;
   }
 
