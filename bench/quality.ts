@@ -263,6 +263,7 @@ export async function benchQuality(options: { seeds?: number[]; sets?: QualitySe
         const m = meanFigures(list);
         const key = experiments.length === 1 ? `${name}_${size}` : `${name}_${size}.${e}`;
         out[key] = m;
+        if (process.env.LESSON_LAB_QUALITY_VERBOSE) process.stderr.write(`${key} ${JSON.stringify(m)}\n`);
         if (name !== HELD_OUT_SET) (tuned[experiments.length === 1 ? String(size) : `${size}.${e}`] ??= []).push(m);
       }
       if (process.env.LESSON_LAB_QUALITY_VERBOSE) process.stderr.write(`${name} ${size}: ${(Date.now() - t0) / 1000} s\n`);

@@ -1,9 +1,10 @@
 // A note's front matter (the YAML between the `---` lines that open it) and its `video` property.
-// Pure: no Obsidian import. The YAML is read by the `yaml` library (YAML 1.2, core schema), so the
-// CLI reads the same values as Obsidian's metadata cache, which the app passes in instead.
+// Pure: no Obsidian import, and no YAML library either: the YAML is read by a YamlReader the caller
+// injects. The CLI installs the `yaml` library's reader (./frontmatter-yaml.ts) as the default; the
+// app passes Obsidian's own `parseYaml` and, where it has it, the metadata cache's value, so the
+// `yaml` library stays out of the plugin's start-up file (main.js).
 //
 // Lines are 0-based, counted in the whole note.
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { VideoRef } from "./types";
 import { parseVideoSource } from "./video";
 
@@ -19,66 +20,104 @@ export interface FrontmatterVideo {
 export interface FrontMatter {
   /** The properties, or null when the YAML cannot be read (then `error` says why). */
   data: Record<string, unknown> | null;
-  /** Why the YAML cannot be read, and where, or null. */
-  error: { message: string; line: number } | null;
-  /** The 0-based note line of each top-level key, in document order. */
+  /** Why the YAML cannot be read, and where (`syntax`: the reader refused it as YAML), or null. */
+  error: { message: string; line: number; syntax: boolean } | null;
+  /** The 0-based note line of each top-level key, in document order (the first of equal keys). */
   keyLines: Map<string, number>;
   /** The first line after the closing `---`. */
   bodyStart: number;
 }
 
-/** Aliases may repeat a node this many times at most while the YAML is read (a "billion laughs" guard). */
-const MAX_ALIAS_COUNT = 100;
+/**
+ * Reads YAML text into plain values (objects, arrays, strings, numbers, booleans, null). Throws on
+ * text that is not valid YAML; a thrown value with a numeric `line` (0-based, in `source`) tells
+ * where. Obsidian's `parseYaml` is one; ./frontmatter-yaml.ts wraps the `yaml` library as another.
+ */
+export type YamlReader = (source: string) => unknown;
+
+let defaultReader: YamlReader | null = null;
+
+/** Sets the reader used when a caller passes none (the CLI installs the `yaml` library's). */
+export function useYamlReader(read: YamlReader): void {
+  defaultReader = read;
+}
+
+/**
+ * The largest front matter read, in characters (1 MiB). Obsidian's Properties view is for a few
+ * dozen properties; larger YAML (a data dump pasted above a note) is refused with this figure
+ * rather than parsed at every scan.
+ */
+export const MAX_FRONTMATTER_CHARS = 1_048_576;
 
 function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).trim();
 }
 
 /**
+ * The 0-based note line of each top-level key of the front matter `lines[1 .. end)`, found by
+ * reading the lines (one pass, no YAML parse): a key starts at column 0, plain or quoted, and is
+ * followed by `:` and a space or the line's end. Indented lines, comments, list items and block
+ * scalars' contents are skipped. Also reports the first key written twice.
+ */
+function topLevelKeys(lines: readonly string[], end: number): { keyLines: Map<string, number>; duplicate: { key: string; lines: [number, number] } | null } {
+  const keyLines = new Map<string, number>();
+  let duplicate: { key: string; lines: [number, number] } | null = null;
+  for (let k = 1; k < end; k += 1) {
+    const line = lines[k];
+    const m = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#\-?:[{'"|>!&*%@`,][^:#]*?|-[^\s:][^:#]*?))[ \t]*:(?:[ \t]|$)/.exec(line);
+    if (m === null) continue;
+    const name = m[1] ?? (m[2] !== undefined ? m[2].replace(/''/g, "'") : m[3]);
+    const seen = keyLines.get(name);
+    if (seen === undefined) keyLines.set(name, k);
+    else if (duplicate === null) duplicate = { key: name, lines: [seen, k] };
+  }
+  return { keyLines, duplicate };
+}
+
+/**
  * Reads the front matter of a note split into lines (LF, CRLF and CR already split; a BOM before
  * the first `---` is allowed). It opens with `---` on the first line and closes with `---` or
- * `...`; returns null when the note has none. Never throws: bad YAML comes back as `error`.
+ * `...`; returns null when the note has none. The YAML is read by `read` (the default reader when
+ * omitted; with neither, `error` says so). Linear in the front matter's size; never throws: bad,
+ * duplicated-key, over-large or non-map YAML comes back as `error`.
  */
-export function readFrontMatter(lines: readonly string[]): FrontMatter | null {
+export function readFrontMatter(lines: readonly string[], read: YamlReader | null = defaultReader): FrontMatter | null {
   if (lines.length === 0 || lines[0].replace(/^\uFEFF/, "").trimEnd() !== "---") return null;
   let end = -1;
+  let size = 0;
   for (let k = 1; k < lines.length; k += 1) {
     const t = lines[k].trimEnd();
     if (t === "---" || t === "...") {
       end = k;
       break;
     }
+    size += lines[k].length + 1;
   }
   if (end < 0) return null;
-  const keyLines = new Map<string, number>();
-  const source = lines.slice(1, end).join("\n");
-  // The YAML's line 1 is the note's line 1 (0-based), just below the opening `---`.
-  const counter = new LineCounter();
-  try {
-    const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, schema: "core", uniqueKeys: true });
-    const problem = doc.errors[0];
-    if (problem !== undefined) {
-      const at = problem.pos[0];
-      return { data: null, error: { message: firstLine(problem.message), line: counter.linePos(at).line }, keyLines, bodyStart: end + 1 };
-    }
-    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    if (data === null || data === undefined) return { data: {}, error: null, keyLines, bodyStart: end + 1 };
-    if (typeof data !== "object" || Array.isArray(data)) {
-      return { data: null, error: { message: "it is not a list of properties (key: value lines)", line: 1 }, keyLines, bodyStart: end + 1 };
-    }
-    if (isMap(doc.contents)) {
-      for (const pair of doc.contents.items) {
-        const key = pair.key;
-        const start = isNode(key) ? key.range?.[0] : undefined;
-        const name = isScalar(key) ? String(key.value) : null;
-        if (start !== undefined && name !== null && !keyLines.has(name)) keyLines.set(name, counter.linePos(start).line);
-      }
-    }
-    return { data: data as Record<string, unknown>, error: null, keyLines, bodyStart: end + 1 };
-  } catch (e) {
-    const message = e instanceof Error ? firstLine(e.message) : String(e);
-    return { data: null, error: { message, line: 1 }, keyLines, bodyStart: end + 1 };
+  const bodyStart = end + 1;
+  const fail = (message: string, line: number, syntax = false): FrontMatter => ({ data: null, error: { message, line, syntax }, keyLines: new Map(), bodyStart });
+  if (size > MAX_FRONTMATTER_CHARS) {
+    return fail(`it is ${Math.ceil(size / 1024)} KB; front matter is read up to ${MAX_FRONTMATTER_CHARS / 1024} KB`, 1);
   }
+  const { keyLines, duplicate } = topLevelKeys(lines, end);
+  if (duplicate !== null) {
+    return fail(`the key "${duplicate.key}" is written twice (lines ${duplicate.lines[0] + 1} and ${duplicate.lines[1] + 1}); keep one`, duplicate.lines[1], true);
+  }
+  if (read === null) return fail("no YAML reader is available", 1);
+  let data: unknown;
+  try {
+    data = read(lines.slice(1, end).join("\n"));
+  } catch (e) {
+    // The YAML's line 0 is the note's line 1, just below the opening `---`.
+    const at = typeof e === "object" && e !== null && typeof (e as { line?: unknown }).line === "number" ? (e as { line: number }).line + 1 : 1;
+    if (e instanceof RangeError) return fail("it is nested too deeply to read", at);
+    return fail(e instanceof Error ? firstLine(e.message) : String(e), at, true);
+  }
+  if (data === null || data === undefined) return { data: {}, error: null, keyLines, bodyStart };
+  if (typeof data !== "object" || Array.isArray(data)) {
+    return { data: null, error: { message: "it is valid YAML but not a list of properties (key: value lines)", line: 1, syntax: false }, keyLines, bodyStart };
+  }
+  return { data: data as Record<string, unknown>, error: null, keyLines, bodyStart };
 }
 
 /**
@@ -110,6 +149,9 @@ export function videoText(value: unknown): string | null | { error: string } {
     if (typeof link === "string") return `[[${link}]]`;
     return { error: "it is a list inside a list; give one URL or [[file]] (quote a wikilink: \"[[file.mp4]]\")" };
   }
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    return { error: "its value is not text (a typed YAML value such as !!binary or a date); give one URL or [[file]]" };
+  }
   return { error: "it is a set of key: value pairs, not a video; give one URL or [[file]]" };
 }
 
@@ -119,13 +161,19 @@ export function videoText(value: unknown): string | null | { error: string } {
  * its value is used instead of this module's reading of the YAML, and only the line numbers come
  * from the text. Bad YAML (without `cached`) gives a FrontmatterVideo whose `error` says so.
  */
-export function frontmatterVideoOf(lines: readonly string[], cached?: Record<string, unknown> | null): { video: FrontmatterVideo | null; bodyStart: number } {
-  const fm = readFrontMatter(lines);
+export function frontmatterVideoOf(
+  lines: readonly string[],
+  cached?: Record<string, unknown> | null,
+  read?: YamlReader,
+): { video: FrontmatterVideo | null; bodyStart: number } {
+  // With the metadata cache's value, the text is only scanned for the key's line: no YAML parse.
+  const fm = cached ? frontMatterLines(lines) : readFrontMatter(lines, read ?? defaultReader);
   if (fm === null) return { video: null, bodyStart: 0 };
   const data = cached ?? fm.data;
   if (data === null) {
     const line = fm.error?.line ?? 1;
-    const error = `the front matter is not valid YAML (line ${line + 1}: ${fm.error?.message ?? "unreadable"}), so the video cannot be read`;
+    const what = fm.error?.syntax === true ? "is not valid YAML" : "cannot be read";
+    const error = `the front matter ${what} (line ${line + 1}: ${fm.error?.message ?? "unreadable"}), so the video cannot be read`;
     return { video: { raw: "", video: null, error, line }, bodyStart: fm.bodyStart };
   }
   const key = videoKeyOf(data);
@@ -138,6 +186,16 @@ export function frontmatterVideoOf(lines: readonly string[], cached?: Record<str
   const video: FrontmatterVideo =
     "error" in parsed ? { raw: text, video: null, error: parsed.error, line } : { raw: text, video: parsed.video, error: null, line };
   return { video, bodyStart: fm.bodyStart };
+}
+
+/** The front matter's extent and key lines, without reading its YAML (`data` is {}). */
+function frontMatterLines(lines: readonly string[]): FrontMatter | null {
+  if (lines.length === 0 || lines[0].replace(/^\uFEFF/, "").trimEnd() !== "---") return null;
+  for (let k = 1; k < lines.length; k += 1) {
+    const t = lines[k].trimEnd();
+    if (t === "---" || t === "...") return { data: {}, error: null, keyLines: topLevelKeys(lines, k).keyLines, bodyStart: k + 1 };
+  }
+  return null;
 }
 
 /** What a scan takes from a metadata-cache front matter (its `video` value), as a cache key. */

@@ -3,7 +3,7 @@
 //
 // Lines are 0-based everywhere in the returned data; messages meant for people say "line N"
 // with N 1-based, as editors show them.
-import { frontmatterVideoOf, videoCacheKey, type FrontmatterVideo } from "./frontmatter";
+import { frontmatterVideoOf, videoCacheKey, type FrontmatterVideo, type YamlReader } from "./frontmatter";
 import { scanInlineLine, type OpenComment } from "./inline";
 import { parseTimeLine } from "./time";
 import type { TimestampEntry, VideoRef } from "./types";
@@ -261,6 +261,16 @@ function entryOf(
 }
 
 const recentScans = new Map<string, NoteScan>();
+const readerIds = new WeakMap<YamlReader, number>();
+let readerCount = 0;
+
+/** A number per YAML reader, so scans read by different readers are remembered apart. */
+function readerId(read: YamlReader | undefined): number {
+  if (read === undefined) return 0;
+  let id = readerIds.get(read);
+  if (id === undefined) readerIds.set(read, (id = (readerCount += 1)));
+  return id;
+}
 const RECENT_SCANS = 4;
 
 /**
@@ -268,15 +278,15 @@ const RECENT_SCANS = 4;
  * the same note text, so a note of n blocks would otherwise be scanned n times (n² work).
  * The result is shared: callers must treat it as read-only.
  */
-export function scanNoteCached(text: string, frontmatter?: Record<string, unknown> | null): NoteScan {
-  const key = frontmatter ? `${text}\u0000${videoCacheKey(frontmatter)}` : text;
+export function scanNoteCached(text: string, frontmatter?: Record<string, unknown> | null, read?: YamlReader): NoteScan {
+  const key = `${readerId(read)}\u0000${frontmatter ? `${text}\u0000${videoCacheKey(frontmatter)}` : text}`;
   const hit = recentScans.get(key);
   if (hit) {
     recentScans.delete(key);
     recentScans.set(key, hit);
     return hit;
   }
-  const scan = scanNote(text, frontmatter);
+  const scan = scanNote(text, frontmatter, read);
   recentScans.set(key, scan);
   if (recentScans.size > RECENT_SCANS) recentScans.delete(recentScans.keys().next().value as string);
   return scan;
@@ -285,11 +295,12 @@ export function scanNoteCached(text: string, frontmatter?: Record<string, unknow
 /**
  * Scans a note's text (LF, CRLF or CR line endings; a leading BOM is allowed). `frontmatter`, when
  * given, is the note's front matter from Obsidian's metadata cache: its `video` property is used
- * instead of the text's (see ./frontmatter.ts).
+ * instead of the text's (see ./frontmatter.ts). `read` reads the YAML when there is no such value
+ * (the default reader of ./frontmatter.ts when omitted).
  */
-export function scanNote(text: string, frontmatter?: Record<string, unknown> | null): NoteScan {
+export function scanNote(text: string, frontmatter?: Record<string, unknown> | null, read?: YamlReader): NoteScan {
   const lines = String(text ?? "").split(/\r\n|\r|\n/);
-  const { video: frontmatterVideo, bodyStart } = frontmatterVideoOf(lines, frontmatter);
+  const { video: frontmatterVideo, bodyStart } = frontmatterVideoOf(lines, frontmatter, read);
   const videoBlocks: VideoBlock[] = [];
   const timestamps: TimestampEntry[] = [];
   const blocks: TimestampBlock[] = [];

@@ -84,7 +84,8 @@ describe("parseVideoSource: Vimeo", () => {
   });
 
   it("keeps only a hexadecimal hash (the form the player sends to Vimeo)", () => {
-    expect(videoOf("https://vimeo.com/76979871/embed").url).toBe("https://vimeo.com/76979871");
+    // Anything but a hash after the number is another page (`/likes`, `/videos` of a member): refused (QA 17).
+    expect(parseVideoSource("https://vimeo.com/76979871/embed")).toEqual({ error: expect.stringMatching(/is not a Vimeo video page \("\/embed" follows the number\)/) as unknown });
     expect(videoOf("https://player.vimeo.com/video/76979871?h=<script>").url).toBe("https://vimeo.com/76979871");
   });
 });
