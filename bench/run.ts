@@ -2,6 +2,7 @@
 // object {section: {figure: value, …}, …}. `--only=a,b` runs some sections.
 // Adding a section: import its function and add one entry to SECTIONS.
 import { benchTimestamps } from "./timestamps";
+import { benchTimestampScan } from "./timestamps-scan";
 import { benchCleaner } from "./cleaner";
 import { benchEmbed } from "./embed";
 import { benchClassifier } from "./classifier";
@@ -14,6 +15,16 @@ const SECTIONS: Record<string, () => Promise<Figures>> = {
   // main.js evaluated as Obsidian does (new Function(module, exports, require, source)) and onload, in Chromium.
   startup: async () => ({ ...(await benchStartup()) }),
   timestamps: async () => ({ ...(await benchTimestamps()) }),
+  // Scanning and lookup in Node on a 1 MB single-line note and a 40,000-inline-timestamp note.
+  timestamps_scan: () => {
+    // One level flattened (one_line_1mb_scan_ms, …) so each figure gets its own row and goal.
+    const figures: Figures = {};
+    for (const [note, value] of Object.entries(benchTimestampScan() as unknown as Record<string, unknown>)) {
+      if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value as Record<string, unknown>)) figures[`${note}_${k}`] = v;
+      else figures[note] = value;
+    }
+    return Promise.resolve(figures);
+  },
   cleaner: async () => ({ ...(await benchCleaner()) }),
   // The default backbone (MobileNetV2 cut at block_13_expand_relu, the pass stops there), batch 16,
   // one worker vs one per core (wasm SIMD, BN folded).
@@ -47,6 +58,10 @@ const GOALS: Record<string, number> = {
   "startup.onload_ms": 20,
   "timestamps.render_2000_ms": 100,
   "timestamps.onload_ms": 20,
+  "timestamps_scan.one_line_1mb_scan_ms": 100,
+  "timestamps_scan.one_line_1mb_lookup_ms": 100,
+  "timestamps_scan.inline_40000_scan_ms": 100,
+  "timestamps_scan.inline_40000_lookup_ms": 100,
 };
 
 function formatValue(v: unknown): string {

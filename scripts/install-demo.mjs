@@ -15,11 +15,12 @@ if (engine.length === 0) {
   console.error("install-demo: no engine-* files; run npm run build first");
   process.exit(1);
 }
-for (const file of ["main.js", "manifest.json", "styles.css", ...engine]) {
+// web-app.js: the script "Export as web app" writes beside an exported page.
+for (const file of ["main.js", "manifest.json", "styles.css", "web-app.js", ...engine]) {
   if (!existsSync(file)) {
     console.error(`install-demo: ${file} is missing; run npm run build first`);
     process.exit(1);
   }
   await copyFile(file, join(target, file));
 }
-console.error(`Installed the plugin into ${target} (${3 + engine.length} files)`);
+console.error(`Installed the plugin into ${target} (${4 + engine.length} files)`);

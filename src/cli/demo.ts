@@ -11,9 +11,10 @@ const USAGE = `usage: lesson-lab demo [VAULT]
 Runs the plugin's main jobs on VAULT (default: demo-vault, relative to the working directory):
 lists the timestamps of its notes (lesson-lab timestamps VAULT), then trains a classifier on
 its Fashion folder for 5 epochs (lesson-lab train VAULT/Fashion --epochs 5), saving
-VAULT/Fashion.model/.
+VAULT/Fashion.model/, and exports it as a web app (lesson-lab export VAULT/Fashion --out
+"VAULT/Fashion web app" --force: only an export's own files are replaced there).
   -h, --help   this help
-Exit code: the larger of the two commands' exit codes (0 when both succeed).
+Exit code: the largest of the commands' exit codes (0 when all succeed).
 `;
 
 const SPEC = { help: { type: "boolean", short: "h" } } as const;
@@ -39,5 +40,13 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   io.out(`\n# Training a classifier on ${dataset}\n\n`);
   const { run: train } = await import("./train");
   const trainCode = await train([dataset, "--epochs", "5"], io);
-  return Math.max(timestampsCode, trainCode);
+  if (trainCode !== 0) return Math.max(timestampsCode, trainCode);
+  const out = path.join(vault, "Fashion web app");
+  io.out(`\n# Putting the model into production: a web app in ${out}\n\n`);
+  const { run: exportApp } = await import("./export");
+  const exportCode = await exportApp([dataset, "--out", out, "--force"], io);
+  if (exportCode === 0) {
+    io.out(`\nThe page: ${path.resolve(out, "index.html")}\nOpen it in a browser (from disk works), or serve the model as an API: lesson-lab serve ${dataset}\n`);
+  }
+  return Math.max(timestampsCode, trainCode, exportCode);
 }

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { readYamlWithLibrary } from "../timestamps/frontmatter-yaml";
 import { scanNote } from "../timestamps/note";
+import { showInvisible } from "../timestamps/video";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
@@ -144,14 +145,19 @@ function recordOf(file: string, e: TimestampEntry): TimestampRecord {
   };
 }
 
+/** One line of the text output; control, zero-width and bidi characters (in file names, labels, messages) shown as \u{XXXX}, so the terminal never interprets them. */
 function textLine(r: TimestampRecord): string {
+  return `${showInvisible(textLineRaw(r))}\n`;
+}
+
+function textLineRaw(r: TimestampRecord): string {
   const where = `${r.file}:${r.line}`;
   const time = r.text === "" ? "(empty)" : r.text;
-  if (r.error !== null) return `${where}  ${time}  error: ${r.error}\n`;
+  if (r.error !== null) return `${where}  ${time}  error: ${r.error}`;
   const secs = r.seconds === null ? "" : `  (${Number(r.seconds.toFixed(3))} s)`;
   const label = r.label === "" ? "" : `  ${r.label}`;
   const video = r.video === null ? "" : `  → ${r.video.kind} ${r.video.id}`;
-  return `${where}  ${time}${secs}${label}${video}\n`;
+  return `${where}  ${time}${secs}${label}${video}`;
 }
 
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
@@ -242,7 +248,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       fileRecords.push(record);
     }
     if (fileRecords.length > 0) withTimestamps += 1;
-    else if (parsed.flags.json !== true) io.out(`${file}: no timestamps\n`);
+    else if (parsed.flags.json !== true) io.out(`${showInvisible(file)}: no timestamps\n`);
     for (const r of fileRecords) {
       records.push(r);
       if (parsed.flags.json !== true) io.out(textLine(r));

@@ -92,8 +92,10 @@ export async function readModelBundle(store: FileStore, modelFolder: string, opt
     if (!(await store.exists(joinPath(folder, name)))) throw new ExportError(`"${folder}" is not a trained model: ${name} is missing.`);
   }
   let metadata: ModelMetadata;
+  let metadataText = "";
   try {
-    metadata = parseMetadata(folder, await store.readText(joinPath(folder, "metadata.json")));
+    metadataText = await store.readText(joinPath(folder, "metadata.json"));
+    metadata = parseMetadata(folder, metadataText);
   } catch (error) {
     throw new ExportError(message(error));
   }
@@ -112,9 +114,10 @@ export async function readModelBundle(store: FileStore, modelFolder: string, opt
   } catch (error) {
     throw new ExportError(`Cannot bundle the backbone "${metadata.backbone}" of "${folder}": ${message(error)}`);
   }
-  let resultsConfusion: unknown = undefined;
+  // The load-time validation keeps only the metrics it knows: read the matrix from the file itself.
+  let resultsConfusion: unknown = metadata.metrics?.confusion ?? (JSON.parse(metadataText) as { metrics?: { confusion?: unknown } }).metrics?.confusion;
   const resultsPath = joinPath(folder, "results.json");
-  if (!metadata.metrics?.confusion && (await store.exists(resultsPath))) {
+  if (!resultsConfusion && (await store.exists(resultsPath))) {
     try {
       resultsConfusion = (JSON.parse(await store.readText(resultsPath)) as { confusion?: unknown }).confusion;
     } catch {

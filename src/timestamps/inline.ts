@@ -40,6 +40,13 @@ export function parseInlineTimestamp(codeText: string): InlineTimestamp | null {
   return { text: parsed.text, seconds: parsed.seconds, label: parsed.label };
 }
 
+const SPECIAL = /[`%<]/;
+const SPECIAL_AT = /[\\`%<]/g;
+const scratchStart: number[] = [];
+/** Up to this many backtick runs on a line, closers are found by a direct look (bounded: at most FEW_RUNS² steps). */
+const FEW_RUNS = 16;
+const scratchWidth: number[] = [];
+
 /** Where a comment that a line leaves open continues: Obsidian's `%%…%%` or an HTML `<!-- … -->`. */
 export type OpenComment = null | "%%" | "html";
 
@@ -60,30 +67,36 @@ export interface InlineLineScan {
 export function scanInlineLine(lineText: string, comment: OpenComment = null): InlineLineScan {
   const line = String(lineText ?? "");
   const found: InlineTimestampMatch[] = [];
+  // Most lines hold no backtick and no comment: nothing to do.
+  if (comment === null && !SPECIAL.test(line)) return { matches: found, comment };
   const n = line.length;
   // Every maximal backtick run, and per width the runs of that width in order. A closer is the next
   // run of the opener's width after it; positions only grow, so one cursor per width suffices.
-  const runStart: number[] = [];
-  const runWidth: number[] = [];
-  const byWidth = new Map<number, number[]>();
+  // (Scratch arrays are reused between lines: a note is scanned line by line, many thousand times.)
+  const runStart = scratchStart;
+  const runWidth = scratchWidth;
+  runStart.length = 0;
+  runWidth.length = 0;
   for (let p = line.indexOf("`"); p >= 0; p = line.indexOf("`", p)) {
     const end = runEnd(line, p);
-    const w = end - p;
-    let list = byWidth.get(w);
-    if (!list) {
-      list = [];
-      byWidth.set(w, list);
-    }
-    list.push(runStart.length);
     runStart.push(p);
-    runWidth.push(w);
+    runWidth.push(end - p);
     p = end;
+  }
+  // Few runs (most lines): look for the closer directly. Many: per-width lists with cursors.
+  const byWidth = runStart.length > FEW_RUNS ? new Map<number, number[]>() : null;
+  if (byWidth) {
+    for (let r = 0; r < runStart.length; r++) {
+      const list = byWidth.get(runWidth[r]);
+      if (list) list.push(r);
+      else byWidth.set(runWidth[r], [r]);
+    }
   }
   const cursor = new Map<number, number>();
   let run = 0; // the first run that ends after i
   let open = comment;
   let i = 0;
-  const special = /[\\`%<]/g;
+  const special = SPECIAL_AT;
   while (i < n) {
     if (open === "%%") {
       const close = line.indexOf("%%", i);
@@ -126,18 +139,31 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
     while (run < runStart.length && runStart[run] + runWidth[run] <= i) run += 1;
     const openEnd = runStart[run] + runWidth[run];
     const width = openEnd - i;
-    const list = byWidth.get(width) ?? [];
-    let k = cursor.get(width) ?? 0;
-    while (k < list.length && list[k] <= run) k += 1;
-    cursor.set(width, k);
-    if (k >= list.length) {
+    let closeRun = -1;
+    if (byWidth) {
+      const list = byWidth.get(width) ?? [];
+      let k = cursor.get(width) ?? 0;
+      while (k < list.length && list[k] <= run) k += 1;
+      cursor.set(width, k);
+      if (k < list.length) closeRun = list[k];
+    } else {
+      for (let r = run + 1; r < runStart.length; r++) {
+        if (runWidth[r] === width) {
+          closeRun = r;
+          break;
+        }
+      }
+    }
+    if (closeRun < 0) {
       // No closer: these backticks are literal text (CommonMark), scanning goes on after them.
       i = openEnd;
       continue;
     }
-    const closeRun = list[k];
     const close = runStart[closeRun];
-    const parsed = parseInlineTimestamp(line.slice(openEnd, close));
+    // Only code starting with `@` (after spaces) can be a timestamp: skip the others unread.
+    let first = openEnd;
+    while (first < close && /\s/.test(line.charAt(first))) first += 1;
+    const parsed = line.charAt(first) === INLINE_TIMESTAMP_PREFIX ? parseInlineTimestamp(line.slice(openEnd, close)) : null;
     const to = close + width;
     if (parsed !== null) {
       found.push(

@@ -124,6 +124,7 @@ function stripQuotes(line: string, depth: number): string | null {
 
 /** All leading blockquote markers of a line: how many, and what follows them. */
 function quotePrefix(line: string): { quotes: number; rest: string } {
+  if (!line.includes(">")) return { quotes: 0, rest: line };
   let quotes = 0;
   let rest = line;
   for (;;) {
@@ -348,10 +349,10 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
       continue;
     }
     if (kind === "text") {
-      const body = quotePrefix(lines[i]).rest.trimStart();
-      if (body.startsWith("<!--") && /^ {0,3}<!--/.test(quotePrefix(lines[i]).rest)) {
+      const body = lines[i].includes("<!--") ? quotePrefix(lines[i]).rest : "";
+      if (/^ {0,3}<!--/.test(body)) {
         // CommonMark's HTML block: the whole line (and the next ones, until -->) is raw HTML.
-        if (!body.includes("-->", 4)) comment = "html-block";
+        if (!body.includes("-->", body.indexOf("<!--") + 4)) comment = "html-block";
         structure.endBlock();
       } else {
         scanText(i, null);

@@ -17,6 +17,8 @@ const WITH_FRACTION = /^([0-9]+)(\.[0-9]+)?$/;
  * under an hour part) must be two digits below 60. Only the last part may carry a fraction.
  */
 export function parseTime(text: string): TimeResult {
+  const quick = typeof text === "string" ? quickTime(text) : -1;
+  if (quick >= 0) return { seconds: quick };
   const t = String(text ?? "").trim();
   if (t === "") return { error: "empty time" };
   if (t.length > MAX_TIME_LENGTH) return { error: `time too long: "${t.slice(0, MAX_TIME_LENGTH)}…"` };
@@ -52,6 +54,39 @@ export function parseTime(text: string): TimeResult {
   if (!Number.isFinite(seconds)) return { error: `not a time: ${shown}` };
   if (seconds >= MAX_SECONDS) return { error: `time ${shown} is too large (over 1000 hours)` };
   return { seconds };
+}
+
+/**
+ * The common forms without a fraction (`75`, `6:45`, `06:45`, `1:02:03`) read in one pass, or -1
+ * for anything else (then parseTime's full reading decides, with its messages). Same results.
+ */
+function quickTime(t: string): number {
+  const n = t.length;
+  if (n === 0 || n > 12) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  let total = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? t.charCodeAt(i) : 58;
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      digits += 1;
+      continue;
+    }
+    if (c !== 58 || digits === 0) return -1;
+    parts += 1;
+    if (parts > 3) return -1;
+    if (parts > 1 && (digits !== 2 || part >= 60)) return -1;
+    value = value * 60 + part;
+    total = parts;
+    part = 0;
+    digits = 0;
+  }
+  // h:mm:ss: the minutes (second part) were checked as two digits below 60 above; m:ss may have minutes past 59.
+  if (total === 0 || value >= MAX_SECONDS) return -1;
+  return value;
 }
 
 /**

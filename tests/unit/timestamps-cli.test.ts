@@ -231,3 +231,16 @@ describe("timestamps command", () => {
     ]);
   });
 });
+
+describe("text output never passes invisible or direction-changing characters to the terminal (QA 17)", () => {
+  it("labels, file names and messages show them as \\u{XXXX}", async () => {
+    const file = path.join(tmp, "bidi\u202Eevil.md");
+    writeFileSync(file, ["```timestamp-url", "https://youtu.be/Qm4x7-Lb_2c\u202E", "```", "```timestamp", "1:00", "```",
+      "```timestamp-url", "https://youtu.be/Qm4x7-Lb_2c", "```", "```timestamp", "2:00 a\u200Bb", "```", ""].join("\n"));
+    const r = await cli([file]);
+    expect(r.out).not.toMatch(/[\u200B\u202E]/);
+    expect(r.out).toContain("bidi\\u{202E}evil.md:5");
+    expect(r.out).toContain("a\\u{200B}b");
+    expect(r.out).toContain('"https://youtu.be/Qm4x7-Lb_2c\\u{202E}" contains invisible or text-direction characters');
+  });
+});

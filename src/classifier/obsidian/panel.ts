@@ -525,6 +525,7 @@ export class ClassifierPanel extends Component {
     }
     renderResults(this.resultsEl, results, this.images);
     this.renderCleanerButton(folder);
+    if (result.model) this.renderExportSection(result.model.folder);
   }
 
   private renderModelInfo(modelFolder: string, trainedAt: string, previous: string | null, pruned: PruneResult | null = null): void {
@@ -539,6 +540,18 @@ export class ClassifierPanel extends Component {
     if (previous) el.createDiv({ cls: "lesson-lab-muted", text: `The model trained before was kept as ${previous}/.` });
     if (pruned && pruned.trashed.length > 0) el.createDiv({ cls: "lesson-lab-muted", text: `${pruned.trashed.length} older model folder(s) moved to the trash.` });
     for (const f of pruned?.failed ?? []) el.createDiv({ cls: "lesson-lab-warning", text: `Could not move ${f.path}/ to the trash: ${f.error}` });
+  }
+
+  /** "Export as web app" under the results (production/obsidian/export-command.ts, loaded on first use). */
+  private renderExportSection(modelFolder: string): void {
+    const section = this.resultsEl.createDiv({ cls: "lesson-lab-section lesson-lab-export-section" });
+    section.createEl("h4", { text: "Export as web app" });
+    const holder = section.createDiv();
+    import("../../production/obsidian/export-command")
+      .then(({ renderExportControls }) => {
+        renderExportControls(holder, this, this.app, this.host, modelFolder);
+      })
+      .catch((error: unknown) => holder.createDiv({ cls: "lesson-lab-error", text: `Export is not available: ${error instanceof Error ? error.message : String(error)}` }));
   }
 
   private renderCleanerButton(folder: string): void {
@@ -596,6 +609,7 @@ export class ClassifierPanel extends Component {
       renderResults(this.resultsEl, fromMetadata, this.images);
     }
     this.renderCleanerButton(folder);
+    this.renderExportSection(modelFolder);
   }
 
   /** Images of the picked dataset (for tests and the cleaner). */

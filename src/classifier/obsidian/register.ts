@@ -56,6 +56,11 @@ async function classifyWithModal(plugin: Plugin, host: ClassifierHost, file: TFi
   new ClassifyModal(plugin.app, host, file).open();
 }
 
+async function exportWithModal(plugin: Plugin, host: ClassifierHost, modelFolder: string): Promise<void> {
+  const { ExportWebAppModal } = await import("../../production/obsidian/export-command");
+  new ExportWebAppModal(plugin.app, host, modelFolder).open();
+}
+
 export function registerClassifier(plugin: HostPlugin): void {
   const host = classifierHost(plugin);
   const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${e instanceof Error ? e.message : String(e)}`);
@@ -94,6 +99,16 @@ export function registerClassifier(plugin: HostPlugin): void {
   });
   plugin.registerEvent(
     plugin.app.workspace.on("file-menu", (menu, file) => {
+      if (file instanceof TFolder && file.path.endsWith(".model") && file.children.some((c) => c.name === "metadata.json")) {
+        menu.addItem((item) =>
+          item
+            .setTitle("Export as web app")
+            .setIcon("globe")
+            .onClick(() => {
+              exportWithModal(plugin, host, file.path).catch(fail("Could not export"));
+            }),
+        );
+      }
       if (file instanceof TFolder && file.path !== "/" && file.path !== "") {
         menu.addItem((item) =>
           item

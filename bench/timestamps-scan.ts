@@ -1,0 +1,149 @@
+// Timestamp scanning and lookup in Node (the core every view asks), on two adversarial notes:
+// - one_line_1mb: a single 1 MB line of backtick runs of many widths (1..64, most never closed)
+//   with an inline timestamp every few runs: the scan must stay linear in the line's length.
+// - inline_40000: 40,000 inline timestamps, 10 per list section, under 4 videos.
+// For each: scan_ms (scanNote + the binding's indexes, a fresh text each run so no cache helps),
+// lookup_ms (every rendered element placed as Reading view does it: each section's <code> run
+// with its section info, and for the 1 MB line its one section), lookup_no_section_ms (the same
+// without section info), line_lookup_ms (Live Preview / "Play this timestamp": the inline
+// timestamps of every line by line number). Median of `runs`. scan_cpu_ms is the process CPU time
+// of the scan: on a machine shared with other jobs it is the steadier figure.
+import { availableParallelism, loadavg } from "node:os";
+import { bindingOf, inlineOnLine, placeInline, type NoteBinding, type RenderedInline } from "../src/timestamps/binding";
+import { scanNote } from "../src/timestamps/note";
+
+export interface ScanFigures {
+  one_line_1mb: NoteFigures;
+  inline_40000: NoteFigures;
+  runs: number;
+  /** The machine's 1-minute load average and core count while measuring. */
+  load_average: number;
+  cores: number;
+}
+
+export interface NoteFigures {
+  note_kb: number;
+  timestamps: number;
+  scan_ms: number;
+  scan_cpu_ms: number;
+  lookup_ms: number;
+  lookup_no_section_ms: number;
+  line_lookup_ms: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+function clock(total: number): string {
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${Math.floor(total / 3600)}:${two(Math.floor((total % 3600) / 60))}:${two(total % 60)}`;
+}
+
+/** One line of about `bytes` characters: runs of 1..64 backticks (mostly unclosed) and inline timestamps. */
+export function oneLineNote(bytes: number, salt = 0): string {
+  const parts: string[] = ["---\nvideo: https://youtu.be/F4tvM4Vb3A0\n---\n"];
+  let size = 0;
+  let i = salt;
+  while (size < bytes) {
+    const w = (i * 7) % 64 + 1;
+    const piece = i % 5 === 0 ? `\`@${clock(i % 36000)} p${i}\` ` : `${"`".repeat(w)}x${i % 10} `;
+    parts.push(piece);
+    size += piece.length;
+    i += 1;
+  }
+  return parts.join("");
+}
+
+/** `count` inline timestamps, 10 per list section, a video block every count/4. */
+export function manyInlineNote(count: number, salt = 0): string {
+  const out: string[] = ["# Lesson"];
+  const videos = ["https://youtu.be/AAAAAAAAAAA", "https://youtu.be/BBBBBBBBBBB", "https://youtu.be/CCCCCCCCCCC", "https://youtu.be/DDDDDDDDDDD"];
+  for (let i = 0; i < count; i++) {
+    if (i % (count / 4) === 0) out.push("", "```timestamp-url", videos[(i / (count / 4)) % 4], "```", "");
+    if (i % 10 === 0) out.push("");
+    out.push(`- point ${i + salt} \`@${clock(i % 36000)}\``);
+  }
+  return out.join("\n");
+}
+
+/** The sections of a note as Reading view gives them (blank-line separated), with their rendered inline timestamps. */
+function sectionsOf(binding: NoteBinding): Array<{ range: { lineStart: number; lineEnd: number }; codes: RenderedInline[] }> {
+  const sections = new Map<number, { range: { lineStart: number; lineEnd: number }; codes: RenderedInline[] }>();
+  const lines = binding.scan.inline;
+  // Group by the enclosing run of consecutive lines (one list = one section).
+  let current: { range: { lineStart: number; lineEnd: number }; codes: RenderedInline[] } | null = null;
+  for (const o of lines) {
+    const e = o.entry;
+    if (!current || e.line > current.range.lineEnd + 1) {
+      current = { range: { lineStart: e.line, lineEnd: e.line }, codes: [] };
+      sections.set(e.line, current);
+    }
+    current.range.lineEnd = e.line;
+    current.codes.push({ text: e.text, label: e.label, seconds: e.seconds, error: e.error });
+  }
+  return [...sections.values()];
+}
+
+function measure(make: (salt: number) => string, runs: number): NoteFigures {
+  const scans: number[] = [];
+  const scanCpu: number[] = [];
+  const lookups: number[] = [];
+  const noSection: number[] = [];
+  const lineLookups: number[] = [];
+  let note = "";
+  let timestamps = 0;
+  for (let r = 0; r < runs; r++) {
+    note = make(r);
+    const cpu0 = process.cpuUsage();
+    let t0 = performance.now();
+    const binding = bindingOf(scanNote(note));
+    scans.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    scanCpu.push((cpu.user + cpu.system) / 1000);
+    timestamps = binding.scan.timestamps.length;
+    const sections = sectionsOf(binding);
+
+    t0 = performance.now();
+    let placed = 0;
+    for (const s of sections) placed += placeInline(binding, s.codes, s.range).filter((e) => "line" in e).length;
+    lookups.push(performance.now() - t0);
+    if (placed !== timestamps) throw new Error(`placed ${placed} of ${timestamps} with section info`);
+
+    t0 = performance.now();
+    for (const s of sections) placeInline(binding, s.codes, null);
+    noSection.push(performance.now() - t0);
+
+    t0 = performance.now();
+    let found = 0;
+    const lastLine = binding.scan.inline.at(-1)?.entry.line ?? 0;
+    for (let line = 0; line <= lastLine; line++) found += inlineOnLine(binding, line).length;
+    lineLookups.push(performance.now() - t0);
+    if (found !== timestamps) throw new Error(`found ${found} of ${timestamps} by line`);
+  }
+  return {
+    note_kb: round(note.length / 1024),
+    timestamps,
+    scan_ms: round(median(scans)),
+    scan_cpu_ms: round(median(scanCpu)),
+    lookup_ms: round(median(lookups)),
+    lookup_no_section_ms: round(median(noSection)),
+    line_lookup_ms: round(median(lineLookups)),
+  };
+}
+
+export function benchTimestampScan(runs = 7): ScanFigures {
+  // One warm-up pass so the JIT has seen the code.
+  measure((s) => manyInlineNote(4000, s), 2);
+  return {
+    one_line_1mb: measure((s) => oneLineNote(1024 * 1024, s), runs),
+    inline_40000: measure((s) => manyInlineNote(40_000, s), runs),
+    runs,
+    load_average: round(loadavg()[0]),
+    cores: availableParallelism(),
+  };
+}
