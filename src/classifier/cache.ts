@@ -5,11 +5,15 @@
 // renamed or relabelled file is still a hit and an edited file is a miss.
 //
 // File format (little-endian): "LLEC" | u32 version (1) | u32 header byte length |
-// header JSON {backbone, dim, keys: ["<sha256>:<view>", ...]} | zero padding to a multiple of 4 |
-// float32[keys.length * dim]. Saved as a temporary file, then renamed over the old one. A file
-// that fails to parse is ignored with a warning and rebuilt.
+// header JSON {backbone, dim, preprocess, keys: ["<sha256>:<view>", ...]} | zero padding to a
+// multiple of 4 | float32[keys.length * dim]. Saved as a temporary file, then renamed over the old
+// one. A file that fails to parse is ignored with a warning and rebuilt. A file made under another
+// preprocessing (`preprocess` differs from resize.ts's PREPROCESS_VERSION, or is absent: files
+// written before the shared resizer) parses to no entries, so its embeddings are never reused; the
+// next save replaces it the same safe way.
 import type { FileStore } from "./types";
 import { joinPath } from "./model-io";
+import { PREPROCESS_VERSION } from "./resize";
 
 const MAGIC = "LLEC";
 const VERSION = 1;
@@ -24,9 +28,10 @@ export function cacheFileName(backbone: string): string {
   return `embeddings-${backbone.replace(/[^A-Za-z0-9._-]/g, "_")}.bin`;
 }
 
-export function encodeCache(backbone: string, dim: number, entries: Map<string, Float32Array>): Uint8Array {
+/** `preprocess`: the preprocessing the embeddings were made under (default: the current one). */
+export function encodeCache(backbone: string, dim: number, entries: Map<string, Float32Array>, preprocess = PREPROCESS_VERSION): Uint8Array {
   const keys = [...entries.keys()];
-  const header = new TextEncoder().encode(JSON.stringify({ backbone, dim, keys }));
+  const header = new TextEncoder().encode(JSON.stringify({ backbone, dim, preprocess, keys }));
   const headerEnd = 12 + header.byteLength;
   const dataStart = Math.ceil(headerEnd / 4) * 4;
   const out = new Uint8Array(dataStart + keys.length * dim * 4);
@@ -40,16 +45,20 @@ export function encodeCache(backbone: string, dim: number, entries: Map<string, 
   return out;
 }
 
-/** Parses a cache file; throws an Error saying what is wrong. */
+/**
+ * Parses a cache file; throws an Error saying what is wrong. A file made under another
+ * preprocessing than PREPROCESS_VERSION gives an empty map (its entries are stale, not broken).
+ */
 export function decodeCache(bytes: Uint8Array, backbone: string, dim: number): Map<string, Float32Array> {
   if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new Error("not an embedding cache");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(4, true) !== VERSION) throw new Error(`unknown cache version ${view.getUint32(4, true)}`);
   const headerLength = view.getUint32(8, true);
   if (12 + headerLength > bytes.byteLength) throw new Error("truncated header");
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as { backbone?: unknown; dim?: unknown; keys?: unknown };
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as { backbone?: unknown; dim?: unknown; preprocess?: unknown; keys?: unknown };
   if (header.backbone !== backbone) throw new Error(`made for backbone ${String(header.backbone)}`);
   if (header.dim !== dim) throw new Error(`holds ${String(header.dim)}-d embeddings, expected ${dim}`);
+  if (header.preprocess !== PREPROCESS_VERSION) return new Map();
   if (!Array.isArray(header.keys) || !header.keys.every((k) => typeof k === "string")) throw new Error("bad key list");
   const keys: string[] = header.keys;
   const dataStart = Math.ceil((12 + headerLength) / 4) * 4;

@@ -8,6 +8,13 @@
 // float64 in two separable passes and rounded once at the end. Pure arithmetic on numbers, so it
 // gives the same bytes in every JavaScript engine.
 
+/**
+ * Names the pixels this module feeds the backbone. Embedding caches (cache.ts) store it and ignore
+ * entries made under another value: change it whenever the resize (or any step before the
+ * backbone) changes its output, so that no stale embedding is reused.
+ */
+export const PREPROCESS_VERSION = "squish-pillow-bilinear-1";
+
 interface Taps {
   /** First source index per output index. */
   start: Int32Array;

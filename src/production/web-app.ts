@@ -154,8 +154,8 @@ Hugging Face Space (\`sdk: static\`, this file's front matter). Choose, drop or 
 
 1. On huggingface.co, **New Space**, pick the **Static** SDK.
 2. Upload every file of this folder (or \`git clone\` the Space, copy them in, \`git add\`, \`git commit\`, \`git push\`).
-   \`model.js\` holds the weights; it is larger than 10 MB, so with git, track it with Git LFS
-   (\`git lfs track model.js\`) or upload it through the web page.
+   \`model.js\` holds the weights (a few MB; the Hub wants Git LFS for files over 10 MB: if
+   yours is larger, \`git lfs track model.js\` first, or upload it through the web page).
 3. The Space shows the page. Its files are then at \`https://huggingface.co/spaces/USER/SPACE/resolve/main/FILE\`
    and the page at \`https://USER-SPACE.static.hf.space\`.
 

@@ -112,4 +112,33 @@ describe("embedding cache file", () => {
     expect(await readdir(path.join(root, "cache"))).toEqual(["embeddings-bb.bin"]);
     expect(warnings).toEqual([]);
   });
+
+  it("ignores entries written before the shared resizer (an older preprocessing), and replaces the file on save", async () => {
+    // The header as the cache wrote it before classifier/resize.ts: no preprocessing field.
+    const stale = Float32Array.from([9, 9, 9]);
+    const header = new TextEncoder().encode(JSON.stringify({ backbone: "bb", dim: 3, keys: ["h1:plain"] }));
+    const dataStart = Math.ceil((12 + header.byteLength) / 4) * 4;
+    const bytes = new Uint8Array(dataStart + 12);
+    bytes.set(new TextEncoder().encode("LLEC"), 0);
+    new DataView(bytes.buffer).setUint32(4, 1, true);
+    new DataView(bytes.buffer).setUint32(8, header.byteLength, true);
+    bytes.set(header, 12);
+    new Float32Array(bytes.buffer, dataStart, 3).set(stale);
+    await mkdir(path.join(root, "cache"), { recursive: true });
+    await writeFile(path.join(root, "cache", "embeddings-bb.bin"), bytes);
+
+    const store = createFsStore(root);
+    const warnings: string[] = [];
+    const cache = await EmbeddingCache.open(store, "cache", "bb", 3, warnings);
+    expect(cache.get("h1", "plain")).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.set("h1", "plain", Float32Array.from([1, 2, 3]));
+    await cache.save();
+    const again = await EmbeddingCache.open(store, "cache", "bb", 3, warnings);
+    expect(again.get("h1", "plain")).toEqual(Float32Array.from([1, 2, 3]));
+    expect(await readdir(path.join(root, "cache"))).toEqual(["embeddings-bb.bin"]);
+    // Same backbone and size, another preprocessing: its entries are ignored too.
+    const other = encodeCache("bb", 3, new Map([["h1:plain", stale]]), "some-other-resize");
+    expect(decodeCache(other, "bb", 3).size).toBe(0);
+  });
 });
