@@ -92,7 +92,7 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
       else byWidth.set(runWidth[r], [r]);
     }
   }
-  const cursor = new Map<number, number>();
+  const cursor = byWidth ? new Map<number, number>() : null;
   let run = 0; // the first run that ends after i
   let open = comment;
   let i = 0;
@@ -142,9 +142,9 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
     let closeRun = -1;
     if (byWidth) {
       const list = byWidth.get(width) ?? [];
-      let k = cursor.get(width) ?? 0;
+      let k = cursor?.get(width) ?? 0;
       while (k < list.length && list[k] <= run) k += 1;
-      cursor.set(width, k);
+      cursor?.set(width, k);
       if (k < list.length) closeRun = list[k];
     } else {
       for (let r = run + 1; r < runStart.length; r++) {
@@ -162,13 +162,18 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
     const close = runStart[closeRun];
     // Only code starting with `@` (after spaces) can be a timestamp: skip the others unread.
     let first = openEnd;
-    while (first < close && /\s/.test(line.charAt(first))) first += 1;
-    const parsed = line.charAt(first) === INLINE_TIMESTAMP_PREFIX ? parseInlineTimestamp(line.slice(openEnd, close)) : null;
+    while (first < close && isSpaceAt(line, first)) first += 1;
     const to = close + width;
-    if (parsed !== null) {
+    // As parseInlineTimestamp on the code's text, read in place: `@`, a digit, then the time line
+    // up to the last non-space character (String.prototype.trim and \s remove the same characters).
+    const digit = line.charCodeAt(first + 1);
+    if (line.charAt(first) === INLINE_TIMESTAMP_PREFIX && first + 1 < close && digit >= 48 && digit <= 57) {
+      let last = close;
+      while (last > first && isSpaceAt(line, last - 1)) last -= 1;
+      const parsed = parseTimeLine(line.slice(first + 1, last));
       found.push(
-        "error" in parsed
-          ? { from: i, to, text: parsed.text, seconds: null, label: "", error: parsed.error }
+        parsed.error !== null || parsed.seconds === null
+          ? { from: i, to, text: parsed.text, seconds: null, label: "", error: parsed.error ?? "invalid time" }
           : { from: i, to, text: parsed.text, seconds: parsed.seconds, label: parsed.label, error: null },
       );
     }
@@ -180,6 +185,13 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
 /** The inline timestamps of one line that starts outside any comment (see scanInlineLine). */
 export function findInlineTimestamps(lineText: string): InlineTimestampMatch[] {
   return scanInlineLine(lineText, null).matches;
+}
+
+/** Whether the character at `k` is white space as `\s` (and String.prototype.trim) see it. */
+function isSpaceAt(line: string, k: number): boolean {
+  const c = line.charCodeAt(k);
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c >= 128 && /\s/.test(line.charAt(k));
 }
 
 function runEnd(line: string, start: number): number {

@@ -135,8 +135,49 @@ function quotePrefix(line: string): { quotes: number; rest: string } {
   }
 }
 
-const LIST_MARKER = /^(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)/;
+/** Blank: nothing but spaces, tabs and other white space (what `text.trim() === ""` tells, without a copy). */
+function isBlank(text: string): boolean {
+  for (let k = 0; k < text.length; k += 1) {
+    const c = text.charCodeAt(k);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c < 128 || !/\s/.test(text.charAt(k))) return false;
+  }
+  return true;
+}
+
+/**
+ * The width of the list marker a text starts with (`-`, `+`, `*`, or 1 to 9 digits and `.` or `)`,
+ * followed by a space, a tab or the end), or 0 when there is none.
+ */
+function listMarkerWidth(body: string): number {
+  const c = body.charCodeAt(0);
+  let width = 0;
+  if (c === 45 || c === 43 || c === 42) width = 1;
+  else {
+    while (width < body.length && width < 10) {
+      const d = body.charCodeAt(width);
+      if (d < 48 || d > 57) break;
+      width += 1;
+    }
+    if (width === 0 || width > 9) return 0;
+    const after = body.charCodeAt(width);
+    if (after !== 46 && after !== 41) return 0;
+    width += 1;
+  }
+  if (width === body.length) return width;
+  const next = body.charCodeAt(width);
+  return next === 32 || next === 9 ? width : 0;
+}
 const THEMATIC_BREAK = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+
+function isThematicBreak(body: string): boolean {
+  const c = body.charCodeAt(0);
+  if (c !== 45 && c !== 42 && c !== 95) return false;
+  // The second marker must follow after spaces or tabs only: most list items ("- text") stop here.
+  let k = 1;
+  while (body.charCodeAt(k) === 32 || body.charCodeAt(k) === 9) k += 1;
+  return body.charCodeAt(k) === c && THEMATIC_BREAK.test(body);
+}
 
 function isClosingFence(text: string, fence: Fence): boolean {
   const { columns } = indentOf(text);
@@ -165,7 +206,7 @@ class BlockContext {
       this.items = [];
       this.inParagraph = false;
     }
-    if (rest.trim() === "") {
+    if (isBlank(rest)) {
       this.inParagraph = false;
       return "blank";
     }
@@ -177,21 +218,22 @@ class BlockContext {
     let body = rest.slice(chars);
     // List markers open items (several on one line nest): the content column moves past each.
     for (;;) {
-      if (THEMATIC_BREAK.test(body)) break;
-      const marker = LIST_MARKER.exec(body);
-      if (!marker) break;
-      const after = body.slice(marker[0].length);
+      if (isThematicBreak(body)) break;
+      const width = listMarkerWidth(body);
+      if (width === 0) break;
+      const after = body.slice(width);
       const gap = indentOf(after);
-      const width = marker[0].length;
-      const content = after.trim() === "" || gap.columns > 4 ? columns + width + 1 : columns + width + gap.columns;
+      const empty = isBlank(after);
+      const content = empty || gap.columns > 4 ? columns + width + 1 : columns + width + gap.columns;
       this.items.push(content);
       base = content;
       this.inParagraph = false;
-      if (after.trim() === "" || gap.columns > 4) return "text";
+      if (empty || gap.columns > 4) return "text";
       columns = content;
       body = after.slice(gap.chars);
     }
-    const m = /^(`{3,}|~{3,})(.*)$/.exec(body);
+    const first = body.charCodeAt(0);
+    const m = first === 96 || first === 126 ? /^(`{3,}|~{3,})(.*)$/.exec(body) : null;
     // A backtick fence's info string may not hold backticks (otherwise it is inline code).
     if (m && !(m[1].charAt(0) === "`" && m[2].includes("`"))) {
       this.inParagraph = false;
@@ -199,7 +241,7 @@ class BlockContext {
       const language = m[2].trim().split(/\s+/)[0] ?? "";
       return { char, width: m[1].length, language, quotes, column: base };
     }
-    this.inParagraph = !/^#{1,6}(?:[ \t]|$)/.test(body) && !THEMATIC_BREAK.test(body);
+    this.inParagraph = !/^#{1,6}(?:[ \t]|$)/.test(body) && !isThematicBreak(body);
     return "text";
   }
 

@@ -134,8 +134,15 @@ export const TIME_FORMS = "write the time with no spaces inside (s, m:ss or h:mm
 export function parseTimeLine(line: string): TimeLine {
   const trimmed = String(line ?? "").trim();
   const space = trimmed.search(/\s/);
-  let text = space < 0 ? trimmed : trimmed.slice(0, space);
-  let rest = space < 0 ? "" : trimmed.slice(space);
+  // A lone time (most lines and inline timestamps): no label, no separator to read.
+  if (space < 0) {
+    const parsed = parseTime(trimmed);
+    return "error" in parsed
+      ? { text: trimmed, seconds: null, label: "", error: parsed.error }
+      : { text: trimmed, seconds: parsed.seconds, label: "", error: null };
+  }
+  let text = trimmed.slice(0, space);
+  let rest = trimmed.slice(space);
   // `06:45: label`: the colon belongs to the sentence, not to the time.
   const colonAfter = /^[0-9.:]*[0-9]:$/.test(text) && rest !== "";
   if (colonAfter) text = text.slice(0, -1);
