@@ -214,6 +214,8 @@ describe("case 9 drawn: broken model folders in the panel, the block and the mod
     ["the wrong shape", JSON.stringify({ ...RESULTS, epochs: [{ epoch: "x" }] })],
     ["other labels", JSON.stringify({ ...RESULTS, labels: ["dog", "cat"] })],
     ["null", "null"],
+    ["empty rows", JSON.stringify({ ...RESULTS, topLosses: [{}], perClass: [{}], mostConfused: [{}] })],
+    ["rows of the wrong types", JSON.stringify({ ...RESULTS, topLosses: [{ path: 3, actual: "cat", predicted: "dog", loss: "x", probabilityPredicted: "x", probabilityActual: null }], perClass: [{ label: "cat", correct: "two", total: null, accuracy: "x" }], mostConfused: [{ actual: "cat", predicted: "dog", count: "x", paths: "Pets/cat/2.png" }] })],
   ] as const) {
     it(`results.json that is ${kind}: the panel warns naming the file and shows metadata.json's results; block and modal predict`, async () => {
       const h = await harness(async (h2) => {

@@ -343,6 +343,25 @@ export function renderResults(parent: HTMLElement, data: ResultsData, host: Imag
   return { metrics, confusion, perClass, confused, losses };
 }
 
+type Row = Record<string, unknown>;
+const isRow = (x: unknown): x is Row => typeof x === "object" && x !== null && !Array.isArray(x);
+const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isCount = (v: unknown): boolean => isNumber(v) && Number.isInteger(v) && v >= 0;
+const isProbability = (v: unknown): boolean => isNumber(v) && v >= 0 && v <= 1;
+const isText = (v: unknown): boolean => typeof v === "string";
+
+function isTopLoss(x: unknown): x is TopLoss {
+  return isRow(x) && isText(x.path) && isText(x.actual) && isText(x.predicted) && isNumber(x.loss) && isProbability(x.probabilityPredicted) && isProbability(x.probabilityActual);
+}
+
+function isPerClass(x: unknown): x is PerClassAccuracy {
+  return isRow(x) && isText(x.label) && isCount(x.count) && isCount(x.correct) && (x.accuracy === null || isProbability(x.accuracy));
+}
+
+function isConfusedPair(x: unknown): x is ConfusedPair {
+  return isRow(x) && isText(x.actual) && isText(x.predicted) && isCount(x.count) && Array.isArray(x.paths) && x.paths.every(isText);
+}
+
 /**
  * Parses results.json saved beside a model; null when absent or malformed (older model, a damaged
  * file, labels that are not `labels`), so that the panel falls back to metadata.json's metrics.
@@ -356,18 +375,19 @@ export function parseResults(text: string, labels?: readonly string[]): ResultsD
     if (labels && (r.labels.length !== labels.length || r.labels.some((l, i) => l !== labels[i]))) return null;
     const epochs = r.epochs.map(readEpoch);
     if (epochs.some((e) => e === null)) return null;
-    const isObject = (x: unknown): boolean => typeof x === "object" && x !== null;
-    if (![...r.topLosses, ...r.perClass, ...r.mostConfused].every(isObject)) return null;
+    // Each row is drawn field by field: a row missing one, or of the wrong type, would show
+    // "undefined" or "NaN%", so the whole file is refused instead.
+    if (!r.topLosses.every(isTopLoss) || !r.perClass.every(isPerClass) || !r.mostConfused.every(isConfusedPair)) return null;
     const m = r.confusion?.matrix;
     const n = r.labels.length;
     const confusionOk = Array.isArray(m) && m.length === n && m.every((row) => Array.isArray(row) && row.length === n && row.every((v) => typeof v === "number" && Number.isFinite(v)));
     return {
       labels: r.labels,
       epochs: epochs as EpochMetrics[],
-      accuracy: typeof r.accuracy === "number" && Number.isFinite(r.accuracy) ? r.accuracy : null,
-      errorRate: typeof r.errorRate === "number" && Number.isFinite(r.errorRate) ? r.errorRate : null,
-      trainCount: typeof r.trainCount === "number" ? r.trainCount : 0,
-      validCount: typeof r.validCount === "number" ? r.validCount : 0,
+      accuracy: isProbability(r.accuracy) ? (r.accuracy as number) : null,
+      errorRate: isProbability(r.errorRate) ? (r.errorRate as number) : null,
+      trainCount: isCount(r.trainCount) ? (r.trainCount as number) : 0,
+      validCount: isCount(r.validCount) ? (r.validCount as number) : 0,
       confusion: r.confusion && confusionOk ? r.confusion : null,
       perClass: r.perClass,
       mostConfused: r.mostConfused,
