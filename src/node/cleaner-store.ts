@@ -5,7 +5,7 @@
 // Every path is checked with the cleaner's containment rule before it reaches the disk.
 
 import { readdirSync, statSync } from "node:fs";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import * as nodePath from "node:path";
 import type { FileOps, TrashResult } from "../cleaner/apply";
 import type { Fingerprint } from "../cleaner/decisions";
@@ -44,20 +44,69 @@ export function diskCleaner(root: string, dataset: string): DiskCleaner {
   };
   const hash = async (path: string): Promise<string> => sha256Hex(await store.readBinary(requireVaultPath(path)));
 
+  /**
+   * Refuses `path` (a move's source or destination, vault-relative) when any of its components
+   * is a symbolic link leading outside the folder it belongs to: the dataset folder (as its real
+   * path) for dataset files, the trash folder for trash files; the trash folder itself must not be
+   * a link. A path that does not exist yet is judged by its deepest existing folder. Throws an
+   * Error naming the path and where it resolves.
+   */
+  async function requireRealInside(path: string, role: "source" | "destination"): Promise<void> {
+    requireVaultPath(path);
+    const inTrash = path === VAULT_TRASH || path.startsWith(`${VAULT_TRASH}/`);
+    const realRoot = await realpath(base);
+    let top: string;
+    if (inTrash) {
+      const trashFull = nodePath.join(base, VAULT_TRASH);
+      const link = await lstat(trashFull).then((s) => s.isSymbolicLink(), () => false);
+      if (link) throw new Error(`refused the ${role} "${path}": the trash folder "${VAULT_TRASH}" is a link (it points to ${await realpath(trashFull).catch(() => "nothing")})`);
+      top = nodePath.join(realRoot, VAULT_TRASH);
+    } else {
+      top = await realpath(full(dataset));
+    }
+    let probe = full(path);
+    const rest: string[] = [];
+    let real: string | null = null;
+    while (real === null) {
+      try {
+        real = await realpath(probe);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+        const up = nodePath.dirname(probe);
+        if (up === probe) throw error;
+        rest.unshift(nodePath.basename(probe));
+        probe = up;
+      }
+    }
+    const resolved = nodePath.join(real, ...rest);
+    if (resolved !== top && !resolved.startsWith(top + nodePath.sep)) {
+      const where = inTrash ? `the trash folder "${VAULT_TRASH}"` : `the dataset folder "${dataset}"`;
+      throw new Error(`refused the ${role} "${path}": it is outside ${where} through a link (it resolves to ${resolved})`);
+    }
+  }
+
   const ops: FileOps = {
     exists: (path) => store.exists(requireVaultPath(path)),
     stat: statFile,
     async move(from, to) {
+      await requireRealInside(from, "source");
+      await requireRealInside(to, "destination");
       if (!(await statFile(from))) throw new Error(`"${from}" is not a file`);
       await store.rename(requireVaultPath(from), requireVaultPath(to));
     },
     async trash(path): Promise<TrashResult> {
+      await requireRealInside(path, "source");
       if (!(await statFile(path))) throw new Error(`"${path}" is not a file`);
       const to = await freeNameAsync(VAULT_TRASH, baseName(path), (p) => store.exists(p));
+      await requireRealInside(to, "destination");
       await store.rename(requireVaultPath(path), to);
       return { where: "vault-trash", trashPath: to };
     },
-    mkdir: (path) => store.mkdir(requireVaultPath(path)),
+    async mkdir(path) {
+      await requireRealInside(path, "destination");
+      await store.mkdir(requireVaultPath(path));
+    },
     hash,
     async locateTrashed(originalPath: string, fp: Fingerprint): Promise<string | null> {
       const { stem, ext } = splitName(baseName(originalPath));

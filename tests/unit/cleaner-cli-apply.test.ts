@@ -4,7 +4,7 @@
 // decisions file naming a path outside the dataset, a forged file name; a file changed between
 // `clean` and `--apply` is skipped.
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { run as cleanCli } from "../../src/cli/clean";
@@ -164,5 +164,48 @@ describe("lesson-lab clean --apply and undo", () => {
     expect(await readFile(path.join(root, ".trash", "a.png"), "utf8")).toBe("a");
     expect(await runUndo([ds], capture().io)).toBe(0);
     expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("a");
+  });
+
+  describe("symbolic links leading outside the dataset or the trash (QA 1, 2)", () => {
+    /** A vault with ds/cat, and ds/Sneaker a link to a folder outside it. */
+    async function linked(): Promise<{ root: string; ds: string; outside: string }> {
+      const root = await tree({ "ds/cat/a.png": "cat a", "ds/cat/b.png": "cat b", "ds/dog/d.png": "dog d" });
+      const outside = await mkdtemp(path.join(tmpdir(), "lesson-lab-outside-"));
+      made.push(outside);
+      await writeFile(path.join(outside, "s.png"), "outside s");
+      await symlink(outside, path.join(root, "ds", "Sneaker"), "dir");
+      return { root, ds: path.join(root, "ds"), outside };
+    }
+
+    it("refuses to delete a file reached through a label folder that links outside, naming it", async () => {
+      const { root, ds, outside } = await linked();
+      const c = capture();
+      const file = await decisionsFile(root, [{ path: "ds/Sneaker/s.png", action: "delete" }]);
+      expect(await cleanCli([ds, "--apply", file, "--json"], c.io)).not.toBe(0);
+      expect(await readFile(path.join(outside, "s.png"), "utf8")).toBe("outside s");
+      expect(await readdir(path.join(root, ".trash")).catch(() => [])).toEqual([]);
+      expect(c.out() + c.err()).toContain("ds/Sneaker/s.png");
+    });
+
+    it("refuses to relabel into a label folder that links outside", async () => {
+      const { root, ds, outside } = await linked();
+      const c = capture();
+      const file = await decisionsFile(root, [{ path: "ds/cat/a.png", action: "relabel", label: "Sneaker" }]);
+      expect(await cleanCli([ds, "--apply", file, "--json"], c.io)).not.toBe(0);
+      expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat a");
+      expect((await readdir(outside)).sort()).toEqual(["s.png"]);
+      expect((c.out() + c.err()).replace(/\\"/g, "\"")).toMatch(/ds\/Sneaker\/a\.png.*outside the dataset folder "ds" through a link/s);
+    });
+
+    it("refuses to delete into a trash folder that is a link outside", async () => {
+      const { root, ds, outside } = await linked();
+      await symlink(outside, path.join(root, ".trash"), "dir");
+      const c = capture();
+      const file = await decisionsFile(root, [{ path: "ds/cat/b.png", action: "delete" }]);
+      expect(await cleanCli([ds, "--apply", file, "--json"], c.io)).not.toBe(0);
+      expect(await readFile(path.join(ds, "cat", "b.png"), "utf8")).toBe("cat b");
+      expect((await readdir(outside)).sort()).toEqual(["s.png"]);
+      expect((c.out() + c.err()).replace(/\\"/g, "\"")).toContain('the trash folder ".trash" is a link');
+    });
   });
 });
