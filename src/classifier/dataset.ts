@@ -159,6 +159,17 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * An empty label → count record with no prototype: a label folder may be named "__proto__",
+ * "constructor" or "toString", which on a plain `{}` would set the prototype or read
+ * Object.prototype's members. JSON.stringify writes it like any object.
+ */
+export function labelCounts(entries: Iterable<readonly [string, number]> = []): Record<string, number> {
+  const out = Object.create(null) as Record<string, number>;
+  for (const [label, n] of entries) out[label] = n;
+  return out;
+}
+
 export async function scanDataset(store: FileStore & Partial<FolderLister>, folder: string): Promise<DatasetScan> {
   const root = normalizeFolder(folder);
   const shown = root === "" ? "the vault's root" : `"${root}"`;
@@ -166,7 +177,7 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
     folder: root,
     labels: [],
     items: [],
-    counts: {},
+    counts: labelCounts(),
     unlabeled: [],
     skipped: [],
     ignored: 0,

@@ -18,7 +18,7 @@ import { Head, type HeadConfig } from "./head";
 import type { EpochMetrics } from "./types";
 import type { ConfusionMatrix } from "./metrics";
 import { AbortError } from "./train";
-import { modelFolderFor } from "./dataset";
+import { labelCounts, modelFolderFor } from "./dataset";
 
 export { modelFolderFor };
 
@@ -255,9 +255,19 @@ export function readMetadata(folder: string, text: string): { metadata: ModelMet
     metrics,
     trainedAt: typeof m.trainedAt === "string" ? m.trainedAt : "",
     dataset: typeof m.dataset === "string" ? m.dataset : "",
-    counts: typeof m.counts === "object" && m.counts !== null && !Array.isArray(m.counts) ? (m.counts as Record<string, number>) : {},
+    counts: readCounts(m.counts),
   };
   return { metadata, warnings };
+}
+
+/**
+ * metadata.json's `counts` (label → image count) as a record without a prototype, so labels such
+ * as "__proto__" or "constructor" are ordinary keys and a missing label reads as undefined.
+ * Entries that are not counts are dropped.
+ */
+function readCounts(raw: unknown): Record<string, number> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return labelCounts();
+  return labelCounts(Object.entries(raw).filter((e): e is [string, number] => isCount(e[1])));
 }
 
 /** How many of the float32 weights are NaN or infinite. */

@@ -6,7 +6,7 @@
 // User problems (missing folder, one label…) come back as `{error}`; only cancellation
 // (AbortError) and programming/system faults throw. The dataset is only ever read.
 import type { EpochMetrics, FileStore, ImageDecoder, RgbImage, TrainProgress } from "./types";
-import { readDatasetImage, scanDataset, type SkippedFile, type Unreadable } from "./dataset";
+import { labelCounts, readDatasetImage, scanDataset, type SkippedFile, type Unreadable } from "./dataset";
 import { assignSplit, validPctProblem, type Split } from "./split";
 import { hash32, sha256Hex } from "./hash";
 import { applyAugmentation, augmentParams, viewId } from "./augment";
@@ -122,7 +122,7 @@ function emptyResult(folder: string, backbone: string): TrainResult {
     folder,
     backbone,
     labels: [],
-    counts: {},
+    counts: labelCounts(),
     unreadable: [],
     unlabeled: [],
     skipped: [],
@@ -171,7 +171,7 @@ interface Entry {
 const EMBED_CHUNK = 32;
 
 function countByLabel(entries: { label: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
+  const counts = labelCounts();
   for (const e of entries) counts[e.label] = (counts[e.label] ?? 0) + 1;
   return counts;
 }

@@ -38,23 +38,36 @@ export function bindingFor(text: string): NoteBinding {
   return bindingOf(scanNoteCached(text));
 }
 
-/** The binding of a scan (indexes built once per scan). O(size of the scan). */
+/**
+ * The binding of a scan (indexes built once per scan). O(size of the scan). The key indexes
+ * (inlineKeys, keyPositions) are built on first use: a view with section info that matches the
+ * scan (the common case) never needs them.
+ */
 export function bindingOf(scan: NoteScan): NoteBinding {
   const known = bindings.get(scan);
   if (known) return known;
-  const inlineKeys = scan.inline.map((o) => inlineKey(o.entry.text, o.entry.label));
-  const keyPositions = new Map<string, number[]>();
-  inlineKeys.forEach((k, i) => {
-    const list = keyPositions.get(k);
-    if (list) list.push(i);
-    else keyPositions.set(k, [i]);
-  });
+  let inlineKeys: string[] | null = null;
+  let keyPositions: Map<string, number[]> | null = null;
+  const keys = (): string[] => (inlineKeys ??= scan.inline.map((o) => inlineKey(o.entry.text, o.entry.label)));
   const binding: NoteBinding = {
     scan,
     timestampBlocks: scan.blocks.filter((b) => b.kind === "timestamp"),
     inlineLines: scan.inline.map((o) => o.entry.line),
-    inlineKeys,
-    keyPositions,
+    get inlineKeys() {
+      return keys();
+    },
+    get keyPositions() {
+      if (keyPositions === null) {
+        const positions = new Map<string, number[]>();
+        keys().forEach((k, i) => {
+          const list = positions.get(k);
+          if (list) list.push(i);
+          else positions.set(k, [i]);
+        });
+        keyPositions = positions;
+      }
+      return keyPositions;
+    },
   };
   bindings.set(scan, binding);
   return binding;
@@ -215,8 +228,11 @@ export function placeInline(binding: NoteBinding, codes: readonly RenderedInline
   const occ = binding.scan.inline;
   const lo = range ? lowerBound(binding.inlineLines, range.lineStart) : 0;
   const hi = range ? lowerBound(binding.inlineLines, range.lineEnd + 1) : occ.length;
+  // The section holds exactly these (same time and label, in order; as comparing their keys).
+  if (hi - lo === codes.length && codes.every((c, i) => occ[lo + i].entry.text === c.text && occ[lo + i].entry.label === c.label)) {
+    return occ.slice(lo, hi).map((o) => o.entry);
+  }
   const keys = codes.map((c) => inlineKey(c.text, c.label));
-  if (hi - lo === keys.length && keys.every((k, i) => binding.inlineKeys[lo + i] === k)) return occ.slice(lo, hi).map((o) => o.entry);
 
   // Where does the whole run occur in the range?
   const starts: number[] = [];
