@@ -243,6 +243,34 @@ describe("case 9 drawn: broken model folders in the panel, the block and the mod
     }
   });
 
+  for (const [kind, damage, reason] of [
+    ["metadata.json that is not JSON", (h: Harness) => h.app.vault.adapter.write("Pets.model/metadata.json", "{\"format\": "), "metadata.json is not valid JSON."],
+    ["more labels than the head has outputs", async (h: Harness) => {
+      const meta = JSON.parse(await h.app.vault.adapter.read("Pets.model/metadata.json")) as Record<string, unknown>;
+      await writeMeta(h, { ...meta, labels: ["cat", "dog", "fox"] });
+    }, "the head has 2 outputs but 3 labels are listed."],
+  ] as const) {
+    it(`${kind}: the panel, the block and the modal each name the folder and the reason`, async () => {
+      const h = await harness((h2) => damage(h2));
+      for (const d of [await panel(h), await block(h), await modal(h)]) {
+        clean(d);
+        expect(d.errors).toEqual([`Cannot load the classifier in "Pets.model": ${reason}`]);
+      }
+    });
+  }
+
+  it("a missing weights.bin: block and modal name the file", async () => {
+    const h = await harness(async (h2) => {
+      const weights = h2.app.vault.getAbstractFileByPath("Pets.model/weights.bin");
+      if (!(weights instanceof TFile)) throw new Error("no weights.bin");
+      await h2.app.fileManager.trashFile(weights);
+    });
+    for (const d of [await block(h), await modal(h)]) {
+      clean(d);
+      expect(d.errors).toEqual(['Cannot load the classifier in "Pets.model": weights.bin is missing.']);
+    }
+  });
+
   it("NaN and infinite weights: block and modal say weights.bin is damaged, never NaN%", async () => {
     const h = await harness(async (h2) => {
       const bytes = new Uint8Array(await h2.app.vault.adapter.readBinary("Pets.model/weights.bin"));
