@@ -7,6 +7,8 @@
 //   engine-tfjs.js                   TensorFlow.js and the backbone's model topology
 //   engine-tfjs-backend-wasm-simd.wasm  the wasm backend's binary
 //   engine-mobilenet_v2.bin          the MobileNetV2 backbone's weights (float32, as nsfwjs ships them)
+//   web-app.js                       the exported web app's runtime ("Export as web app" copies it;
+//                                    scripts/build-web-app.mjs builds it)
 //
 // How: esbuild bundles main.ts as ES modules with code splitting, so every dynamic import() of
 // the sources becomes its own chunk and modules shared by several chunks exist once. Each chunk
@@ -25,6 +27,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { builtinModules, createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { buildWebAppRuntime } from "./scripts/build-web-app.mjs";
 
 const production = process.argv[2] === "production";
 const outdir = process.argv.find((a) => a.startsWith("--outdir="))?.slice("--outdir=".length) ?? ".";
@@ -46,6 +49,7 @@ export const ENGINE_FILES = {
   tfjs: "engine-tfjs.js",
   wasm: "engine-tfjs-backend-wasm-simd.wasm",
   weights: "engine-mobilenet_v2.bin",
+  webApp: "web-app.js",
 };
 
 const external = ["obsidian", "electron", "@codemirror/*", "@lezer/*", ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -178,6 +182,8 @@ async function assemble(result, minify) {
   }
   written[ENGINE_FILES.wasm] = readFileSync(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
   written[ENGINE_FILES.weights] = await mobilenetWeights();
+  // Built here, not after, so that main.js carries its digest and a store install downloads it.
+  written[ENGINE_FILES.webApp] = Buffer.from(await buildWebAppRuntime(), "utf8");
   for (const name of Object.values(ENGINE_FILES).sort()) assets.push({ name, size: written[name].length, sha256: sha256(written[name]) });
 
   const manifest = {

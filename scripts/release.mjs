@@ -1,6 +1,6 @@
 // Publishes a built plugin as the GitHub release `<version>` (manifest.json's version): the three
 // files Obsidian's store installs (main.js, manifest.json, styles.css) and the engine files that
-// main.js downloads from this release on first use (engine-*, see esbuild.config.mjs).
+// main.js downloads from this release on first use (engine-* and web-app.js, see esbuild.config.mjs).
 //
 //   npm run release              build, check, then `gh release create <version> …` (GitHub CLI)
 //   npm run release -- --dry-run build and check only; print the command

@@ -4,9 +4,9 @@
 //
 // - The store install: only main.js, manifest.json and styles.css in the plugin's folder. Start-up
 //   reads and downloads nothing, timestamps work, the classifier and cleaner are registered; the
-//   first use downloads the four engine files once (a notice gives names, sizes and progress),
-//   checks them, writes them, and a classifier trains and classifies on wasm with them; a second
-//   use downloads nothing.
+//   first use downloads the five engine files once (a notice gives names, sizes and progress),
+//   checks them, writes them, and a classifier trains and classifies on wasm with them, and
+//   "Export as web app" copies the downloaded web-app.js; a second use downloads nothing.
 // - An incomplete and a corrupted local file: only those two are downloaded again.
 // - A corrupted download: nothing is written, the message says what to copy by hand, and the
 //   plugin still unloads cleanly.
@@ -100,7 +100,7 @@ function releaseNames(h: Harness): string[] {
 describe("engine files in Chromium", () => {
   it("store install: start-up loads nothing; the first use downloads the engine once, checks it, and trains and classifies with it", { timeout: 120_000 }, async () => {
     const names = await engineFiles(MAIN_JS);
-    expect(names).toEqual(["engine-app.js", "engine-mobilenet_v2.bin", "engine-tfjs-backend-wasm-simd.wasm", "engine-tfjs.js"]);
+    expect(names).toEqual(["engine-app.js", "engine-mobilenet_v2.bin", "engine-tfjs-backend-wasm-simd.wasm", "engine-tfjs.js", "web-app.js"]);
     const h = track.harness(await openHarness({ vault: await makeVault(), engine: "store" }));
     expect(await pluginFolder(h, names)).toEqual({});
     await checkStartUp(h);
@@ -118,12 +118,12 @@ describe("engine files in Chromium", () => {
     await openPanelFromMenu(h);
     await h.page.waitForSelector(`${PANEL} .lesson-lab-label-row >> nth=1`, { timeout: 60_000 });
     expect(releaseNames(h).sort()).toEqual(names);
-    for (const url of h.releaseRequests) expect(url).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/\d+\.\d+\.\d+\/engine-/);
+    for (const url of h.releaseRequests) expect(url).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/\d+\.\d+\.\d+\/(?:engine-[\w.-]+|web-app\.js)$/);
     expect(await pluginFolder(h, names)).toEqual(await builtDigests(names));
     const notices = await h.page.evaluate(() => window.lessonLabHarness.notices.slice());
     const progress = notices.filter((n) => n.startsWith("Lesson Lab is downloading its classifier engine once"));
     expect(progress.length).toBe(names.length);
-    expect(progress[0]).toMatch(/^Lesson Lab is downloading its classifier engine once \(4 files, \d+\.\d MB\) from the \d+\.\d+\.\d+ release: 0\.0 MB of \d+\.\d MB\. Now engine-[\w.-]+ \(\d+\.\d MB\)\.$/);
+    expect(progress[0]).toMatch(/^Lesson Lab is downloading its classifier engine once \(5 files, \d+\.\d MB\) from the \d+\.\d+\.\d+ release: 0\.0 MB of \d+\.\d MB\. Now [\w.-]+ \(\d+\.\d MB\)\.$/);
     expect(notices).toContain(`Lesson Lab's classifier engine is installed (${(Object.values(await sizes(names)).reduce((a, b) => a + b, 0) / 1024 / 1024).toFixed(1)} MB).`);
 
     // The downloaded tfjs, wasm binary and weights train a classifier and classify an image.
@@ -140,6 +140,17 @@ describe("engine files in Chromium", () => {
     });
     await h.page.locator(`${MODAL} .lesson-lab-predicted`).waitFor({ timeout: 30_000 });
     expect(LABELS).toContain(await h.page.locator(`${MODAL} .lesson-lab-predicted`).textContent());
+
+    // "Export as web app" from the panel: the page's runtime is the downloaded, checked web-app.js.
+    await h.page.evaluate((sel) => document.querySelector<HTMLButtonElement>(sel)!.click(), `${PANEL} .lesson-lab-export-button`);
+    await h.page.waitForSelector(`${PANEL} .lesson-lab-export-status .lesson-lab-export-where, ${PANEL} .lesson-lab-export-status .lesson-lab-error`, { timeout: 60_000 });
+    expect(await h.page.textContent(`${PANEL} .lesson-lab-export-status`)).toContain("Web app written to Fashion web app/index.html.");
+    const exported = await h.page.evaluate(async () => {
+      const text = await window.lessonLabHarness.app.vault.adapter.read("Fashion web app/lesson-lab.js");
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+      return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    });
+    expect(exported).toBe((await builtDigests(["web-app.js"]))["web-app.js"]);
     // Nothing was downloaded twice.
     expect(releaseNames(h).sort()).toEqual(names);
   });
@@ -177,7 +188,7 @@ describe("engine files in Chromium", () => {
     await error.waitFor({ timeout: 60_000 });
     const text = (await error.textContent()) ?? "";
     expect(text).toMatch(
-      /^The classifier could not be loaded: Lesson Lab downloaded engine-app\.js from https:\/\/github\.com\/\S+\/engine-app\.js, but it is corrupted \(SHA-256 differs\): nothing was written\. Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js \(\d+\.\d MB\) from https:\/\/github\.com\/\S+\/releases\/tag\/\d+\.\d+\.\d+\/ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
+      /^The classifier could not be loaded: Lesson Lab downloaded engine-app\.js from https:\/\/github\.com\/\S+\/engine-app\.js, but it is corrupted \(SHA-256 differs\): nothing was written\. Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js, web-app\.js \(\d+\.\d MB\) from https:\/\/github\.com\/\S+\/releases\/tag\/\d+\.\d+\.\d+\/ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
     );
     expect(await pluginFolder(h, names)).toEqual({});
     expect(await h.page.evaluate(() => window.lessonLabHarness.notices)).toContain(text.replace("The classifier could not be loaded: ", ""));
@@ -194,7 +205,7 @@ describe("engine files in Chromium", () => {
     const error = h.page.locator(`${SHELL} .lesson-lab-error`);
     await error.waitFor({ timeout: 60_000 });
     expect(await error.textContent()).toMatch(
-      /^The classifier could not be loaded: Lesson Lab could not download engine-[\w.-]+ from https:\/\/github\.com\/\S+ \(.+\)\. Offline\? Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js \(\d+\.\d MB\) from \S+ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
+      /^The classifier could not be loaded: Lesson Lab could not download [\w.-]+ from https:\/\/github\.com\/\S+ \(.+\)\. Offline\? Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js, web-app\.js \(\d+\.\d MB\) from \S+ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
     );
     expect(await pluginFolder(h, names)).toEqual({});
     const rendered = await h.renderNote("Lesson 2.md", { expectLinks: 2 });

@@ -8,8 +8,13 @@ import type { ClassifierHost } from "../../classifier/obsidian/host";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { ExportError, readModelBundle } from "../bundle";
 import { webAppFiles, writeWebApp, type ExportTarget, type WriteResult } from "../web-app";
+import { engineManifest, readEngineAsset } from "../../engine/assets";
 
-/** The built web-app script shipped beside main.js (npm run build → web-app.js). */
+/**
+ * The built web-app script shipped beside main.js (npm run build → web-app.js). A built main.js
+ * lists it among its engine files: read, checked against its SHA-256, and downloaded from the
+ * release when missing (a store install), like the others (src/engine/assets.ts).
+ */
 export const WEB_APP_RUNTIME = "web-app.js";
 
 export interface ExportResult extends WriteResult {
@@ -79,11 +84,7 @@ export function vaultExportTarget(app: App, folder: string): ExportTarget {
 export async function exportWebApp(app: App, host: ClassifierHost, modelFolder: string, folder: string, options: { force?: boolean } = {}): Promise<ExportResult> {
   const target = checkExportFolder(app, folder);
   const store = createVaultStore(app);
-  const runtimePath = normalizePath(`${host.pluginDir()}/${WEB_APP_RUNTIME}`);
-  if (!(await app.vault.adapter.exists(runtimePath))) {
-    throw new ExportError(`${runtimePath} is missing: it ships with the plugin beside main.js (npm run build makes it). Reinstall the plugin, or use \`lesson-lab export\`.`);
-  }
-  const runtime = await app.vault.adapter.read(runtimePath);
+  const runtime = await readWebAppRuntime(app, host);
   const vaultTarget = vaultExportTarget(app, target);
   // A folder that is not empty is refused before the slow part, unless replacing was asked for.
   const existing = await vaultTarget.list();
@@ -94,6 +95,18 @@ export async function exportWebApp(app: App, host: ClassifierHost, modelFolder: 
   });
   const result = await writeWebApp(vaultTarget, webAppFiles(bundle, runtime), { force: options.force });
   return { ...result, folder: target, index: `${target}/index.html` };
+}
+
+/** web-app.js's text: an engine file in a built plugin, else (from the sources) the file in the plugin's folder. */
+async function readWebAppRuntime(app: App, host: ClassifierHost): Promise<string> {
+  if (engineManifest()?.files.some((f) => f.name === WEB_APP_RUNTIME)) {
+    return new TextDecoder().decode(await readEngineAsset(WEB_APP_RUNTIME));
+  }
+  const runtimePath = normalizePath(`${host.pluginDir()}/${WEB_APP_RUNTIME}`);
+  if (!(await app.vault.adapter.exists(runtimePath))) {
+    throw new ExportError(`${runtimePath} is missing: it ships with the plugin beside main.js (npm run build makes it). Reinstall the plugin, or use \`lesson-lab export\`.`);
+  }
+  return app.vault.adapter.read(runtimePath);
 }
 
 function message(error: unknown): string {

@@ -59,9 +59,11 @@ export interface HarnessOptions {
   release?: string;
 }
 
-/** The engine files of a build: the files named engine-* beside main.js. */
+/** The engine files of a build, as its main.js describes them (esbuild.config.mjs writes the list), sorted. */
 export async function engineFiles(mainJs: string): Promise<string[]> {
-  return (await readdir(dirname(mainJs))).filter((n) => /^engine-[\w.-]+$/.test(n)).sort();
+  const described = /manifest = (\{.*?\});\n/.exec(await readFile(mainJs, "utf8"));
+  if (!described) throw new Error(`${mainJs} describes no engine files (was it built by esbuild.config.mjs?)`);
+  return (JSON.parse(described[1]) as { files: { name: string }[] }).files.map((f) => f.name).sort();
 }
 
 /** The in-page vault's plugin folder (the stand-in's manifest has no `dir`). */
