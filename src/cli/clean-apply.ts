@@ -5,7 +5,10 @@
 // into the label folder under a free name, delete moves into `.trash/` of the vault holding
 // FOLDER (else `.trash/` beside FOLDER), and every batch is written ahead to FOLDER's
 // `Cleaner log.md`. No tfjs is loaded.
+import { lstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import * as nodePath from "node:path";
+import { scanDataset } from "../classifier/dataset";
 import type { AppliedBatch, UndoResult } from "../cleaner/apply";
 import { DecisionBook, type Decision } from "../cleaner/decisions";
 import { labelProblem } from "../cleaner/names";
@@ -13,6 +16,7 @@ import { datasetFileProblem, type CleanerScope } from "../cleaner/paths";
 import { planBatch, type SkippedDecision } from "../cleaner/plan";
 import { CleanerWorkflow, warningsText, type UndoOutcome } from "../cleaner/workflow";
 import { diskCleaner, type DiskCleaner } from "../node/cleaner-store";
+import { createFsStore } from "../node/fs-store";
 import { EXIT_FAILURE } from "./args";
 import { startDatasetCommand } from "./dataset-command";
 import type { CliIo } from "./io";
@@ -33,12 +37,26 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** What the dataset scan found, for checking a decisions file against it. */
+export interface DatasetFacts {
+  /** The dataset's labels (label folders holding at least one usable image). */
+  labels: readonly string[];
+  /** The files the scan uses (its items), vault-relative. */
+  items: ReadonlySet<string>;
+  /** Files the scan leaves out, with why (hidden, not an image, outside through a link…). */
+  skipped: ReadonlyMap<string, string>;
+  /** Whether something (file, folder or link) is at `path` now; a path that is not is left to the plan. */
+  present(path: string): boolean;
+}
+
 /**
  * The decisions of a decisions file, or every problem it has. A file with any problem is refused
  * as a whole (nothing moves): a path outside the dataset's label folders, an unknown action, a
- * relabel without a usable label, a path named twice.
+ * relabel without a usable label, a path named twice; with `facts`, also a file the dataset
+ * scan does not use (a hidden file, a file reached through a link leading outside) and a relabel
+ * to a label the dataset does not have.
  */
-export function readDecisions(text: string, scope: CleanerScope): { decisions: DecisionLine[] } | { problems: string[] } {
+export function readDecisions(text: string, scope: CleanerScope, facts?: DatasetFacts): { decisions: DecisionLine[] } | { problems: string[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text) as unknown;
@@ -58,6 +76,11 @@ export function readDecisions(text: string, scope: CleanerScope): { decisions: D
     const p = path as string;
     if (seen.has(p)) return void problems.push(`${where}: "${p}" is named twice`);
     seen.add(p);
+    if (facts && !facts.items.has(p)) {
+      const why = facts.skipped.get(p);
+      if (why !== undefined) return void problems.push(`${where}: refused the path "${p}": the dataset scan does not use it (${why})`);
+      if (facts.present(p)) return void problems.push(`${where}: refused the path "${p}": it is not an image the dataset scan uses`);
+    }
     if (item.action !== "keep" && item.action !== "delete" && item.action !== "relabel") {
       return void problems.push(`${where} ("${p}"): the action must be "keep", "delete" or "relabel"; got ${JSON.stringify(item.action)}`);
     }
@@ -68,11 +91,33 @@ export function readDecisions(text: string, scope: CleanerScope): { decisions: D
       if (typeof item.label !== "string") return void problems.push(`${where} ("${p}"): a relabel needs a "label"`);
       const bad = labelProblem(item.label);
       if (bad) return void problems.push(`${where} ("${p}"): ${bad}`);
+      if (facts && !facts.labels.includes(item.label)) {
+        const known = facts.labels.map((l) => JSON.stringify(l)).join(", ");
+        return void problems.push(`${where} ("${p}"): the label ${JSON.stringify(item.label)} is not a label of the dataset (its labels: ${known || "none"})`);
+      }
       line.label = item.label;
     }
     decisions.push(line);
   });
   return problems.length ? { problems } : { decisions };
+}
+
+/** The dataset scan's labels, items and left-out files, for `readDecisions`. */
+async function datasetFacts(root: string, dataset: string): Promise<DatasetFacts> {
+  const scan = await scanDataset(createFsStore(root), dataset);
+  return {
+    labels: scan.labels,
+    items: new Set(scan.items.map((i) => i.path)),
+    skipped: new Map(scan.skipped.map((f) => [f.path, f.reason])),
+    present(path) {
+      try {
+        lstatSync(nodePath.join(root, ...path.split("/")));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 function decisionOf(line: DecisionLine): Decision {
@@ -149,7 +194,7 @@ export async function runApply(folder: string, options: { apply?: string; finish
     } catch (error) {
       return fail(`cannot read the decisions file "${options.apply}": ${error instanceof Error ? error.message : String(error)}`);
     }
-    const read = readDecisions(text, cleaner.scope);
+    const read = readDecisions(text, cleaner.scope, await datasetFacts(root, cleaner.scope.dataset));
     if ("problems" in read) return fail(`the decisions file "${options.apply}" is refused, nothing was moved: ${read.problems.join("; ")}`);
     const book = new DecisionBook(cleaner.scope.dataset);
     for (const d of read.decisions) {

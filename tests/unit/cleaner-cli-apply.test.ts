@@ -11,6 +11,7 @@ import { run as cleanCli } from "../../src/cli/clean";
 import { runUndo } from "../../src/cli/clean-apply";
 import { parseLog } from "../../src/cleaner/log";
 import { sha256Hex } from "../../src/classifier/hash";
+import { diskCleaner } from "../../src/node/cleaner-store";
 
 const made: string[] = [];
 afterEach(async () => {
@@ -194,7 +195,18 @@ describe("lesson-lab clean --apply and undo", () => {
       expect(await cleanCli([ds, "--apply", file, "--json"], c.io)).not.toBe(0);
       expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat a");
       expect((await readdir(outside)).sort()).toEqual(["s.png"]);
-      expect((c.out() + c.err()).replace(/\\"/g, "\"")).toMatch(/ds\/Sneaker\/a\.png.*outside the dataset folder "ds" through a link/s);
+      expect(c.err()).toContain('decision 1 ("ds/cat/a.png")');
+    });
+
+    it("the disk cleaner's own moves refuse a source or destination resolving outside through a link", async () => {
+      const { root, outside } = await linked();
+      const { ops } = diskCleaner(root, "ds");
+      await expect(ops.move("ds/cat/a.png", "ds/Sneaker/a.png")).rejects.toThrow(/refused the destination "ds\/Sneaker\/a\.png": it is outside the dataset folder "ds" through a link/);
+      await expect(ops.move("ds/Sneaker/s.png", "ds/cat/s.png")).rejects.toThrow(/refused the source "ds\/Sneaker\/s\.png"/);
+      await expect(ops.trash("ds/Sneaker/s.png")).rejects.toThrow(/refused the source "ds\/Sneaker\/s\.png"/);
+      await expect(ops.mkdir("ds/Sneaker/sub")).rejects.toThrow(/refused the destination "ds\/Sneaker\/sub"/);
+      expect(await readFile(path.join(root, "ds", "cat", "a.png"), "utf8")).toBe("cat a");
+      expect((await readdir(outside)).sort()).toEqual(["s.png"]);
     });
 
     it("refuses to delete into a trash folder that is a link outside", async () => {
@@ -206,6 +218,53 @@ describe("lesson-lab clean --apply and undo", () => {
       expect(await readFile(path.join(ds, "cat", "b.png"), "utf8")).toBe("cat b");
       expect((await readdir(outside)).sort()).toEqual(["s.png"]);
       expect((c.out() + c.err()).replace(/\\"/g, "\"")).toContain('the trash folder ".trash" is a link');
+    });
+  });
+
+  describe("a decisions file checked against the dataset scan before anything moves (QA 3, 4, 5)", () => {
+    async function refused(files: Record<string, string>, decisions: unknown[]): Promise<{ err: string; before: string[]; after: string[]; root: string }> {
+      const root = await tree(files);
+      const before = await files_(root);
+      const c = capture();
+      expect(await cleanCli([path.join(root, "ds"), "--apply", await decisionsFile(root, decisions)], c.io)).not.toBe(0);
+      expect(c.out()).toBe("");
+      await expect(stat(path.join(root, "ds", "Cleaner log.md"))).rejects.toThrow();
+      return { err: c.err(), before, after: await files_(root), root };
+    }
+    const files_ = files;
+
+    it("refuses a hidden file, which the scan does not use, naming it", async () => {
+      const r = await refused({ ...START, "ds/cat/.hidden.png": "h" }, [
+        { path: "ds/cat/a.png", action: "delete" },
+        { path: "ds/cat/.hidden.png", action: "delete" },
+      ]);
+      expect(r.after).toEqual(r.before);
+      expect(r.err).toContain('decision 2: refused the path "ds/cat/.hidden.png": the dataset scan does not use it (hidden or system file');
+    });
+
+    it("refuses a relabel to a label the dataset does not have, and an empty label folder", async () => {
+      const r = await refused({ ...START, "ds/Empty/notes.txt": "x" }, [
+        { path: "ds/cat/a.png", action: "delete" },
+        { path: "ds/cat/b.png", action: "relabel", label: "Nope" },
+        { path: "ds/cat/c.png", action: "relabel", label: "Empty" },
+      ]);
+      expect(r.after).toEqual(r.before);
+      await expect(stat(path.join(r.root, "ds", "Nope"))).rejects.toThrow();
+      expect(r.err).toContain('decision 2 ("ds/cat/b.png"): the label "Nope" is not a label of the dataset (its labels: "cat", "dog")');
+      expect(r.err).toContain('decision 3 ("ds/cat/c.png"): the label "Empty" is not a label of the dataset');
+    });
+
+    it("refuses the log note's name, a 300-character label and a NUL up front, logging no batch", async () => {
+      const r = await refused(START, [
+        { path: "ds/cat/a.png", action: "relabel", label: "Cleaner log.md" },
+        { path: "ds/cat/b.png", action: "relabel", label: "x".repeat(300) },
+        { path: "ds/cat/c.png", action: "relabel", label: "a\u0000b" },
+      ]);
+      expect(r.after).toEqual(r.before);
+      expect(r.err).toContain('decision 1 ("ds/cat/a.png")');
+      expect(r.err).toContain('decision 2 ("ds/cat/b.png")');
+      expect(r.err).toContain('decision 3 ("ds/cat/c.png")');
+      expect(r.err).not.toMatch(/EEXIST|ENAMETOOLONG/);
     });
   });
 });
