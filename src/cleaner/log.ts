@@ -518,8 +518,18 @@ export function parseLog(text: string, scope?: CleanerScope): ParsedLog {
   return { batches, open, warnings };
 }
 
-/** The latest batch not yet undone, which the pane's undo acts on; null when there is none. */
-export function lastUndoable(log: ParsedLog): LoggedBatch | null {
-  for (let i = log.batches.length - 1; i >= 0; i--) if (!log.batches[i].undo) return log.batches[i];
+/**
+ * The latest batch not yet undone, which the pane's undo acts on; null when there is none. With
+ * `skipEmpty`, an empty batch (nothing moved, trashed or failed: an --apply whose every decision
+ * was skipped, as older versions logged) is passed over, so that undo reaches the last batch
+ * that did something (the CLI's `undo`).
+ */
+export function lastUndoable(log: ParsedLog, skipEmpty = false): LoggedBatch | null {
+  for (let i = log.batches.length - 1; i >= 0; i--) {
+    const b = log.batches[i];
+    if (b.undo) continue;
+    if (skipEmpty && b.moves.length === 0 && b.trashed.length === 0 && b.failed.length === 0) continue;
+    return b;
+  }
   return null;
 }

@@ -155,9 +155,9 @@ export class CleanerWorkflow {
   /**
    * Undoes the last batch the log records. An interrupted batch is first closed (the steps that
    * ran are found, the rest left undone) and then reversed; an interrupted undo is finished.
-   * Null when there is nothing to undo.
+   * Null when there is nothing to undo. `skipEmpty`: pass over empty batches (see lastUndoable).
    */
-  undo(): Promise<UndoOutcome | null> {
+  undo(options: { skipEmpty?: boolean } = {}): Promise<UndoOutcome | null> {
     return this.exclusive("undo", "undoing a batch", async () => {
       let log = await this.readLog();
       if (log.open?.kind === "undo") return this.finishUndo(log.open, log);
@@ -165,7 +165,7 @@ export class CleanerWorkflow {
         await this.closeApply(log.open, false);
         log = await this.readLog();
       }
-      const batch = lastUndoable(log);
+      const batch = lastUndoable(log, options.skipEmpty === true);
       if (!batch) return null;
       const plan = planUndo(batch, this.o.scope);
       const now = this.now();

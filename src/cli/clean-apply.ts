@@ -202,6 +202,7 @@ export async function runApply(folder: string, options: { apply?: string; finish
       book.set(d.path, decisionOf(d), d.hash === undefined ? st : { ...st, hash: d.hash });
     }
     const plan = planBatch(book, { datasetFolder: cleaner.scope.dataset, labels: cleaner.labels(), vault: cleaner.view });
+    if (plan.moves.length === 0 && plan.deletions.length === 0) return reportNothing(plan.skipped, io, options.json, root, logPath, show);
     const { batch, warnings } = await workflow.apply(plan);
     if (options.json) io.out(`${JSON.stringify(batchJson(batch, plan.skipped, { root, log: logPath, warnings }))}\n`);
     else {
@@ -212,6 +213,20 @@ export async function runApply(folder: string, options: { apply?: string; finish
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** A decisions file that moves nothing: no batch is logged (so undo keeps acting on the last real one). */
+function reportNothing(skipped: SkippedDecision[], io: CliIo, json: boolean, root: string, log: string, show: (p: string) => string): number {
+  const note = "nothing to move: no batch was logged";
+  if (json) {
+    const s = skipped.map((x) => ({ path: x.path, reason: x.reason }));
+    io.out(`${JSON.stringify({ batch: null, moved: [], trashed: [], skipped: s, failed: [], interrupted: null, log, root, warnings: [], note })}\n`);
+  } else {
+    const lines = [`Nothing to move (${skipped.length} skipped): no batch was logged.`];
+    for (const x of skipped) lines.push(`  skipped  ${show(x.path)}: ${x.reason}`);
+    io.out(lines.join("\n") + "\n");
+  }
+  return skipped.some(isUndone) ? EXIT_FAILURE : 0;
 }
 
 function reportUndo(outcome: UndoOutcome, io: CliIo, json: boolean, root: string, log: string, show: (p: string) => string): number {
@@ -263,7 +278,7 @@ export async function runUndo(args: string[], io: CliIo = processIo): Promise<nu
   const opened = await open(folder, fail);
   if (typeof opened === "number") return opened;
   try {
-    const outcome = await opened.workflow.undo();
+    const outcome = await opened.workflow.undo({ skipEmpty: true });
     if (!outcome) return fail(`no applied batch to undo in "${folder}" (its Cleaner log.md records none)`);
     return reportUndo(outcome, io, json, opened.root, opened.cleaner.scope.logNote!, opened.show);
   } catch (error) {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { run as cleanCli } from "../../src/cli/clean";
 import { runUndo } from "../../src/cli/clean-apply";
-import { parseLog } from "../../src/cleaner/log";
+import { appendLogEntry, formatLogEntry, parseLog } from "../../src/cleaner/log";
 import { sha256Hex } from "../../src/classifier/hash";
 import { diskCleaner } from "../../src/node/cleaner-store";
 
@@ -266,5 +266,26 @@ describe("lesson-lab clean --apply and undo", () => {
       expect(r.err).toContain('decision 3 ("ds/cat/c.png")');
       expect(r.err).not.toMatch(/EEXIST|ENAMETOOLONG/);
     });
+  });
+
+  it("a decisions file that moves nothing logs no batch, says so, and undo still undoes the last real batch (QA 6)", async () => {
+    const root = await tree(START);
+    const ds = path.join(root, "ds");
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, [{ path: "ds/cat/a.png", action: "delete" }])], capture().io)).toBe(0);
+    const logText = await readFile(path.join(ds, "Cleaner log.md"), "utf8");
+    for (const decisions of [[], [{ path: "ds/cat/b.png", action: "keep" }], [{ path: "ds/cat/c.png", action: "relabel", label: "cat" }]]) {
+      const c = capture();
+      expect(await cleanCli([ds, "--apply", await decisionsFile(root, decisions), "--json"], c.io)).toBe(0);
+      expect(JSON.parse(c.out())).toMatchObject({ batch: null, moved: [], trashed: [], note: "nothing to move: no batch was logged" });
+    }
+    const t = capture();
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, [])], t.io)).toBe(0);
+    expect(t.out()).toContain("Nothing to move (0 skipped): no batch was logged.");
+    expect(await readFile(path.join(ds, "Cleaner log.md"), "utf8")).toBe(logText);
+    // An empty batch an older version logged is passed over by undo.
+    const empty = formatLogEntry({ id: "20300101T000000000Z-empt", at: "2030-01-01T00:00:00.000Z", moves: [], trashed: [], failed: [] });
+    await writeFile(path.join(ds, "Cleaner log.md"), appendLogEntry(logText, empty));
+    expect(await runUndo([ds], capture().io)).toBe(0);
+    expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat a");
   });
 });

@@ -67,6 +67,14 @@ describe("log note", () => {
     expect(second.endsWith("\n")).toBe(true);
   });
 
+  it("undo passes over an empty batch (QA 6)", () => {
+    const empty: AppliedBatch = { id: "b3", at: "2026-11-25T23:00:00.000Z", moves: [], trashed: [], failed: [] };
+    const text = appendLogEntry(appendLogEntry("", formatLogEntry(batch)), formatLogEntry(empty));
+    expect(lastUndoable(parseLog(text), true)?.id).toBe(batch.id);
+    expect(lastUndoable(parseLog(appendLogEntry("", formatLogEntry(empty))), true)).toBeNull();
+    expect(lastUndoable(parseLog(text))?.id).toBe("b3");
+  });
+
   it("parses back exactly what was written, with undos attached", () => {
     const b2: AppliedBatch = { id: "b2", at: "2026-11-25T22:00:00.000Z", moves: [], trashed: [], failed: [] };
     let text = appendLogEntry("", formatLogEntry(batch));
