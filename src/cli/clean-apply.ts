@@ -84,7 +84,9 @@ export function readDecisions(text: string, scope: CleanerScope, facts?: Dataset
     if (item.action !== "keep" && item.action !== "delete" && item.action !== "relabel") {
       return void problems.push(`${where} ("${p}"): the action must be "keep", "delete" or "relabel"; got ${JSON.stringify(item.action)}`);
     }
-    if (item.hash !== undefined && typeof item.hash !== "string") return void problems.push(`${where} ("${p}"): the hash must be text`);
+    if (item.hash !== undefined && (typeof item.hash !== "string" || !/^[0-9a-fA-F]{64}$/.test(item.hash))) {
+      return void problems.push(`${where} ("${p}"): the hash must be a SHA-256 in hex (64 characters, as clean --json prints it); got ${JSON.stringify(item.hash)}`);
+    }
     const line: DecisionLine = { path: p, action: item.action };
     if (typeof item.hash === "string") line.hash = item.hash;
     if (item.action === "relabel") {
@@ -197,11 +199,17 @@ export async function runApply(folder: string, options: { apply?: string; finish
     const read = readDecisions(text, cleaner.scope, await datasetFacts(root, cleaner.scope.dataset));
     if ("problems" in read) return fail(`the decisions file "${options.apply}" is refused, nothing was moved: ${read.problems.join("; ")}`);
     const book = new DecisionBook(cleaner.scope.dataset);
+    const absent = new Set<string>();
     for (const d of read.decisions) {
-      const st = cleaner.view.stat(d.path) ?? { size: 0, mtime: 0 };
+      const now = cleaner.view.stat(d.path);
+      if (!now) absent.add(d.path);
+      const st = now ?? { size: 0, mtime: 0 };
       book.set(d.path, decisionOf(d), d.hash === undefined ? st : { ...st, hash: d.hash });
     }
     const plan = planBatch(book, { datasetFolder: cleaner.scope.dataset, labels: cleaner.labels(), vault: cleaner.view });
+    // A path that is not there when the decisions file is read was never seen by this run: say
+    // "no such file" (a misspelling, another case or Unicode form) rather than "moved since review".
+    plan.skipped = plan.skipped.map((x) => (x.code === "missing" && absent.has(x.path) ? { ...x, reason: "no such file (check the spelling, letter case and accents of the path)" } : x));
     if (plan.moves.length === 0 && plan.deletions.length === 0) return reportNothing(plan.skipped, io, options.json, root, logPath, show);
     const { batch, warnings } = await workflow.apply(plan);
     if (options.json) io.out(`${JSON.stringify(batchJson(batch, plan.skipped, { root, log: logPath, warnings }))}\n`);

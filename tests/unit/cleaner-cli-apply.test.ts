@@ -288,4 +288,18 @@ describe("lesson-lab clean --apply and undo", () => {
     expect(await runUndo([ds], capture().io)).toBe(0);
     expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat a");
   });
+
+  it("a path that does not exist says no such file; a malformed hash is refused (QA 7, 8)", async () => {
+    const root = await tree(START);
+    const ds = path.join(root, "ds");
+    const c = capture();
+    const missing = [{ path: "ds/Cat/a.png", action: "delete" }, { path: "ds/cat/a\u0301.png", action: "delete" }];
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, missing), "--json"], c.io)).toBe(1);
+    const json = JSON.parse(c.out()) as { skipped: { path: string; reason: string }[] };
+    expect(json.skipped.map((x) => x.reason)).toEqual(["no such file (check the spelling, letter case and accents of the path)", "no such file (check the spelling, letter case and accents of the path)"]);
+    const m = capture();
+    expect(await cleanCli([ds, "--apply", await decisionsFile(root, [{ path: "ds/cat/a.png", action: "delete", hash: "deadbeef" }])], m.io)).not.toBe(0);
+    expect(m.err()).toContain('decision 1 ("ds/cat/a.png"): the hash must be a SHA-256 in hex');
+    expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat a");
+  });
 });
