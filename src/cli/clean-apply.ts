@@ -287,7 +287,10 @@ export async function runUndo(args: string[], io: CliIo = processIo): Promise<nu
   if (typeof opened === "number") return opened;
   try {
     const outcome = await opened.workflow.undo({ skipEmpty: true });
-    if (!outcome) return fail(`no applied batch to undo in "${folder}" (its Cleaner log.md records none)`);
+    if (!outcome) {
+      const hasLog = (await opened.cleaner.log.read()) !== "";
+      return fail(hasLog ? `no applied batch to undo in "${folder}" (its Cleaner log.md records none)` : `nothing to undo in "${folder}": it has no Cleaner log.md (no batch was ever applied there)`);
+    }
     return reportUndo(outcome, io, json, opened.root, opened.cleaner.scope.logNote!, opened.show);
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));

@@ -302,4 +302,11 @@ describe("lesson-lab clean --apply and undo", () => {
     expect(m.err()).toContain('decision 1 ("ds/cat/a.png"): the hash must be a SHA-256 in hex');
     expect(await readFile(path.join(ds, "cat", "a.png"), "utf8")).toBe("cat a");
   });
+
+  it("undo on a folder without Cleaner log.md says there is none (QA 11)", async () => {
+    const root = await tree(START);
+    const c = capture();
+    expect(await runUndo([path.join(root, "ds")], c.io)).toBe(1);
+    expect(c.err()).toContain("it has no Cleaner log.md");
+  });
 });
