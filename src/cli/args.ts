@@ -109,3 +109,8 @@ export function choiceProblem(flag: string, value: string | undefined, choices: 
 export function firstProblem(...problems: (string | null)[]): string | null {
   return problems.find((p) => p !== null) ?? null;
 }
+
+/** What a cancelled `train` or `clean` says about the embedding cache: kept, unless --no-cache kept it out. */
+export function cancelledCacheNote(noCache: boolean | undefined): string {
+  return noCache ? "with --no-cache nothing was written to the embedding cache" : "the embeddings made so far are kept in the cache";
+}

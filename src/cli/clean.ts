@@ -11,7 +11,7 @@
 import { createProgressWriter, formatTable } from "./table";
 import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
 import { countSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
-import { choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
+import { cancelledCacheNote, choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
 import { processIo, type CliIo } from "./io";
@@ -268,7 +268,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   } catch (error) {
     progress.end();
     if (isAbortError(error)) {
-      io.err("lesson-lab clean: cancelled (the embeddings made so far are kept in the cache)\n");
+      io.err(`lesson-lab clean: cancelled (${cancelledCacheNote(flags["no-cache"])})\n`);
       if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
       return EXIT_CANCELLED;
     }

@@ -20,7 +20,7 @@ import { describeInterval } from "../classifier/metrics";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
 import { isDirectory, startDatasetCommand } from "./dataset-command";
-import { firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
+import { cancelledCacheNote, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { formatEpochTime } from "../classifier/format-time";
 import { countSkipped, describeSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
@@ -305,7 +305,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   } catch (error) {
     progress.end();
     if (isAbortError(error)) {
-      io.err("lesson-lab train: cancelled; no model was written (the embeddings made so far are kept in the cache)\n");
+      io.err(`lesson-lab train: cancelled; no model was written (${cancelledCacheNote(flags["no-cache"])})\n`);
       if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
       return EXIT_CANCELLED;
     }
