@@ -32,6 +32,12 @@ function finiteOrNull(x: unknown): number | null {
   return typeof x === "number" && Number.isFinite(x) ? x : null;
 }
 
+/** A rate 0..1 rounded to 1e-6, so that 1 - 0.8 reads 0.2 rather than 0.19999999999999996; null when not finite. */
+export function rateOrNull(x: unknown): number | null {
+  const v = finiteOrNull(x);
+  return v === null ? null : Math.round(v * 1e6) / 1e6;
+}
+
 function validConfusion(c: unknown, labels: string[]): ConfusionMatrix | null {
   if (typeof c !== "object" || c === null) return null;
   const m = c as Partial<ConfusionMatrix>;
@@ -57,8 +63,8 @@ export function modelCard(metadata: ModelMetadata, options: { title?: string; re
     title,
     labels,
     counts,
-    accuracy: finiteOrNull(metrics.accuracy),
-    error_rate: finiteOrNull(metrics.error_rate),
+    accuracy: rateOrNull(metrics.accuracy),
+    error_rate: rateOrNull(metrics.error_rate),
     train_count: finiteOrNull(metrics.train_count) ?? 0,
     valid_count: finiteOrNull(metrics.valid_count) ?? 0,
     confusion: validConfusion(metrics.confusion, labels) ?? validConfusion(options.resultsConfusion, labels),
