@@ -111,6 +111,34 @@ export function createFsStore(root: string): FsStore {
     return true;
   }
 
+  /**
+   * Refuses `path` (resolved as `full`) when a symbolic link in it leads outside the store root:
+   * the real path of the entry, or of its parent for a link itself or a name not yet there, must
+   * lie inside the root's real path. The message names the path and where it resolves.
+   */
+  async function requireRealInsideRoot(path: string, full: string): Promise<void> {
+    const top = await realpath(base);
+    let probe = nodePath.dirname(full);
+    const rest = [nodePath.basename(full)];
+    let real: string | null = null;
+    while (real === null) {
+      try {
+        real = await realpath(probe);
+      } catch (error) {
+        const code = codeOf(error);
+        if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+        const up = nodePath.dirname(probe);
+        if (up === probe) throw error;
+        rest.unshift(nodePath.basename(probe));
+        probe = up;
+      }
+    }
+    const resolved = nodePath.join(real, ...rest);
+    if (resolved !== top && !resolved.startsWith(top + nodePath.sep)) {
+      throw new Error(`refused the path "${path}": it is outside the store root ${base} through a link (it resolves to ${resolved})`);
+    }
+  }
+
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
   return {
@@ -156,6 +184,8 @@ export function createFsStore(root: string): FsStore {
     async rename(from, to) {
       const src = resolve(from);
       const dst = resolve(to);
+      await requireRealInsideRoot(from, src);
+      await requireRealInsideRoot(to, dst);
       const taken = (): Error => new Error(`cannot move "${from}" to "${to}": "${to}" already exists`);
       await mkdir(nodePath.dirname(dst), { recursive: true });
       // fs.rename silently replaces an existing file (and an empty folder): the target name is
