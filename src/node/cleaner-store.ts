@@ -15,7 +15,7 @@ import { requireVaultPath, VAULT_TRASH, type CleanerScope } from "../cleaner/pat
 import type { VaultView } from "../cleaner/plan";
 import type { LogStore } from "../cleaner/workflow";
 import { sha256Hex } from "../classifier/hash";
-import { createFsStore } from "./fs-store";
+import { createFsStore, realLocation } from "./fs-store";
 
 export interface DiskCleaner {
   scope: CleanerScope;
@@ -64,22 +64,7 @@ export function diskCleaner(root: string, dataset: string): DiskCleaner {
     } else {
       top = await realpath(full(dataset));
     }
-    let probe = full(path);
-    const rest: string[] = [];
-    let real: string | null = null;
-    while (real === null) {
-      try {
-        real = await realpath(probe);
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
-        const up = nodePath.dirname(probe);
-        if (up === probe) throw error;
-        rest.unshift(nodePath.basename(probe));
-        probe = up;
-      }
-    }
-    const resolved = nodePath.join(real, ...rest);
+    const resolved = await realLocation(full(path), true);
     if (resolved !== top && !resolved.startsWith(top + nodePath.sep)) {
       const where = inTrash ? `the trash folder "${VAULT_TRASH}"` : `the dataset folder "${dataset}"`;
       throw new Error(`refused the ${role} "${path}": it is outside ${where} through a link (it resolves to ${resolved})`);

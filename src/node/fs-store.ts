@@ -118,22 +118,7 @@ export function createFsStore(root: string): FsStore {
    */
   async function requireRealInsideRoot(path: string, full: string): Promise<void> {
     const top = await realpath(base);
-    let probe = nodePath.dirname(full);
-    const rest = [nodePath.basename(full)];
-    let real: string | null = null;
-    while (real === null) {
-      try {
-        real = await realpath(probe);
-      } catch (error) {
-        const code = codeOf(error);
-        if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
-        const up = nodePath.dirname(probe);
-        if (up === probe) throw error;
-        rest.unshift(nodePath.basename(probe));
-        probe = up;
-      }
-    }
-    const resolved = nodePath.join(real, ...rest);
+    const resolved = await realLocation(full);
     if (resolved !== top && !resolved.startsWith(top + nodePath.sep)) {
       throw new Error(`refused the path "${path}": it is outside the store root ${base} through a link (it resolves to ${resolved})`);
     }
@@ -247,4 +232,27 @@ async function renameUnlessTaken(src: string, dst: string, taken: () => Error): 
   }
   if (exists) throw taken();
   await rename(src, dst);
+}
+
+/**
+ * Where `full` (an absolute path) really is, symbolic links resolved. With `followLast` false the
+ * last name is not followed: the real path of its parent folder joined with that name, so that a
+ * link itself is placed by the folder it is in. Names not there yet (and missing folders on the
+ * way) are kept as written. Throws what `realpath` throws other than ENOENT/ENOTDIR.
+ */
+export async function realLocation(full: string, followLast = false): Promise<string> {
+  let probe = followLast ? full : nodePath.dirname(full);
+  const rest = followLast ? [] : [nodePath.basename(full)];
+  for (;;) {
+    try {
+      return nodePath.join(await realpath(probe), ...rest);
+    } catch (error) {
+      const code = codeOf(error);
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+      const up = nodePath.dirname(probe);
+      if (up === probe) throw error;
+      rest.unshift(nodePath.basename(probe));
+      probe = up;
+    }
+  }
 }
