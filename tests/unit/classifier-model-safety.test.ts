@@ -32,7 +32,8 @@ describe("case 7: model folders from notes and files stay inside the vault", () 
   it("classifyFile never reaches the adapter with an outside path, and says the same whether or not the folder exists", async () => {
     const app = App.createConfigured__({ files: { "Pets/cat/a.md": "" } }) as unknown as ObsidianApp;
     await app.vault.createBinary("Pets/cat/1.png", new Uint8Array([1, 2, 3]).buffer);
-    const file = app.vault.getAbstractFileByPath("Pets/cat/1.png") as TFile;
+    const file = app.vault.getAbstractFileByPath("Pets/cat/1.png");
+    if (!(file instanceof TFile)) throw new Error("the test image was not created");
     const seen: string[] = [];
     for (const m of ["exists", "stat", "read", "readBinary"] as const) {
       const original = app.vault.adapter[m].bind(app.vault.adapter) as (p: string) => Promise<unknown>;

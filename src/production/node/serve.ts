@@ -217,7 +217,7 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
   });
 
   return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
+    server.once("error", (error: Error & { code?: string }) => {
       if (error.code === "EADDRINUSE") reject(new Error(`port ${options.port} on ${options.host} is in use (another server, or another \`lesson-lab serve\`); choose another with --port`));
       else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") reject(new Error(`cannot listen on ${options.host}: this machine has no such address`));
       else if (error.code === "EACCES") reject(new Error(`not allowed to listen on port ${options.port} (ports below 1024 need administrator rights); choose another with --port`));

@@ -130,7 +130,7 @@ export function renderExportControls(
   let force = false;
   new Setting(box)
     .setName("Web app folder")
-    .setDesc("A folder in the vault for a web page that runs this model in any browser, offline. Its README says how to share it online.")
+    .setDesc("A folder in the vault for a web page that runs this model in any browser, offline. A guide inside it says how to share it online.")
     .addText((t) => {
       t.setValue(readFolder());
       t.inputEl.addClass("lesson-lab-export-folder");
