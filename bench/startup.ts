@@ -7,6 +7,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { makeTempVault, openHarness, REPO_ROOT } from "../tests/e2e/harness";
+import { median, round2 } from "./stats";
 
 export interface StartupFigures {
   main_js_kb: number;
@@ -19,14 +20,6 @@ export interface StartupFigures {
   engine_files_kb: Record<string, number>;
   runs: number;
 }
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-const round = (x: number) => Math.round(x * 100) / 100;
 
 export async function benchStartup(runs = 9): Promise<StartupFigures> {
   const vault = await makeTempVault({ "Lesson.md": "```timestamp-url\nhttps://www.youtube.com/watch?v=F4tvM4Vb3A0\n```\n\n```timestamp\n06:45\n```\n" });
@@ -43,14 +36,14 @@ export async function benchStartup(runs = 9): Promise<StartupFigures> {
     if (h.releaseRequests.length > 0) throw new Error(`start-up downloaded ${h.releaseRequests.join(", ")}`);
     const engine: Record<string, number> = {};
     for (const name of (await readdir(REPO_ROOT)).filter((n) => n.startsWith("engine-")).sort()) {
-      engine[name] = round((await stat(join(REPO_ROOT, name))).size / 1024);
+      engine[name] = round2((await stat(join(REPO_ROOT, name))).size / 1024);
     }
     return {
-      main_js_kb: round((await stat(join(REPO_ROOT, "main.js"))).size / 1024),
-      main_js_eval_ms: round(median(evals)),
-      main_js_eval_runs_ms: evals.map(round),
-      onload_ms: round(median(onloads)),
-      onload_runs_ms: onloads.map(round),
+      main_js_kb: round2((await stat(join(REPO_ROOT, "main.js"))).size / 1024),
+      main_js_eval_ms: round2(median(evals)),
+      main_js_eval_runs_ms: evals.map(round2),
+      onload_ms: round2(median(onloads)),
+      onload_runs_ms: onloads.map(round2),
       engine_files_kb: engine,
       runs,
     };

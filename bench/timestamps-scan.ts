@@ -11,6 +11,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { bindingOf, inlineOnLine, placeInline, type NoteBinding, type RenderedInline } from "../src/timestamps/binding";
 import { scanNote } from "../src/timestamps/note";
+import { median, round2 } from "./stats";
 
 export interface ScanFigures {
   one_line_1mb: NoteFigures;
@@ -30,14 +31,6 @@ export interface NoteFigures {
   lookup_no_section_ms: number;
   line_lookup_ms: number;
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const round = (n: number): number => Math.round(n * 100) / 100;
 
 function clock(total: number): string {
   const two = (n: number): string => String(n).padStart(2, "0");
@@ -126,13 +119,13 @@ function measure(make: (salt: number) => string, runs: number): NoteFigures {
     if (found !== timestamps) throw new Error(`found ${found} of ${timestamps} by line`);
   }
   return {
-    note_kb: round(note.length / 1024),
+    note_kb: round2(note.length / 1024),
     timestamps,
-    scan_ms: round(median(scans)),
-    scan_cpu_ms: round(median(scanCpu)),
-    lookup_ms: round(median(lookups)),
-    lookup_no_section_ms: round(median(noSection)),
-    line_lookup_ms: round(median(lineLookups)),
+    scan_ms: round2(median(scans)),
+    scan_cpu_ms: round2(median(scanCpu)),
+    lookup_ms: round2(median(lookups)),
+    lookup_no_section_ms: round2(median(noSection)),
+    line_lookup_ms: round2(median(lineLookups)),
   };
 }
 
@@ -143,7 +136,7 @@ export function benchTimestampScan(runs = 7): ScanFigures {
     one_line_1mb: measure((s) => oneLineNote(1024 * 1024, s), runs),
     inline_40000: measure((s) => manyInlineNote(40_000, s), runs),
     runs,
-    load_average: round(loadavg()[0]),
+    load_average: round2(loadavg()[0]),
     cores: availableParallelism(),
   };
 }

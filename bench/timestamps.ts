@@ -8,6 +8,7 @@
 // - onload_ms: `await plugin.onload()`, median over `runs` fresh page loads (each a new JS realm).
 import { rm } from "node:fs/promises";
 import { CHROMIUM, makeTempVault, openHarness, type Harness } from "../tests/e2e/harness";
+import { median, round2 } from "./stats";
 
 export interface TimestampFigures {
   render_2000_ms: number;
@@ -33,14 +34,6 @@ export interface TimestampBenchOptions {
   timestamps?: number;
   perBlock?: number;
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const round = (n: number): number => Math.round(n * 100) / 100;
 
 function clock(total: number): string {
   const h = Math.floor(total / 3600);
@@ -107,17 +100,17 @@ export async function benchTimestamps(options: TimestampBenchOptions = {}): Prom
     }
     const [first, ...warm] = renders;
     return {
-      render_2000_ms: round(median(warm)),
-      render_2000_first_ms: round(first),
-      render_2000_runs_ms: warm.map(round),
-      render_harness_only_ms: round(median(harnessOnly)),
+      render_2000_ms: round2(median(warm)),
+      render_2000_first_ms: round2(first),
+      render_2000_runs_ms: warm.map(round2),
+      render_harness_only_ms: round2(median(harnessOnly)),
       links,
       blocks: total / perBlock,
-      note_kb: round(note.length / 1024),
-      onload_ms: round(median(onloads)),
-      onload_runs_ms: onloads.map(round),
-      onload_sync_ms: round(median(syncs)),
-      main_js_eval_ms: round(median(evals)),
+      note_kb: round2(note.length / 1024),
+      onload_ms: round2(median(onloads)),
+      onload_runs_ms: onloads.map(round2),
+      onload_sync_ms: round2(median(syncs)),
+      main_js_eval_ms: round2(median(evals)),
       runs,
       browser: `${await browserVersion(h)} (${CHROMIUM})`,
       timer_resolution_ms: await h.page.evaluate(() => {
