@@ -77,7 +77,7 @@ function installSigintFallback(name: string, args: readonly string[]): void {
  * of dying on an unhandled EPIPE.
  */
 function endQuietlyWhenStdoutCloses(): void {
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  process.stdout.on("error", (error: Error & { code?: string }) => {
     if (error.code === "EPIPE") process.exit(0);
     throw error;
   });
