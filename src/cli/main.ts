@@ -8,6 +8,7 @@
 // option, a missing argument, a flag value out of range), reported before any model
 // loads; 130 cancelled with Ctrl-C (SIGINT).
 import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE } from "./args";
+import { errorText } from "../shared/errors";
 
 type CommandRunner = (args: string[]) => Promise<number>;
 
@@ -97,7 +98,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`lesson-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`lesson-lab: ${errorText(error)}\n`);
     process.exitCode = EXIT_FAILURE;
   },
 );
