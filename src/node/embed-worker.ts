@@ -6,6 +6,7 @@ import { loadBackbone, type Backbone, type LoadBackboneOptions } from "../classi
 import { createFsStore } from "./fs-store";
 import { fetchBinaryNode } from "./fetch-binary";
 import type { RgbImage } from "../classifier/types";
+import { errorText } from "../shared/errors";
 
 export interface WorkerInit {
   backboneId: string;
@@ -37,7 +38,7 @@ async function start(): Promise<void> {
     }
     backbone = await loadBackbone(init.backboneId, opts);
   } catch (err) {
-    port.postMessage({ type: "error", job: null, message: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
+    port.postMessage({ type: "error", job: null, message: errorText(err) } satisfies WorkerReply);
     return;
   }
   port.postMessage({ type: "ready", dim: backbone.dim, inputSize: backbone.inputSize, backend: backbone.backend, folded: backbone.folded } satisfies WorkerReply);
@@ -54,7 +55,7 @@ async function start(): Promise<void> {
         port.postMessage({ type: "result", job: msg.job, embeddings } satisfies WorkerReply, embeddings.map((e) => e.buffer as ArrayBuffer));
       },
       (err: unknown) => {
-        port.postMessage({ type: "error", job: msg.job, message: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
+        port.postMessage({ type: "error", job: msg.job, message: errorText(err) } satisfies WorkerReply);
       },
     );
   });

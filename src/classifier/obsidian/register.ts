@@ -3,10 +3,11 @@
 import { Notice, TFile, TFolder, type Plugin, type WorkspaceLeaf } from "obsidian";
 import { isImagePath } from "../dataset";
 import type { TrainResult } from "../pipeline";
-import type { ClassifierHost } from "./host";
-import { normalizeClassifierData, type ClassifierData } from "./panel-settings";
+import type { ClassifierHost } from "../app-ports";
+import { normalizeClassifierData, type ClassifierData } from "../panel-settings";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
 import { classifierWasUsed, markClassifierUsed } from "./used";
+import { errorText } from "../../shared/errors";
 
 export const CLASSIFY_LANGUAGE = "classify";
 
@@ -63,14 +64,14 @@ async function exportWithModal(plugin: Plugin, host: ClassifierHost, modelFolder
 
 export function registerClassifier(plugin: HostPlugin): void {
   const host = classifierHost(plugin);
-  const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${errorText(e)}`);
 
   plugin.registerView(CLASSIFIER_VIEW_TYPE, (leaf) => new ClassifierShellView(leaf, host));
   plugin.register(() => {
     // Only when the classifier was used: otherwise unloading never evaluates its modules.
     if (!classifierWasUsed()) return;
     // (When its engine files never loaded, e.g. offline, there is nothing to free.)
-    Promise.all([import("../app-runtime"), import("./classify")])
+    Promise.all([import("../browser/app-runtime"), import("./classify")])
       .then(([runtime, classify]) => {
         classify.disposeModels();
         runtime.disposeRuntimes();
