@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { chooseL2, type ViewedItem } from "../../../src/classifier/train";
-import { seededRandom } from "../../../src/classifier/random";
+import { seededRandom } from "../../../src/shared/random";
 
 beforeAll(async () => {
   await setupTf({ backends: ["cpu"] });
@@ -23,11 +23,11 @@ function dataset(n: number, dim: number, signal: number, seed: number): ViewedIt
   });
 }
 
-const options = { candidates: [1e-4, 1], epochs: 30, lr: 0.01, standardize: true, seed: 3, batchSize: 16 };
+const options = { candidates: [1e-4, 1], epochs: 20, lr: 0.01, standardize: true, seed: 3, batchSize: 16 };
 
 describe("chooseL2 (inner cross-validation of the head's L2 penalty)", () => {
   it("picks the strong penalty when the features are mostly noise", async () => {
-    const choice = await chooseL2(dataset(48, 120, 0.5, 1), 2, options);
+    const choice = await chooseL2(dataset(48, 80, 0.5, 1), 2, options);
     expect(choice.l2).toBe(1);
     expect(choice.scores.map((s) => s.l2)).toEqual([1e-4, 1]);
     expect(choice.scores[1].loss).toBeLessThan(choice.scores[0].loss);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { crossEntropy, fitTemperature, withTemperature } from "../../../src/classifier/metrics";
-import { seededRandom } from "../../../src/classifier/random";
+import { seededRandom } from "../../../src/shared/random";
 
 const softmax = (z: number[]): number[] => {
   const top = Math.max(...z);
