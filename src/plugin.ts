@@ -1,7 +1,7 @@
 // The Lesson Lab plugin: wiring only. Each feature lives in its own modules under src/.
 // Keep onload light: nothing here loads TensorFlow or anything from src/classifier.
 import { debounce, Notice, Plugin, TFile, type Debouncer, type WorkspaceLeaf } from "obsidian";
-import { DEFAULT_SETTINGS, normalizePositions, normalizeSettings, type LessonLabSettings } from "./settings";
+import { DEFAULT_SETTINGS, normalizePositions, normalizeSettings, type LessonLabSettings } from "./timestamps/settings";
 import { problemsOf, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "./timestamps/note";
 import { scanNoteInApp } from "./timestamps/obsidian/frontmatter";
 import type { Chapter } from "./timestamps/player/controls";
@@ -9,7 +9,7 @@ import type { Player } from "./timestamps/player/player";
 import type { VideoRef } from "./timestamps/types";
 import { registerTimestampCommands } from "./timestamps/obsidian/commands";
 import { inlineTimestampExtension } from "./timestamps/obsidian/live-preview";
-import { chaptersFor, firstVideo } from "./timestamps/obsidian/lookup";
+import { chaptersFor, firstVideo } from "./timestamps/lookup";
 import { PLAYER_VIEW_TYPE, PlayerView } from "./timestamps/obsidian/player-view";
 import { renderInlineTimestamps, renderTimestampBlock, renderVideoBlock } from "./timestamps/obsidian/render";
 import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
@@ -19,6 +19,8 @@ import type { ReviewReport } from "./cleaner/obsidian/cards";
 import type { TrainResult } from "./classifier/pipeline";
 import { CleanerController } from "./cleaner/obsidian/wiring";
 import { setUpEngine } from "./engine/assets";
+import { PluginDataStore } from "./shared/obsidian/data-store";
+import { errorText } from "./shared/errors";
 
 /** Positions are written at most this often while a video plays (ms). */
 const POSITION_SAVE_DELAY = 10_000;
@@ -27,9 +29,8 @@ export default class LessonLabPlugin extends Plugin {
   settings: LessonLabSettings = { ...DEFAULT_SETTINGS };
   /** Where each video (by VideoRef.url) was left, in seconds. */
   positions: Record<string, number> = {};
-  /** Keys of the plugin's data file written by other features; kept as they are. */
-  private otherData: Record<string, unknown> = {};
-  private dataQueue: Promise<void> = Promise.resolve();
+  /** data.json, shared by the features (each owns one key). */
+  readonly data = new PluginDataStore(this);
   private savePositionsSoon: Debouncer<[], void> = debounce(() => void this.savePluginData(), POSITION_SAVE_DELAY, false);
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian). */
   readonly cleaner = new CleanerController(this);
@@ -46,7 +47,7 @@ export default class LessonLabPlugin extends Plugin {
     this.registerEditorExtension(inlineTimestampExtension(this));
     registerTimestampCommands(this);
     this.addRibbonIcon("play-circle", "Open this note's video", () => {
-      this.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${e instanceof Error ? e.message : String(e)}`));
+      this.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${errorText(e)}`));
     });
     this.addSettingTab(new LessonLabSettingTab(this.app, this));
     registerClassifier(this);
@@ -70,10 +71,7 @@ export default class LessonLabPlugin extends Plugin {
   }
 
   async loadSettings(): Promise<void> {
-    const raw: unknown = await this.loadData();
-    const data = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
-    const { settings, positions, ...rest } = data;
-    this.otherData = rest;
+    const { settings, positions } = await this.data.load();
     this.settings = normalizeSettings(settings);
     this.positions = normalizePositions(positions);
   }
@@ -92,13 +90,7 @@ export default class LessonLabPlugin extends Plugin {
    * write can lose another's.
    */
   updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
-    const run = this.dataQueue.then(async () => {
-      const current: unknown = await this.loadData();
-      const data = typeof current === "object" && current !== null && !Array.isArray(current) ? (current as Record<string, unknown>) : this.otherData;
-      await this.saveData(change({ ...data }));
-    });
-    this.dataQueue = run.catch(() => undefined);
-    return run;
+    return this.data.update(change);
   }
 
   /** Opens the cleaner on a dataset folder; given a report or a fresh training result, it needs no training. */

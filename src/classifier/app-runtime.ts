@@ -7,7 +7,8 @@ import type { Embedder } from "./predict";
 import type { FileStore, ImageDecoder } from "./types";
 import type { TfBackendName } from "./tf-setup";
 import type { FetchBinary } from "./backbones/remote";
-import { macrotask } from "./macrotask";
+import { macrotask } from "../shared/yield";
+import { AbortError } from "../shared/abort";
 
 export { macrotask };
 
@@ -31,12 +32,6 @@ export class Slicer {
 
 /** The slicer every classifier job on the main thread shares (they interleave with one another). */
 export const mainSlicer = new Slicer();
-
-function abortError(): Error {
-  const e = new Error("Cancelled");
-  e.name = "AbortError";
-  return e;
-}
 
 /** A FileStore whose every call may yield first (a chain of cached reads would otherwise be one long task). */
 export function slicedStore(store: FileStore, slicer: Slicer): FileStore {
@@ -81,7 +76,7 @@ export function slicedEmbedder(backbone: Embedder, slicer: Slicer): Embedder {
       const out: Float32Array[] = [];
       for (let i = 0; i < images.length; i++) {
         await slicer.yieldNow();
-        if (signal?.aborted) throw abortError();
+        if (signal?.aborted) throw new AbortError();
         const [vector] = await backbone.embed([images[i]]);
         out.push(vector);
         onProgress?.(i + 1, images.length);
@@ -162,4 +157,3 @@ export function disposeRuntimes(): void {
   loaded.clear();
 }
 
-export { abortError };

@@ -3,8 +3,8 @@
 // contrast up to ±0.2 (each p=0.75). fastai's perspective warp is left out. Pure JS.
 
 import type { RgbImage } from "./types";
-import { fmix32 } from "./hash";
-import { seededRandom } from "./random";
+import { fmix32 } from "../shared/hash";
+import { seededRandom } from "../shared/random";
 
 export interface AugParams {
   flip: boolean;

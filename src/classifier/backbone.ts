@@ -3,7 +3,8 @@
 // BatchNorm into the convolutions once, and keeps only the truncated network.
 
 import type { LayersModel, Rank, Tensor, Tensor4D, io } from "@tensorflow/tfjs";
-import { containedFolder } from "../vault-path";
+import { containedFolder } from "../shared/vault-path";
+import { throwIfAborted } from "../shared/abort";
 import type { FileStore, RgbImage } from "./types";
 import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
 import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./backbones/remote";
@@ -284,11 +285,7 @@ async function buildBackbone(id: BackboneId, spec: BaseSpec, artifacts: io.Model
       images.forEach((img, i) => checkImage(img, i, inputSize));
       const out: Float32Array[] = [];
       for (let start = 0; start < images.length; start += batchSize) {
-        if (signal?.aborted) {
-          const e = new Error("Embedding was cancelled");
-          e.name = "AbortError";
-          throw e;
-        }
+        throwIfAborted(signal, "Embedding was cancelled");
         const chunk = images.slice(start, start + batchSize);
         const x = toBatch(tf, chunk, inputSize, spec.scale, spec.offset);
         let y: Tensor;

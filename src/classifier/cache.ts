@@ -12,8 +12,9 @@
 // written before the shared resizer) parses to no entries, so its embeddings are never reused; the
 // next save replaces it the same safe way.
 import type { FileStore } from "./types";
-import { joinPath } from "./model-io";
+import { joinPath } from "../shared/paths";
 import { PREPROCESS_VERSION } from "./resize";
+import { errorText } from "../shared/errors";
 
 const MAGIC = "LLEC";
 const VERSION = 1;
@@ -92,7 +93,7 @@ export class EmbeddingCache {
     try {
       if (await store.exists(path)) entries = decodeCache(await store.readBinary(path), backbone, dim);
     } catch (error) {
-      warnings.push(`the embedding cache ${path} could not be used (${error instanceof Error ? error.message : String(error)}); it is rebuilt`);
+      warnings.push(`the embedding cache ${path} could not be used (${errorText(error)}); it is rebuilt`);
       entries = new Map();
     }
     return new EmbeddingCache(store, path, backbone, dim, entries);

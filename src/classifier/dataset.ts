@@ -10,6 +10,7 @@
 
 import type { FileStore, ImageDecoder, RgbImage, StoredFile } from "./types";
 import { ImageReadError } from "./types";
+import { errorText } from "../shared/errors";
 
 /**
  * Extensions of the formats read: those both the app's decoder (Chromium: createImageBitmap)
@@ -189,7 +190,7 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
   try {
     files = await store.list(root);
   } catch (error) {
-    scan.error = `could not list ${shown}: ${error instanceof Error ? error.message : String(error)}`;
+    scan.error = `could not list ${shown}: ${errorText(error)}`;
     return scan;
   }
   if (files === null) {
@@ -338,13 +339,13 @@ export async function readDatasetImage(
     bytes = await store.readBinary(path);
   } catch (error) {
     const missing = !(await store.exists(path).catch(() => false));
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorText(error);
     return { unreadable: { path, reason: missing ? "missing: the file was moved or deleted" : `could not read: ${detail}` } };
   }
   try {
     return { image: await decoder.decode(bytes, size), bytes };
   } catch (error) {
     if (error instanceof ImageReadError) return { unreadable: { path, reason: error.message } };
-    return { unreadable: { path, reason: `truncated or corrupt: ${error instanceof Error ? error.message : String(error)}` } };
+    return { unreadable: { path, reason: `truncated or corrupt: ${errorText(error)}` } };
   }
 }

@@ -11,14 +11,16 @@
 // deleted here. A failed or cancelled save removes its temporary folder. In the app, the
 // previous models older than the newest PREVIOUS_MODELS_KEPT go to the trash afterwards
 // (previousModelsToTrash picks them; the CLI keeps them all).
+import { joinPath, trimSlashes } from "../shared/paths";
 import type * as T from "@tensorflow/tfjs";
 import { ensureTf, tfjs } from "./tf-lazy";
 import type { FileStore } from "./types";
 import { Head, type HeadConfig } from "./head";
 import type { EpochMetrics } from "./types";
 import type { ConfusionMatrix } from "./metrics";
-import { AbortError } from "./train";
+import { AbortError } from "../shared/abort";
 import { labelCounts, modelFolderFor } from "./dataset";
+import { errorText } from "../shared/errors";
 
 export { modelFolderFor };
 
@@ -59,14 +61,6 @@ export interface SavedModel {
   metadataPath: string;
   /** Where the model that was there before went, if there was one. */
   previous: string | null;
-}
-
-export function trimSlashes(path: string): string {
-  return path.replace(/\\/g, "/").replace(/^\/+|\/+$/g, "");
-}
-
-export function joinPath(...parts: string[]): string {
-  return parts.map(trimSlashes).filter((p) => p !== "").join("/");
 }
 
 /** How many `<folder>.model.previous-<time>/` folders the app keeps after a save. */
@@ -316,11 +310,11 @@ export async function loadModel(store: FileStore, modelFolder: string): Promise<
   try {
     model = await (await ensureTf()).loadLayersModel(handler);
   } catch (error) {
-    fail(folder, `model.json could not be read by tfjs (${error instanceof Error ? error.message : String(error)}).`);
+    fail(folder, `model.json could not be read by tfjs (${errorText(error)}).`);
   }
   try {
     return { folder, metadata, head: Head.fromModel(model, metadata.head) };
   } catch (error) {
-    fail(folder, error instanceof Error ? error.message : String(error));
+    fail(folder, errorText(error));
   }
 }

@@ -8,11 +8,12 @@
 import type { EpochMetrics, FileStore, ImageDecoder, RgbImage, TrainProgress } from "./types";
 import { labelCounts, readDatasetImage, scanDataset, type SkippedFile, type Unreadable } from "./dataset";
 import { assignSplit, validPctProblem, type Split } from "./split";
-import { hash32, sha256Hex } from "./hash";
+import { hash32, sha256Hex } from "../shared/hash";
 import { applyAugmentation, augmentParams, viewId } from "./augment";
 import { EmbeddingCache } from "./cache";
 import { Head, HEAD_DEFAULTS } from "./head";
-import { evaluate, fitHead, throwIfAborted, type LabeledEmbeddings } from "./train";
+import { evaluate, fitHead, type LabeledEmbeddings } from "./train";
+import { throwIfAborted } from "../shared/abort";
 import {
   accuracy as accuracyOf,
   accuracyInterval,
@@ -31,6 +32,7 @@ import { MODEL_FORMAT, MODEL_VERSION, saveModel, type ModelMetadata, type SavedM
 import type { Embedder } from "./predict";
 import { ensureTf } from "./tf-lazy";
 import { standardizeByDefault } from "./backbone";
+import { errorText } from "../shared/errors";
 
 export interface TrainOptions {
   /** Passes over the training embeddings. Default 10 (cheap: only the head trains). */
@@ -182,7 +184,7 @@ async function readBytes(store: FileStore, path: string): Promise<Uint8Array | U
     return bytes.byteLength === 0 ? { path, reason: "empty file" } : bytes;
   } catch (error) {
     const missing = !(await store.exists(path).catch(() => false));
-    return { path, reason: missing ? "missing: the file was moved or deleted" : `could not read: ${error instanceof Error ? error.message : String(error)}` };
+    return { path, reason: missing ? "missing: the file was moved or deleted" : `could not read: ${errorText(error)}` };
   }
 }
 
@@ -308,7 +310,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainR
     // Keep what was embedded, even when cancelled: the next run resumes from it.
     if (cache) {
       await cache.save().catch((error: unknown) => {
-        result.warnings.push(`the embedding cache could not be saved (${error instanceof Error ? error.message : String(error)})`);
+        result.warnings.push(`the embedding cache could not be saved (${errorText(error)})`);
       });
     }
   }

@@ -24,7 +24,7 @@
 // Removing an image is the reverse. So a split drifts by at most one image per change, and
 // re-adding a removed file restores the previous split exactly.
 
-import { unitHash } from "./hash";
+import { unitHash } from "../shared/hash";
 
 export type Split = "train" | "valid";
 

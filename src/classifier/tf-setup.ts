@@ -8,6 +8,7 @@
 //   plugin's folder (src/engine/assets.ts, handed over as a blob: URL), else cpu.
 
 import type * as TfModule from "@tensorflow/tfjs";
+import { errorText } from "../shared/errors";
 
 export type Tf = typeof TfModule;
 export type TfBackendName = "wasm" | "webgl" | "cpu";
@@ -85,7 +86,7 @@ export async function setupTf(opts: TfSetupOptions = {}): Promise<TfRuntime> {
       current = { tf, backend: name };
       return current;
     } catch (err) {
-      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      failures.push(`${name}: ${errorText(err)}`);
     }
   }
   throw new Error(`No tfjs backend could start (${failures.join("; ")})`);

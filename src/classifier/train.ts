@@ -2,6 +2,7 @@
 import type { EpochMetrics } from "./types";
 import type { Head } from "./head";
 import { argmax, crossEntropy } from "./metrics";
+import { throwIfAborted } from "../shared/abort";
 
 export interface LabeledEmbeddings {
   x: Float32Array[];
@@ -19,26 +20,11 @@ export interface FitOptions {
   onEpoch?: (metrics: EpochMetrics) => void;
 }
 
-import { seededRandom, shuffled } from "./random";
-import { macrotask } from "./macrotask";
+import { seededRandom, shuffled } from "../shared/random";
+import { macrotask } from "../shared/yield";
 
 export { seededRandom, shuffled };
 
-/** The error thrown when a caller's AbortSignal fires; `name` is "AbortError" like fetch's. */
-export class AbortError extends Error {
-  constructor(message = "Training was cancelled.") {
-    super(message);
-    this.name = "AbortError";
-  }
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError();
-}
-
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
-}
 
 
 /** Mean cross-entropy and error rate of the head on a labelled set; NaN for an empty set. */

@@ -7,6 +7,7 @@ import type { DecisionBook, Fingerprint } from "./decisions";
 import { baseName, freeNameAsync, parentOf, splitName } from "./names";
 import { datasetFileProblem, labelDestinationProblem, trashFileProblem, VAULT_TRASH, type CleanerScope } from "./paths";
 import { fingerprintMismatch, type Plan } from "./plan";
+import { errorText } from "../shared/errors";
 
 /** Where `trash` put a file. */
 export type TrashResult = { where: "vault-trash"; trashPath: string } | { where: "system" } | { where: "deleted" };
@@ -169,10 +170,6 @@ async function journaled(fn: () => Promise<void>): Promise<void> {
 
 function unwrap(e: unknown): unknown {
   return e instanceof JournalError ? e.inner : e;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** A batch id that sorts by time: `20261125T210045123Z-k3f9`. */

@@ -5,7 +5,7 @@
 // have a cosine similarity of at least NEAR_DUPLICATE_THRESHOLD. Centring matters: post-ReLU
 // embeddings share a large positive mean, so raw cosines of any two images of a class sit near
 // 0.95. Every pair is compared (O(n²·d): ~1–2 s for 1,000 images of 1,280 dimensions).
-import { throwIfAborted } from "../classifier/train";
+import { throwIfAborted } from "../shared/abort";
 
 /**
  * Cosine similarity (centred) from which two images are reported as near-copies, per backbone

@@ -17,7 +17,7 @@
 import type { ItemEmbedding, TrainResult } from "../classifier/pipeline";
 import type { Unreadable } from "../classifier/dataset";
 import { crossEntropy, argmax } from "../classifier/metrics";
-import { throwIfAborted } from "../classifier/train";
+import { throwIfAborted } from "../shared/abort";
 import { outOfFoldProbabilities, kfoldProblem, KFOLD_DEFAULTS, type KFoldOptions } from "./kfold";
 import { findLabelIssues, labelScore, rankLabels, FLAG_METHODS, RANK_BY, type FlagMethod, type IssueKind, type RankBy, type Suspect } from "./suspects";
 import { findDuplicates, keepFirst, nearDuplicateThresholdFor, NEAR_DUPLICATE_THRESHOLD } from "./duplicates";

@@ -5,9 +5,10 @@
 // exactly the errors we look for. Here the head is trained k times (cleanlab's
 // cross-validated pred_probs), each time on k-1 folds, and predicts the fold it left out,
 // averaged with a vote of the held-out image's nearest neighbours in those k-1 folds.
-import { hash32 } from "../classifier/hash";
+import { hash32 } from "../shared/hash";
 import { Head } from "../classifier/head";
-import { fitHead, throwIfAborted, type LabeledEmbeddings } from "../classifier/train";
+import { fitHead, type LabeledEmbeddings } from "../classifier/train";
+import { throwIfAborted } from "../shared/abort";
 import { neighbourProbabilities } from "./knn";
 
 export interface KFoldOptions {

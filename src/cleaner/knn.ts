@@ -5,8 +5,8 @@
 // is local and is outvoted by a few wrong neighbours only. Averaged with the head's
 // probabilities it ranks wrong labels better (figures in kfold.ts).
 import { standardized, standardizerOf } from "../classifier/standardize";
-import { macrotask } from "../classifier/macrotask";
-import { throwIfAborted } from "../classifier/train";
+import { macrotask } from "../shared/yield";
+import { throwIfAborted } from "../shared/abort";
 import { dot, unitVector } from "./duplicates";
 
 /** Queries scored between two yields to the event loop (about 10–20 ms on 1,000 × 576-d). */

@@ -1,22 +1,8 @@
 // Vault path helpers and free-name search for the cleaner. Pure: no Obsidian import.
 // Paths are vault-relative and use "/"; "" is the vault root.
+import { baseName, joinPath, parentOf } from "../shared/paths";
 
-/** The folder part of `path` ("" for a file at the vault root). */
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i < 0 ? "" : path.slice(0, i);
-}
-
-/** The last segment of `path`. */
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
-
-/** `folder/name`, or just `name` when `folder` is the vault root. */
-export function joinPath(folder: string, name: string): string {
-  const f = folder.replace(/\/+$/, "");
-  return f === "" ? name : `${f}/${name}`;
-}
+export { baseName, joinPath, parentOf };
 
 /** Whether `path` lies strictly inside `folder` (at any depth). */
 export function isInside(path: string, folder: string): boolean {

@@ -1,10 +1,10 @@
 // What the cleaner may touch: the dataset folder's own label folders and the vault's trash, with
-// paths contained by the rule of src/vault-path.ts. Pure: no Obsidian import.
+// paths contained by the rule of src/shared/vault-path.ts. Pure: no Obsidian import.
 
 import { isInside, parentOf } from "./names";
-import { pathProblem } from "../vault-path";
+import { pathProblem } from "../shared/vault-path";
 
-export { ContainmentError, containedFolder, pathProblem, requireVaultPath } from "../vault-path";
+export { ContainmentError, containedFolder, pathProblem, requireVaultPath } from "../shared/vault-path";
 
 /** The vault's trash folder (Obsidian's "Move to Obsidian trash"; the CLI's `.trash/`). */
 export const VAULT_TRASH = ".trash";

@@ -23,6 +23,7 @@ import type { CliIo } from "./io";
 import { processIo } from "./io";
 import { shownPath } from "./paths";
 import { locateDataset } from "./train";
+import { errorText } from "../shared/errors";
 
 /** One line of a decisions file, as `clean --json` prints paths (relative to its `root`). */
 export interface DecisionLine {
@@ -61,7 +62,7 @@ export function readDecisions(text: string, scope: CleanerScope, facts?: Dataset
   try {
     raw = JSON.parse(text) as unknown;
   } catch (error) {
-    return { problems: [`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
+    return { problems: [`it is not valid JSON (${errorText(error)})`] };
   }
   if (!Array.isArray(raw)) return { problems: ['it must be a JSON list: [{"path": …, "action": "keep" | "delete" | "relabel", "label"?: …}]'] };
   const problems: string[] = [];
@@ -194,7 +195,7 @@ export async function runApply(folder: string, options: { apply?: string; finish
     try {
       text = await readFile(options.apply!, "utf8");
     } catch (error) {
-      return fail(`cannot read the decisions file "${options.apply}": ${error instanceof Error ? error.message : String(error)}`);
+      return fail(`cannot read the decisions file "${options.apply}": ${errorText(error)}`);
     }
     const read = readDecisions(text, cleaner.scope, await datasetFacts(root, cleaner.scope.dataset));
     if ("problems" in read) return fail(`the decisions file "${options.apply}" is refused, nothing was moved: ${read.problems.join("; ")}`);
@@ -219,7 +220,7 @@ export async function runApply(folder: string, options: { apply?: string; finish
     }
     return batch.failed.length || plan.skipped.some(isUndone) ? EXIT_FAILURE : 0;
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorText(error));
   }
 }
 
@@ -293,6 +294,6 @@ export async function runUndo(args: string[], io: CliIo = processIo): Promise<nu
     }
     return reportUndo(outcome, io, json, opened.root, opened.cleaner.scope.logNote!, opened.show);
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorText(error));
   }
 }

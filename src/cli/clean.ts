@@ -17,9 +17,10 @@ import { KFOLD_DEFAULTS } from "../cleaner/kfold";
 import { processIo, type CliIo } from "./io";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
-import { isAbortError } from "../classifier/train";
+import { isAbortError } from "../shared/abort";
 import { describeConflict, type CleanReport } from "../cleaner/find";
 import { FLAG_METHODS, RANK_BY, type FlagMethod, type RankBy } from "../cleaner/suspects";
+import { errorText } from "../shared/errors";
 
 const USAGE = `usage: lesson-lab clean FOLDER [options]
 
@@ -189,7 +190,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
 
 /** SHA-256 of each listed file as it is now, so that `--apply` skips a file changed since. */
 async function hashSuspects(root: string, paths: readonly string[]): Promise<Map<string, string>> {
-  const [{ createFsStore }, { sha256Hex }] = await Promise.all([import("../node/fs-store"), import("../classifier/hash")]);
+  const [{ createFsStore }, { sha256Hex }] = await Promise.all([import("../node/fs-store"), import("../shared/hash")]);
   const store = createFsStore(root);
   const out = new Map<string, string>();
   for (const p of paths) {
@@ -272,7 +273,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
       return EXIT_CANCELLED;
     }
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorText(error));
   } finally {
     process.removeListener("SIGINT", onSigint);
   }

@@ -5,6 +5,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILURE, EXIT_USAGE, integerProblem, parseArgs, type ArgSpec, type Flags } from "./args";
 import type { CliIo } from "./io";
+import { errorText } from "../shared/errors";
 
 export async function isDirectory(p: string): Promise<boolean> {
   try {
@@ -26,7 +27,7 @@ export async function folderProblem(p: string): Promise<string | null> {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === "ENOENT" || code === "ENOTDIR") return `${where} is not a folder: it does not exist`;
     if (code === "EACCES" || code === "EPERM") return `${where} cannot be opened: permission denied`;
-    return `${where} cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+    return `${where} cannot be opened: ${errorText(error)}`;
   }
 }
 

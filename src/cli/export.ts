@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { errorText } from "../shared/errors";
 
 const USAGE = `usage: lesson-lab export MODEL_OR_DATASET_FOLDER --out DIR [--title TEXT] [--force] [--json]
 
@@ -65,7 +66,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     }
     return EXIT_OK;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     io.err(`lesson-lab export: ${message}\n`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return EXIT_FAILURE;

@@ -8,6 +8,7 @@
 // option, a missing argument, a flag value out of range), reported before any model
 // loads; 130 cancelled with Ctrl-C (SIGINT).
 import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE } from "./args";
+import { errorText } from "../shared/errors";
 
 type CommandRunner = (args: string[]) => Promise<number>;
 
@@ -70,7 +71,20 @@ function installSigintFallback(name: string, args: readonly string[]): void {
   });
 }
 
+/**
+ * A reader that stops early (`lesson-lab timestamps notes/ | head`) closes stdout: the rest of
+ * the output has nowhere to go, so the command ends quietly with 0, as Unix tools do, instead
+ * of dying on an unhandled EPIPE.
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on("error", (error: Error & { code?: string }) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenStdoutCloses();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     (name ? process.stdout : process.stderr).write(usage());
@@ -97,7 +111,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`lesson-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`lesson-lab: ${errorText(error)}\n`);
     process.exitCode = EXIT_FAILURE;
   },
 );

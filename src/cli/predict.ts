@@ -9,6 +9,7 @@ import { parseArgs } from "./args";
 import { formatPercent } from "./table";
 import { processIo, type CliIo } from "./io";
 import { probabilitiesObject, type RankedLabel } from "../classifier/predict";
+import { errorText } from "../shared/errors";
 
 export type { CliIo };
 
@@ -55,7 +56,7 @@ function readErrorText(error: unknown): string {
   if (code === "ENOENT") return "missing: no such file";
   if (code === "EISDIR") return "is a folder, not an image";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }
 
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
@@ -104,7 +105,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     }
     classifier = new Classifier(model, backbone, createSharpDecoder(), true);
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorText(error));
   }
 
   const records: PredictRecord[] = [];

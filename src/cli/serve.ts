@@ -5,6 +5,7 @@
 // Exit codes: 0 stopped cleanly; 1 no model, or the port cannot be used; 2 usage.
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, integerProblem, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { errorText } from "../shared/errors";
 
 const USAGE = `usage: lesson-lab serve MODEL_OR_DATASET_FOLDER [--port 7860] [--host 127.0.0.1]
 
@@ -54,7 +55,7 @@ export async function run(args: string[], io: CliIo = processIo, options: ServeR
     return EXIT_USAGE;
   }
   const fail = (error: unknown): number => {
-    io.err(`lesson-lab serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`lesson-lab serve: ${errorText(error)}\n`);
     return EXIT_FAILURE;
   };
   const [{ modelFolderOf, readBundleFromDisk, loadClassifierFromDisk }, { webAppRuntime }, { webAppFiles }, { startServer, isLoopback }] = await Promise.all([

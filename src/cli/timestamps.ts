@@ -13,6 +13,7 @@ import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
 import { isDirectory } from "./dataset-command";
+import { errorText } from "../shared/errors";
 
 export type { CliIo };
 
@@ -42,12 +43,12 @@ Exit code 0 when every file was read, even if timestamps have errors; 1 when a f
 const SKIPPED_DIRS = new Set(["node_modules"]);
 const MAX_VAULT_FILES = 200_000;
 
-function errorText(error: unknown): string {
+function fileErrorText(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "is a directory";
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }
 
 /** All files under `root` (vault-relative, "/"-separated), skipping hidden and tool folders. */
@@ -196,7 +197,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     try {
       info = await stat(arg);
     } catch (error) {
-      fail(`cannot read "${arg}": ${errorText(error)}`);
+      fail(`cannot read "${arg}": ${fileErrorText(error)}`);
       continue;
     }
     if (info.isDirectory()) {
@@ -216,7 +217,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     try {
       text = await readFile(file, "utf8");
     } catch (error) {
-      fail(`cannot read "${file}": ${errorText(error)}`);
+      fail(`cannot read "${file}": ${fileErrorText(error)}`);
       continue;
     }
     const scan = scanNote(text.replace(/^\uFEFF/, ""), undefined, readYamlWithLibrary);

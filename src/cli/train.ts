@@ -15,7 +15,7 @@ import path from "node:path";
 import { createProgressWriter, formatNumber, formatPercent, formatTable } from "./table";
 import type { FileStore, TrainProgress } from "../classifier/types";
 import type { TrainOptions, TrainResult } from "../classifier/pipeline";
-import { isAbortError } from "../classifier/train";
+import { isAbortError } from "../shared/abort";
 import { describeInterval } from "../classifier/metrics";
 import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
@@ -24,6 +24,7 @@ import { cancelledCacheNote, firstProblem, integerProblem, EXIT_CANCELLED, type 
 import { pathsNote, shownPath } from "./paths";
 import { formatEpochTime } from "../classifier/format-time";
 import { countSkipped, describeSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
+import { errorText } from "../shared/errors";
 
 export type { CliIo };
 
@@ -142,7 +143,7 @@ export async function trainOnDisk(
   try {
     backbone = await openBackbone(backboneId, run.threads ?? 1, location.root, store);
   } catch (error) {
-    throw new Error(`could not load backbone "${backboneId}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`could not load backbone "${backboneId}": ${errorText(error)}`);
   }
   try {
     return await trainClassifier({
@@ -313,7 +314,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       if (json) io.out(`${JSON.stringify({ error: "cancelled" })}\n`);
       return EXIT_CANCELLED;
     }
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorText(error));
   } finally {
     process.removeListener("SIGINT", onSigint);
   }

@@ -9,6 +9,7 @@
 // a notice says what is downloaded (names, sizes, progress) and, when it fails, what to copy by
 // hand. Part of main.js at start-up: keep it light (no tfjs, nothing from src/classifier).
 import { normalizePath, Notice, requestUrl, type Plugin } from "obsidian";
+import { errorText } from "../shared/errors";
 
 /** One engine file as the build describes it. */
 export interface EngineFile {
@@ -143,7 +144,7 @@ async function downloadMissing(): Promise<void> {
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
         bytes = res.arrayBuffer;
       } catch (e) {
-        throw new Error(`Lesson Lab could not download ${file.name} from ${url} (${e instanceof Error ? e.message : String(e)}). Offline? ${manualInstallHint(files)}`);
+        throw new Error(`Lesson Lab could not download ${file.name} from ${url} (${errorText(e)}). Offline? ${manualInstallHint(files)}`);
       }
       const why = await problemWith(file, bytes);
       if (why) throw new Error(`Lesson Lab downloaded ${file.name} from ${url}, but it is ${why}: nothing was written. ${manualInstallHint(files)}`);
@@ -154,7 +155,7 @@ async function downloadMissing(): Promise<void> {
     window.setTimeout(() => notice.hide(), 4000);
   } catch (e) {
     notice.hide();
-    new Notice(e instanceof Error ? e.message : String(e), 0);
+    new Notice(errorText(e), 0);
     throw e;
   }
 }

@@ -14,7 +14,7 @@ import { baseName, freeNameAsync, joinPath, splitName } from "../cleaner/names";
 import { requireVaultPath, VAULT_TRASH, type CleanerScope } from "../cleaner/paths";
 import type { VaultView } from "../cleaner/plan";
 import type { LogStore } from "../cleaner/workflow";
-import { sha256Hex } from "../classifier/hash";
+import { sha256Hex } from "../shared/hash";
 import { createFsStore, realLocation } from "./fs-store";
 
 export interface DiskCleaner {

@@ -12,6 +12,7 @@ import { decodeBmp } from "../classifier/bmp";
 import { DEFAULT_MAX_PIXELS, checkBeforeDecode, checkPixelLimit, readImageSize } from "../classifier/sniff";
 import { ImageReadError, type ImageDecoder, type RgbImage } from "../classifier/types";
 import { resizeRgb } from "../classifier/resize";
+import { errorText } from "../shared/errors";
 
 export interface SharpDecoderOptions {
   /** Largest accepted image, width*height. Default 100 megapixels. */
@@ -28,7 +29,7 @@ function firstLine(message: string): string {
 /** Maps whatever sharp/libvips threw to an ImageReadError. */
 export function toReadError(error: unknown): ImageReadError {
   if (error instanceof ImageReadError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (/unsupported image format/i.test(message)) return new ImageReadError("not an image", firstLine(message));
   if (/pixel limit/i.test(message)) return new ImageReadError("too large", firstLine(message));
   return new ImageReadError("truncated or corrupt", firstLine(message));

@@ -11,6 +11,8 @@ import * as nodePath from "node:path";
 import type { RgbImage } from "../classifier/types";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./embed-worker";
 import type { EmbedEngine } from "./onnx/node-backbone";
+import { AbortError } from "../shared/abort";
+import { errorText } from "../shared/errors";
 
 export interface EmbedPoolOptions {
   backboneId: string;
@@ -63,12 +65,6 @@ interface Slot {
   failure: Error | null;
 }
 
-function abortError(): Error {
-  const e = new Error("Embedding was cancelled");
-  e.name = "AbortError";
-  return e;
-}
-
 export async function createEmbedPool(opts: EmbedPoolOptions): Promise<EmbedPool> {
   const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 16));
@@ -119,7 +115,7 @@ export async function createEmbedPool(opts: EmbedPoolOptions): Promise<EmbedPool
     info = { dim: first.dim, inputSize: first.inputSize, engine: first.engine, fallbackReason: first.fallbackReason };
   } catch (err) {
     await terminateAll();
-    throw new Error(`Could not start the embedding workers: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Could not start the embedding workers: ${errorText(err)}`);
   }
   for (const s of slots) s.onReply = null;
 
@@ -170,7 +166,7 @@ export async function createEmbedPool(opts: EmbedPoolOptions): Promise<EmbedPool
         let failed: unknown = null;
         const loop = async (slot: Slot) => {
           while (next < images.length && failed === null) {
-            if (signal?.aborted) throw abortError();
+            if (signal?.aborted) throw new AbortError("Embedding was cancelled");
             const start = next;
             next = Math.min(images.length, next + batchSize);
             const vectors = await runOn(slot, images.slice(start, next));

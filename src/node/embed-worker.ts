@@ -7,6 +7,7 @@ import { loadNodeBackbone, type EmbedEngine, type NodeBackboneOptions } from "./
 import { createFsStore } from "./fs-store";
 import { fetchBinaryNode } from "./fetch-binary";
 import type { RgbImage } from "../classifier/types";
+import { errorText } from "../shared/errors";
 
 export interface WorkerInit {
   backboneId: string;
@@ -42,7 +43,7 @@ async function start(): Promise<void> {
     }
     ({ backbone, engine, fallbackReason } = await loadNodeBackbone(init.backboneId, opts));
   } catch (err) {
-    port.postMessage({ type: "error", job: null, message: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
+    port.postMessage({ type: "error", job: null, message: errorText(err) } satisfies WorkerReply);
     return;
   }
   port.postMessage({ type: "ready", dim: backbone.dim, inputSize: backbone.inputSize, backend: backbone.backend, folded: backbone.folded, engine, fallbackReason } satisfies WorkerReply);
@@ -59,7 +60,7 @@ async function start(): Promise<void> {
         port.postMessage({ type: "result", job: msg.job, embeddings } satisfies WorkerReply, embeddings.map((e) => e.buffer as ArrayBuffer));
       },
       (err: unknown) => {
-        port.postMessage({ type: "error", job: msg.job, message: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
+        port.postMessage({ type: "error", job: msg.job, message: errorText(err) } satisfies WorkerReply);
       },
     );
   });

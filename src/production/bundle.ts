@@ -5,11 +5,13 @@
 // folder, the download cache). Pure core: no Obsidian, no Node import.
 import type { io } from "@tensorflow/tfjs";
 import { loadBackboneArtifacts } from "../classifier/backbone";
-import { joinPath, parseMetadata, trimSlashes, type ModelMetadata } from "../classifier/model-io";
+import { parseMetadata, type ModelMetadata } from "../classifier/model-io";
+import { joinPath, trimSlashes } from "../shared/paths";
 import { parseModelJson, shardPaths, artifactsFromParts } from "../classifier/backbones/artifacts";
 import type { FetchBinary } from "../classifier/backbones/remote";
 import type { FileStore } from "../classifier/types";
 import { modelCard, type ModelCard } from "./card";
+import { errorText } from "../shared/errors";
 
 /** A tfjs LayersModel as plain data: topology, weight specs and the weight bytes in base64. */
 export interface SerializedModel {
@@ -78,7 +80,7 @@ export interface BundleOptions {
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }
 
 /**

@@ -3,7 +3,7 @@
 // its own key through the plugin's serialized update, so simultaneous writers never lose
 // each other's data.
 import { describe, expect, it } from "vitest";
-import { makePlugin } from "./timestamps-obsidian-helpers";
+import { makePlugin } from "./timestamps/obsidian/helpers";
 
 describe("plugin data", () => {
   it("keeps every feature's key when features write at the same time", async () => {

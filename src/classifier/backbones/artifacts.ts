@@ -2,8 +2,10 @@
 // ModelArtifacts, from memory or from a FileStore folder. No tfjs runtime import:
 // only types, so this module stays cheap to import.
 
+import { joinPath } from "../../shared/paths";
 import type { io } from "@tensorflow/tfjs";
 import type { FileStore } from "../types";
+import { errorText } from "../../shared/errors";
 
 export interface ModelJson {
   modelTopology: object;
@@ -19,7 +21,7 @@ export function parseModelJson(text: string, where: string): ModelJson {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${where}: model.json is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${where}: model.json is not valid JSON (${errorText(err)})`);
   }
   return checkModelJson(parsed, where);
 }
@@ -86,11 +88,6 @@ export function artifactsFromParts(json: ModelJson, shards: ArrayBuffer[], where
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy ?? undefined,
   };
-}
-
-function joinPath(folder: string, name: string): string {
-  const f = folder.replace(/\/+$/, "");
-  return f === "" ? name : `${f}/${name}`;
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

@@ -7,6 +7,7 @@
 import type { io } from "@tensorflow/tfjs";
 import type { FileStore } from "../types";
 import { artifactsFromParts, parseModelJson, readModelFolder, shardPaths } from "./artifacts";
+import { errorText } from "../../shared/errors";
 
 /** Resolves with the body of a successful (2xx) response; rejects otherwise. */
 export type FetchBinary = (url: string) => Promise<ArrayBuffer>;
@@ -23,7 +24,7 @@ export const IMAGENET_MOBILENET = {
 } as const;
 
 function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }
 
 async function fetchOrExplain(fetchBinary: FetchBinary, url: string): Promise<ArrayBuffer> {

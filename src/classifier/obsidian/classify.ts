@@ -8,6 +8,7 @@ import { loadRuntime, macrotask, preferredBackend } from "../app-runtime";
 import type { ClassifierHost } from "./host";
 import { findModelFor, modelFolderProblem, parseClassifyBlock } from "./model-lookup";
 import { createVaultStore } from "./vault-store";
+import { errorText } from "../../shared/errors";
 
 /** Loaded heads by model folder, with the mtime of the metadata.json they came from. */
 const models = new Map<string, { mtime: number; model: Promise<LoadedModel> }>();
@@ -48,7 +49,7 @@ export interface Classification {
 
 function message(error: unknown): string {
   if (error instanceof ImageReadError) return `the image cannot be read (${error.message})`;
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }
 
 /** Classifies a vault image with `model` (or the model found for it). Throws messages meant for the user. */

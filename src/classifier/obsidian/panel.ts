@@ -19,7 +19,7 @@ import { isImagePath, modelFolderFor, normalizeFolder, scanDataset, type Dataset
 import { readMetadata, type ModelMetadata } from "../model-io";
 import { trainClassifier, type TrainResult } from "../pipeline";
 import { trashOlderModels, type PruneResult } from "./prune-models";
-import { isAbortError } from "../train";
+import { AbortError, isAbortError } from "../../shared/abort";
 import type { TrainProgress } from "../types";
 import { currentBackend, loadRuntime, mainSlicer, slicedDecoder, slicedEmbedder, slicedStore } from "../app-runtime";
 import type { ClassifierHost } from "./host";
@@ -37,6 +37,7 @@ import { EpochTable, parseResults, renderGallery, renderLossCurve, renderResults
 import { Thumbnailer } from "./thumbnails";
 import { findUnreadable } from "./precheck";
 import { createVaultStore, type VaultStore } from "./vault-store";
+import { errorText } from "../../shared/errors";
 
 /** Images shown per label in the dataset overview strips. */
 const STRIP = 8;
@@ -463,7 +464,7 @@ export class ClassifierPanel extends Component {
         fetchBinary: async (url) => (await requestUrl({ url, throw: true })).arrayBuffer,
       });
       this.showBackend(runtime.backend);
-      if (controller.signal.aborted) throw Object.assign(new Error("Cancelled"), { name: "AbortError" });
+      if (controller.signal.aborted) throw new AbortError();
       const slicer = mainSlicer;
       const result = await trainClassifier({
         store: slicedStore(this.store, slicer),
@@ -480,7 +481,7 @@ export class ClassifierPanel extends Component {
       if (isAbortError(error) || controller.signal.aborted) {
         this.setProgress(null, "Cancelled: no model was saved.");
       } else {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         this.setProgress(null, "");
         this.trainEl.createDiv({ cls: "lesson-lab-error", text: `Training failed: ${message}` });
       }
@@ -551,7 +552,7 @@ export class ClassifierPanel extends Component {
       .then(({ renderExportControls }) => {
         renderExportControls(holder, this, this.app, this.host, modelFolder);
       })
-      .catch((error: unknown) => holder.createDiv({ cls: "lesson-lab-error", text: `Export is not available: ${error instanceof Error ? error.message : String(error)}` }));
+      .catch((error: unknown) => holder.createDiv({ cls: "lesson-lab-error", text: `Export is not available: ${errorText(error)}` }));
   }
 
   private renderCleanerButton(folder: string): void {
@@ -570,7 +571,7 @@ export class ClassifierPanel extends Component {
     try {
       ({ metadata: meta, warnings } = readMetadata(modelFolder, await this.store.readText(`${modelFolder}/metadata.json`)));
     } catch (error) {
-      this.modelEl.createDiv({ cls: "lesson-lab-error", text: error instanceof Error ? error.message : String(error) });
+      this.modelEl.createDiv({ cls: "lesson-lab-error", text: errorText(error) });
       return;
     }
     if (this.folder !== folder) return;
@@ -605,7 +606,7 @@ export class ClassifierPanel extends Component {
     } catch (error) {
       // A results.json of the right shape with wrong values: say so and show metadata.json's metrics.
       this.resultsEl.empty();
-      this.modelEl.createDiv({ cls: "lesson-lab-warning", text: `"${modelFolder}/results.json" could not be shown (${error instanceof Error ? error.message : String(error)}); the results from metadata.json are shown.` });
+      this.modelEl.createDiv({ cls: "lesson-lab-warning", text: `"${modelFolder}/results.json" could not be shown (${errorText(error)}); the results from metadata.json are shown.` });
       renderResults(this.resultsEl, fromMetadata, this.images);
     }
     this.renderCleanerButton(folder);

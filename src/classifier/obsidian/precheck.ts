@@ -4,6 +4,7 @@
 import { checkBeforeDecode, DEFAULT_MAX_PIXELS } from "../sniff";
 import { ImageReadError, type FileStore } from "../types";
 import type { Unreadable } from "../dataset";
+import { errorText } from "../../shared/errors";
 
 export interface PrecheckOptions {
   /** Awaited between files (the panel yields to the app there). */
@@ -25,7 +26,7 @@ export async function findUnreadable(store: Pick<FileStore, "readBinary">, paths
       if (bytes.byteLength === 0) throw new ImageReadError("empty file");
       checkBeforeDecode(bytes, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
     } catch (error) {
-      const reason = error instanceof ImageReadError ? error.message : `could not read: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = error instanceof ImageReadError ? error.message : `could not read: ${errorText(error)}`;
       found.push({ path, reason });
     }
     if ((i + 1) % 25 === 0 || i + 1 === paths.length) opts.onProgress?.(i + 1, paths.length, found);

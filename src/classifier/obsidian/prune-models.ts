@@ -3,6 +3,7 @@
 // `<folder>.model.previous-<time>/` folders. Which ones is decided by model-io (pure).
 import { normalizePath, TFolder, type App } from "obsidian";
 import { previousModelsToTrash } from "../model-io";
+import { errorText } from "../../shared/errors";
 
 export interface PruneResult {
   trashed: string[];
@@ -24,7 +25,7 @@ export async function trashOlderModels(app: App, modelFolder: string): Promise<P
       await app.fileManager.trashFile(target);
       result.trashed.push(path);
     } catch (error) {
-      result.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
+      result.failed.push({ path, error: errorText(error) });
     }
   }
   return result;

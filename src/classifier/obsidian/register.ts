@@ -7,6 +7,7 @@ import type { ClassifierHost } from "./host";
 import { normalizeClassifierData, type ClassifierData } from "./panel-settings";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
 import { classifierWasUsed, markClassifierUsed } from "./used";
+import { errorText } from "../../shared/errors";
 
 export const CLASSIFY_LANGUAGE = "classify";
 
@@ -63,7 +64,7 @@ async function exportWithModal(plugin: Plugin, host: ClassifierHost, modelFolder
 
 export function registerClassifier(plugin: HostPlugin): void {
   const host = classifierHost(plugin);
-  const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  const fail = (what: string) => (e: unknown) => new Notice(`${what}: ${errorText(e)}`);
 
   plugin.registerView(CLASSIFIER_VIEW_TYPE, (leaf) => new ClassifierShellView(leaf, host));
   plugin.register(() => {

@@ -4,6 +4,7 @@ import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } f
 import type { ClassifierHost } from "./host";
 import type { ClassifierPanel } from "./panel";
 import { markClassifierUsed } from "./used";
+import { errorText } from "../../shared/errors";
 
 export const CLASSIFIER_VIEW_TYPE = "lesson-lab-classifier";
 
@@ -51,7 +52,7 @@ export class ClassifierShellView extends ItemView {
   /** Why the panel could not load (e.g. offline on first use), and a button to try again. */
   private showLoadError(e: unknown): void {
     this.contentEl.empty();
-    this.contentEl.createDiv({ cls: "lesson-lab-error", text: `The classifier could not be loaded: ${e instanceof Error ? e.message : String(e)}` });
+    this.contentEl.createDiv({ cls: "lesson-lab-error", text: `The classifier could not be loaded: ${errorText(e)}` });
     const retry = new ButtonComponent(this.contentEl.createDiv()).setButtonText("Try again");
     this.registerDomEvent(retry.buttonEl, "click", () => void this.onOpen());
   }

@@ -3,6 +3,7 @@
 // folder of thousands of images never holds thousands of full-size images. No `obsidian` import.
 import { macrotask } from "../app-runtime";
 import { checkBeforeDecode, DEFAULT_MAX_PIXELS, MIME_TYPES } from "../sniff";
+import { errorText } from "../../shared/errors";
 
 export const THUMB_SIZE = 48;
 
@@ -81,7 +82,7 @@ export class Thumbnailer {
     } catch (error) {
       el.removeClass("lesson-lab-thumb-pending");
       el.addClass("lesson-lab-thumb-broken");
-      el.setAttr("title", `${path}: cannot be shown (${error instanceof Error ? error.message : String(error)})`);
+      el.setAttr("title", `${path}: cannot be shown (${errorText(error)})`);
     }
     await macrotask();
   }

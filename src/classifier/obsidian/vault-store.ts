@@ -5,7 +5,7 @@
 import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obsidian";
 import type { FileStore, StoredFile } from "../types";
 import type { FolderLister } from "../dataset";
-import { requireVaultPath } from "../../vault-path";
+import { requireVaultPath } from "../../shared/vault-path";
 
 export type VaultStore = FileStore & FolderLister;
 

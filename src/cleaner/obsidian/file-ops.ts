@@ -11,7 +11,7 @@ import { baseName, joinPath, splitName } from "../names";
 import { requireVaultPath, VAULT_TRASH, type CleanerScope } from "../paths";
 import type { VaultView } from "../plan";
 import { CleanerWorkflow, type LogStore } from "../workflow";
-import { sha256Hex } from "../../classifier/hash";
+import { sha256Hex } from "../../shared/hash";
 
 export { VAULT_TRASH };
 

@@ -7,7 +7,7 @@ import { settleDecisions, undoMessage, type AppliedBatch } from "../apply";
 import { describeDecision, sameDecision, type Decision, type DecisionBook } from "../decisions";
 import { planBatch } from "../plan";
 import { interruptedMessage, warningsText } from "../workflow";
-import { sha256Hex } from "../../classifier/hash";
+import { sha256Hex } from "../../shared/hash";
 import { Thumbnailer } from "../../classifier/obsidian/thumbnails";
 import { ApplySummaryModal } from "./apply-modal";
 import {
@@ -38,6 +38,8 @@ import {
 } from "./cards";
 import { linkedFrom, obsidianWorkflow, ObsidianVaultView, trashSetting } from "./file-ops";
 import type { CleanerStore } from "./store";
+import { errorText } from "../../shared/errors";
+import { isAbortError } from "../../shared/abort";
 
 export const CLEANER_VIEW_TYPE = "lesson-lab-cleaner";
 
@@ -241,7 +243,7 @@ export class CleanerView extends ItemView {
     try {
       open = await obsidianWorkflow(this.app, this.folder).interrupted();
     } catch (e) {
-      this.setStatus(`The cleaner log could not be read: ${e instanceof Error ? e.message : String(e)}`, true);
+      this.setStatus(`The cleaner log could not be read: ${errorText(e)}`, true);
       return;
     }
     this.buttons.finish?.toggleClass("is-hidden", open === null);
@@ -544,7 +546,7 @@ export class CleanerView extends ItemView {
     try {
       this.book.set(item.path, decision, fingerprint);
     } catch (e) {
-      new Notice(e instanceof Error ? e.message : String(e));
+      new Notice(errorText(e));
       return;
     }
     void this.recordHash(item.path, decision, fingerprint);
@@ -625,7 +627,7 @@ export class CleanerView extends ItemView {
     try {
       await this.host.store.save();
     } catch (e) {
-      new Notice(`Could not save the cleaner's decisions: ${e instanceof Error ? e.message : String(e)}`);
+      new Notice(`Could not save the cleaner's decisions: ${errorText(e)}`);
     }
   }
 
@@ -665,8 +667,8 @@ export class CleanerView extends ItemView {
     try {
       await run();
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (e instanceof Error && e.name === "AbortError") this.setStatus("Cancelled.");
+      const message = errorText(e);
+      if (isAbortError(e)) this.setStatus("Cancelled.");
       else {
         this.setStatus(message, true);
         new Notice(`Cleaner: ${message}`);

@@ -5,6 +5,8 @@ import type { TrainResult } from "../../classifier/pipeline";
 import type { ReviewReport } from "./cards";
 import { CleanerStore, type DataHost } from "./store";
 import { CLEANER_VIEW_TYPE, CleanerView, type CleanerHost } from "./view";
+import { errorText } from "../../shared/errors";
+import { isAbortError } from "../../shared/abort";
 
 /** Where the pane and commands find the classifier (set by whoever provides it). */
 export type CleanerAnalysis = Pick<CleanerHost, "analyse" | "retrain">;
@@ -48,7 +50,7 @@ export class CleanerController {
           new Notice("Open the cleaner on a dataset first.");
           return;
         }
-        view.undoLastBatch().catch((e: unknown) => new Notice(`Undo failed: ${e instanceof Error ? e.message : String(e)}`));
+        view.undoLastBatch().catch((e: unknown) => new Notice(`Undo failed: ${errorText(e)}`));
       },
     });
     plugin.registerEvent(
@@ -97,7 +99,7 @@ export class CleanerController {
     if (report || view.getFolder() !== folder) await view.show(folder, report);
     if (result) {
       view.analyseResult(result).catch((e: unknown) => {
-        if (!(e instanceof Error && e.name === "AbortError")) new Notice(`Cleaner: ${e instanceof Error ? e.message : String(e)}`);
+        if (!isAbortError(e)) new Notice(`Cleaner: ${errorText(e)}`);
       });
     }
     return view;

@@ -5,6 +5,7 @@ import { loadBackbone, type Backbone, type BackboneId, type LoadBackboneOptions 
 // Static: the embed worker's tsx hook (CommonJS) cannot import() a relative .ts file. The
 // onnxruntime package itself is imported inside loadOrtBackbone, on first use.
 import { loadOrtBackbone } from "./ort-backbone";
+import { errorText } from "../../shared/errors";
 
 /** "auto": onnxruntime, falling back to tfjs; "onnxruntime" or "tfjs": that engine only. */
 export type EmbedEngine = "auto" | "onnxruntime" | "tfjs";
@@ -36,8 +37,7 @@ export async function loadNodeBackbone(id: BackboneId, opts: NodeBackboneOptions
     return { backbone: await loadOrtBackbone(id, opts), engine: "onnxruntime", fallbackReason: null };
   } catch (err) {
     if (engine === "onnxruntime") throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    return { backbone: await loadBackbone(id, opts), engine: "tfjs", fallbackReason: reason };
+    return { backbone: await loadBackbone(id, opts), engine: "tfjs", fallbackReason: errorText(err) };
   }
 }
 

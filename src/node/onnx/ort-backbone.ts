@@ -16,6 +16,7 @@ import {
 import { setupTf } from "../../classifier/tf-setup";
 import type { RgbImage } from "../../classifier/types";
 import { kerasToOnnx } from "./keras-to-onnx";
+import { throwIfAborted } from "../../shared/abort";
 
 export interface OrtBackboneOptions extends LoadBackboneOptions {
   /** onnxruntime intra-op threads for one forward pass (default 1: the embed pool runs one worker per core). */
@@ -117,11 +118,7 @@ export async function loadOrtBackbone(id: BackboneId, opts: OrtBackboneOptions =
       images.forEach((img, i) => checkImage(img, i, inputSize));
       const out: Float32Array[] = [];
       for (let start = 0; start < images.length; start += batchSize) {
-        if (signal?.aborted) {
-          const e = new Error("Embedding was cancelled");
-          e.name = "AbortError";
-          throw e;
-        }
+        throwIfAborted(signal, "Embedding was cancelled");
         const chunk = images.slice(start, start + batchSize);
         const flat = await forward(chunk);
         for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));

@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ExportError } from "../bundle";
+import { errorText } from "../../shared/errors";
 
 /** The package root: the nearest folder above this file with scripts/build-web-app.mjs or web-app.js. */
 function packageRoot(): string {
@@ -31,7 +32,7 @@ export function webAppRuntime(): Promise<string> {
         const mod = (await import(pathToFileURL(script).href)) as { buildWebAppRuntime(): Promise<string> };
         return await mod.buildWebAppRuntime();
       } catch (error) {
-        if (!existsSync(path.join(root, "web-app.js"))) throw new ExportError(`cannot build the web app's runtime: ${error instanceof Error ? error.message : String(error)}`);
+        if (!existsSync(path.join(root, "web-app.js"))) throw new ExportError(`cannot build the web app's runtime: ${errorText(error)}`);
       }
     }
     try {

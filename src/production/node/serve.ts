@@ -20,6 +20,7 @@ import { ImageReadError } from "../../classifier/types";
 import { probabilitiesObject, type Prediction } from "../../classifier/predict";
 import type { ModelCard } from "../card";
 import type { WebAppFile } from "../web-app";
+import { errorText } from "../../shared/errors";
 
 /** Largest request body accepted by default: 20 MiB (a phone photo is 2-8 MB). */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -107,7 +108,7 @@ function readMultipart(req: http.IncomingMessage, limit: number): Promise<Uint8A
     try {
       parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 1, fields: 20, parts: 40 } });
     } catch (error) {
-      reject(new HttpError(400, `Cannot read the form: ${error instanceof Error ? error.message : String(error)}`));
+      reject(new HttpError(400, `Cannot read the form: ${errorText(error)}`));
       return;
     }
     let found: Promise<Uint8Array> | null = null;
@@ -129,7 +130,7 @@ function readMultipart(req: http.IncomingMessage, limit: number): Promise<Uint8A
         stream.on("close", () => done(new Uint8Array(Buffer.concat(chunks))));
       });
     });
-    parser.on("error", (error: unknown) => fail(new HttpError(400, `Cannot read the form: ${error instanceof Error ? error.message : String(error)}`)));
+    parser.on("error", (error: unknown) => fail(new HttpError(400, `Cannot read the form: ${errorText(error)}`)));
     parser.on("close", () => {
       if (failed) return;
       if (!found) fail(new HttpError(400, 'The form has no file field named "file".'));
@@ -200,7 +201,7 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
     const started = Date.now();
     res.on("finish", () => options.log?.(`${req.method ?? "?"} ${req.url ?? "?"} ${res.statusCode} ${Date.now() - started} ms`));
     handle(req, res).catch((error: unknown) => {
-      const e = error instanceof HttpError ? error : new HttpError(500, `The model failed on this request: ${error instanceof Error ? error.message : String(error)}`);
+      const e = error instanceof HttpError ? error : new HttpError(500, `The model failed on this request: ${errorText(error)}`);
       sendJson(res, e.status, { error: e.message }, e.headers);
       // Whatever the client still sends is read and dropped (up to 4x the limit, then the socket is cut).
       let drained = 0;

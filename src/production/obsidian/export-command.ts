@@ -9,6 +9,7 @@ import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { ExportError, readModelBundle } from "../bundle";
 import { webAppFiles, writeWebApp, type ExportTarget, type WriteResult } from "../web-app";
 import { engineManifest, readEngineAsset } from "../../engine/assets";
+import { errorText } from "../../shared/errors";
 
 /**
  * The built web-app script shipped beside main.js (npm run build → web-app.js). A built main.js
@@ -110,7 +111,7 @@ async function readWebAppRuntime(app: App, host: ClassifierHost): Promise<string
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }
 
 /**

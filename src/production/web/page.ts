@@ -3,6 +3,7 @@
 // string goes in as text), no framework, nothing fetched.
 import type { ModelCard } from "../card";
 import type { WebClassifier, WebPrediction } from "./runtime";
+import { errorText } from "../../shared/errors";
 
 function el<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -122,7 +123,7 @@ export function startPage(root: HTMLElement, loading: Promise<WebClassifier>, ca
         })
         .catch((error: unknown) => {
           out.textContent = "";
-          el(out, "div", "ll-error", `Cannot classify ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+          el(out, "div", "ll-error", `Cannot classify ${file.name}: ${errorText(error)}`);
         })
         .finally(done);
     }
@@ -169,7 +170,7 @@ export function startPage(root: HTMLElement, loading: Promise<WebClassifier>, ca
       show(waiting);
     },
     (error: unknown) => {
-      status.textContent = `The model could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+      status.textContent = `The model could not be loaded: ${errorText(error)}`;
       status.classList.add("ll-error");
     },
   );

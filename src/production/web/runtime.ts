@@ -14,6 +14,7 @@ import { setupTf, type TfBackendName } from "../../classifier/tf-setup";
 import { ImageReadError, type RgbImage } from "../../classifier/types";
 import type { ModelBundle, SerializedModel } from "../bundle";
 import type { ModelCard } from "../card";
+import { errorText } from "../../shared/errors";
 
 /** What classify() answers: the most probable label, and every label most probable first. */
 export interface WebPrediction {
@@ -70,7 +71,7 @@ function pixelsOf(source: CanvasImageSource, width: number, height: number, maxP
     rgba = ctx.getImageData(0, 0, width, height).data;
   } catch (error) {
     // A cross-origin image (or, on file://, any image loaded by URL) taints the canvas.
-    throw new ImageReadError("truncated or corrupt", `the browser does not let the page read this image's pixels (${error instanceof Error ? error.message : String(error)}); give it as a file or Blob`);
+    throw new ImageReadError("truncated or corrupt", `the browser does not let the page read this image's pixels (${errorText(error)}); give it as a file or Blob`);
   }
   const n = width * height;
   const rgb = new Uint8Array(n * 3);

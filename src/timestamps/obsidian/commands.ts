@@ -5,7 +5,8 @@ import { insertionSeconds, stepRate, stepSeconds, timestampBlockMarkdown } from 
 import type { Player } from "../player/player";
 import { formatTime } from "../time";
 import type { VideoRef } from "../types";
-import { timestampAtCursor } from "./lookup";
+import { timestampAtCursor } from "../lookup";
+import { errorText } from "../../shared/errors";
 
 export interface CommandHost extends Plugin {
   settings: { seekStepSeconds: number; insertOffsetSeconds: number };
@@ -84,7 +85,7 @@ export function registerTimestampCommands(host: CommandHost): void {
       }
       host
         .seek(found.target.video, found.target.seconds, ctx.file?.path ?? "")
-        .catch((e: unknown) => new Notice(`Could not open the video: ${e instanceof Error ? e.message : String(e)}`));
+        .catch((e: unknown) => new Notice(`Could not open the video: ${errorText(e)}`));
       return true;
     },
   });
@@ -132,7 +133,7 @@ export function registerTimestampCommands(host: CommandHost): void {
     id: "open-note-video",
     name: "Open this note's video",
     callback: () => {
-      host.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${e instanceof Error ? e.message : String(e)}`));
+      host.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${errorText(e)}`));
     },
   });
 
@@ -146,7 +147,7 @@ export function registerTimestampCommands(host: CommandHost): void {
           if (!found) new Notice("Open a note first.");
           else new ProblemsModal(host.app, found.path, found.problems).open();
         })
-        .catch((e: unknown) => new Notice(`Could not read the note: ${e instanceof Error ? e.message : String(e)}`));
+        .catch((e: unknown) => new Notice(`Could not read the note: ${errorText(e)}`));
     },
   });
 }

@@ -6,8 +6,9 @@ import { parseInlineTimestamp } from "../inline";
 import { NO_VIDEO_ERROR, parseTimestampBlockSource, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
 import { bindingInApp, scanNoteInApp } from "./frontmatter";
-import { describeVideo } from "./lookup";
+import { describeVideo } from "../lookup";
 import { resolveVaultVideo } from "./vault";
+import { errorText } from "../../shared/errors";
 
 /** What rendered links call back into (the plugin). */
 export interface TimestampHost {
@@ -70,7 +71,7 @@ function attachChild(el: HTMLElement, run: number, child: LinkChild, ctx: Markdo
 }
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 }
 
 export function renderError(parent: HTMLElement, text: string): HTMLElement {

@@ -4,7 +4,7 @@
 import type { LayersModel, SymbolicTensor } from "@tensorflow/tfjs";
 import type { Tf } from "../../../src/classifier/tf-setup";
 import type { FileStore, RgbImage } from "../../../src/classifier/types";
-import { seededRandom as rng } from "../../../src/classifier/random";
+import { seededRandom as rng } from "../../../src/shared/random";
 
 /** Deterministic pseudo-random numbers. */
 export { rng };
