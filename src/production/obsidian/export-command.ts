@@ -13,8 +13,9 @@ import { errorText } from "../../shared/errors";
 
 /**
  * The built web-app script shipped beside main.js (npm run build → web-app.js). A built main.js
- * lists it among its engine files: read, checked against its SHA-256, and downloaded from the
- * release when missing (a store install), like the others (src/engine/assets.ts).
+ * lists it among its engine files, in its own group: read, checked against its SHA-256, and
+ * downloaded from the release when missing (a store install) on the first export only, not with
+ * the classifier's engine (src/engine/assets.ts).
  */
 export const WEB_APP_RUNTIME = "web-app.js";
 

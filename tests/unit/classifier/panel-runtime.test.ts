@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tensor4D } from "@tensorflow/tfjs";
 import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
-import { compileFolded } from "../../../src/classifier/fold-bn";
+import { compileFolded } from "../../../src/classifier/compile/compiler";
 import { loadBackbone } from "../../../src/classifier/backbone";
 import { createFsStore } from "../../../src/node/fs-store";
 import { macrotask, slicedEmbedder, Slicer, slicedStore } from "../../../src/classifier/app-runtime";
