@@ -1,22 +1,25 @@
 // Converts a frozen Keras-style tfjs LayersModel (the backbones' CNNs: Conv2D, DepthwiseConv2D,
-// BatchNormalization, ReLU/ReLU6, ZeroPadding2D, Add, pooling, Flatten) into an ONNX graph in
-// NCHW layout, cut at the embedding layers and ending in the embedding the tfjs backbone
-// computes (4-d outputs global-average-pooled, pieces concatenated): [batch, dim] float32.
+// BatchNormalization, ReLU/ReLU6, ZeroPadding2D, Add, Concatenate, pooling, Flatten, Dense) into
+// an ONNX graph (opset 13) in NCHW layout, cut at the embedding layers and ending in the embedding
+// the tfjs backbone computes (4-d outputs global-average-pooled, pieces concatenated): [batch, dim].
 //
-// BatchNormalization layers become ONNX BatchNormalization nodes: onnxruntime's graph optimiser
-// folds each into the convolution before it (w' = w * s, b' = (b - mean) * s + beta with
-// s = gamma / sqrt(var + eps), the same affine map src/classifier/fold-bn.ts folds for tfjs) and
-// fuses the Clip (ReLU6) after it, so the fold happens once, in the engine, at session creation.
-// Layers it does not know raise UnsupportedGraphError (callers then keep tfjs).
+// It reuses the tfjs layer compiler's graph reading and batch-norm folding (src/classifier/compile/):
+// a BatchNormalization after a linear convolution is folded into that convolution's kernel and
+// bias exactly as tfjs runs it; any other becomes x * scale + shift. onnxruntime's optimiser then
+// fuses each Clip (ReLU6) into its convolution. Layers it does not know raise UnsupportedGraphError
+// (callers then keep tfjs).
 //
 // Layout: Keras kernels are HWIO ([kh, kw, in, out]); ONNX Conv wants OIHW. A depthwise kernel
 // [kh, kw, in, mult] becomes [in * mult, 1, kh, kw] with group = in (output channel c * mult + m,
 // as tfjs orders them). TensorFlow's "same" padding puts the odd pixel at the end (SAME_UPPER);
-// it is written as explicit pads so that no shape inference is needed.
+// it is written as explicit pads so that no shape inference is needed. Flatten keeps Keras's
+// NHWC order (a transpose first, unless the map is 1x1).
 
-import type { LayersModel, Tensor } from "@tensorflow/tfjs";
+import type { LayersModel, Tensor, Tensor1D, Tensor4D } from "@tensorflow/tfjs";
 import { onnx } from "onnx-proto";
-import { UnsupportedGraphError } from "../../classifier/fold-bn";
+import type { Tf } from "../../classifier/tf-setup";
+import { UnsupportedGraphError, neededLayers, readGraph, soleConsumerOf, type LayerNode } from "../../classifier/compile/graph";
+import { batchNormAffine, foldBatchNormIntoConvolution } from "../../classifier/compile/batch-norm";
 
 export interface OnnxBackboneGraph {
   /** The serialised ModelProto (opset 13). */
@@ -27,8 +30,8 @@ export interface OnnxBackboneGraph {
   outputName: string;
   inputSize: number;
   dim: number;
-  /** BatchNormalization nodes in the graph (folded by the engine at session creation). */
-  batchNorms: number;
+  /** BatchNormalization layers folded into the convolution before them. */
+  foldedBatchNorms: number;
 }
 
 const OPSET = 13;
@@ -53,9 +56,6 @@ function attrInts(name: string, ints: number[]): onnx.IAttributeProto {
 }
 function attrInt(name: string, i: number): onnx.IAttributeProto {
   return { name, type: onnx.AttributeProto.AttributeType.INT, i };
-}
-function attrFloat(name: string, f: number): onnx.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f };
 }
 
 function floatTensor(name: string, dims: number[], data: Float32Array): onnx.ITensorProto {
@@ -105,58 +105,34 @@ function dataOf(t: Tensor): Float32Array {
  * embedding the tfjs backbone computes from those layers. Reads the weights; does not keep or
  * dispose the model. Throws UnsupportedGraphError for a layer or option it does not convert.
  */
-export function kerasToOnnx(model: LayersModel, targets: string[]): OnnxBackboneGraph {
-  if (model.inputs.length !== 1) throw new UnsupportedGraphError(`model has ${model.inputs.length} inputs, expected 1`);
-  const inShape = model.inputs[0].shape;
+export function kerasToOnnx(tf: Tf, model: LayersModel, targets: string[]): OnnxBackboneGraph {
+  const inShape = model.inputs[0]?.shape ?? [];
   const size = inShape[1];
   if (inShape.length !== 4 || typeof size !== "number" || inShape[2] !== size || inShape[3] !== 3) {
     throw new UnsupportedGraphError(`expected a square RGB input, got ${JSON.stringify(inShape)}`);
   }
-
-  // Layers by name, their inputs, and who reads each (to merge a ZeroPadding2D into the conv after it).
-  interface LayerInfo {
-    cls: string;
-    config: Record<string, unknown>;
-    inputs: string[];
-    outShape: Shape;
-    layer: LayersModel["layers"][number];
-  }
-  const layers = new Map<string, LayerInfo>();
-  const order: string[] = [];
-  let inputLayer = "";
+  // The layer compiler's graph reading (one node per layer, pruned to what the targets need, the
+  // single-consumer rule for folding), plus each layer's Keras output shape for padding and Flatten.
+  const layers = readGraph(model);
+  const needed = neededLayers(layers, targets);
+  const soleConsumer = soleConsumerOf(layers, needed, targets);
+  const outShapes = new Map<string, Shape>();
   for (const layer of model.layers) {
-    const cls = layer.getClassName();
-    if (cls === "InputLayer") {
-      inputLayer = layer.name;
+    const shape: unknown = layer.outputShape;
+    if (!Array.isArray(shape) || Array.isArray(shape[0])) {
+      if (needed.has(layer.name)) throw new UnsupportedGraphError(`${layer.name}: several outputs`);
       continue;
     }
-    if (layer.inboundNodes.length !== 1) throw new UnsupportedGraphError(`${layer.name}: shared layers are not supported`);
-    const inputs = layer.inboundNodes[0].inboundLayers.map((l) => l.name);
-    const outShape = layer.outputShape as Shape;
-    if (!Array.isArray(outShape) || Array.isArray(outShape[0])) throw new UnsupportedGraphError(`${layer.name}: multiple outputs`);
-    layers.set(layer.name, { cls, config: layer.getConfig(), inputs, outShape, layer });
-    order.push(layer.name);
+    outShapes.set(layer.name, shape as Shape);
   }
-  for (const t of targets) if (!layers.has(t)) throw new Error(`Layer "${t}" not found in the model`);
-  const needed = new Set<string>();
-  const stack = [...targets];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n === inputLayer || needed.has(n)) continue;
-    const info = layers.get(n);
-    if (!info) throw new UnsupportedGraphError(`layer "${n}" is not part of the model graph`);
-    needed.add(n);
-    stack.push(...info.inputs);
-  }
-  const readers = new Map<string, string[]>();
-  for (const n of order) if (needed.has(n)) for (const i of layers.get(n)!.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const inputLayer = layers.inputName;
 
   const nodes: onnx.INodeProto[] = [];
   const inits: onnx.ITensorProto[] = [];
   const values = new Map<string, Value>([[inputLayer, { name: "input", shape: [null, size, size, 3] }]]);
   /** Pads [top, left, bottom, right] from a ZeroPadding2D merged into the conv that reads it. */
   const mergedPads = new Map<string, number[]>();
-  let batchNorms = 0;
+  let foldedBatchNorms = 0;
   const valueOf = (n: string): Value => {
     const v = values.get(n);
     if (!v) throw new UnsupportedGraphError(`internal: ${n} not converted before use`);
@@ -178,19 +154,21 @@ export function kerasToOnnx(model: LayersModel, targets: string[]): OnnxBackbone
   };
   const activationName = (v: unknown): string => (v == null ? "linear" : typeof v === "string" ? v : JSON.stringify(v));
 
-  for (const name of order) {
-    if (!needed.has(name)) continue;
-    const { cls, config: cfg, inputs, outShape, layer } = layers.get(name)!;
+  /** Batch norms folded into the convolution before them: skipped when the walk reaches them. */
+  const absorbed = new Set<string>();
+  for (const name of layers.order) {
+    if (!needed.has(name) || absorbed.has(name)) continue;
+    const { cls, config: cfg, inputs, weights } = layers.nodes.get(name) as LayerNode;
+    const outShape = outShapes.get(name) ?? [];
     const df = cfg.dataFormat;
     if (df != null && df !== "channelsLast") throw new UnsupportedGraphError(`${name}: data format ${JSON.stringify(df)}`);
     const xs = inputs.map(valueOf);
     const x = xs[0];
-    const out = (shape: Shape = outShape): Value => {
-      const v = { name, shape };
+    const out = (shape: Shape = outShape, as = name): Value => {
+      const v = { name: as, shape };
       values.set(name, v);
       return v;
     };
-    const weights = layer.getWeights();
     switch (cls) {
       case "Dropout":
       case "SpatialDropout2D":
@@ -205,10 +183,9 @@ export function kerasToOnnx(model: LayersModel, targets: string[]): OnnxBackbone
         else if (Array.isArray(p) && typeof p[0] === "number") hw = [[p[0], p[0]], [p[1] as number, p[1] as number]];
         else hw = [pair((p as unknown[])[0], name), pair((p as unknown[])[1], name)];
         const pads = [hw[0][0], hw[1][0], hw[0][1], hw[1][1]];
-        const next = readers.get(name) ?? [];
-        const nextInfo = next.length === 1 && !targets.includes(name) ? layers.get(next[0]) : undefined;
-        if (nextInfo && (nextInfo.cls === "Conv2D" || nextInfo.cls === "DepthwiseConv2D") && nextInfo.config.padding === "valid") {
-          mergedPads.set(next[0], pads);
+        const next = soleConsumer(name);
+        if (next && (next.cls === "Conv2D" || next.cls === "DepthwiseConv2D") && next.config.padding === "valid") {
+          mergedPads.set(next.name, pads);
           values.set(name, x);
           break;
         }
@@ -239,17 +216,28 @@ export function kerasToOnnx(model: LayersModel, targets: string[]): OnnxBackbone
           const [l, r] = tfPads(String(cfg.padding), inW, kw, sw, dw);
           pads = [t, l, b, r];
         }
-        const wName = `${name}/kernel`;
-        const data = dataOf(kernel);
-        const onnxKernel = depthwise ? depthwiseKernel(data, kshape) : convKernel(data, kshape);
-        const outC = depthwise ? ci * k3 : k3;
-        inits.push(floatTensor(wName, depthwise ? [outC, 1, kh, kw] : [outC, ci, kh, kw], onnxKernel));
-        const convInputs = [x.name, wName];
-        if (cfg.useBias !== false && weights[1]) {
-          inits.push(floatTensor(`${name}/bias`, [outC], dataOf(weights[1])));
-          convInputs.push(`${name}/bias`);
-        }
         const act = activationName(cfg.activation);
+        let bias = cfg.useBias === false ? null : ((weights[1] as Tensor1D | undefined) ?? null);
+        // A following BatchNormalization folds into the kernel and bias (only after a linear
+        // convolution: BN after a nonlinearity does not commute), with the layer compiler's math.
+        const bn = act === "linear" ? soleConsumer(name) : null;
+        let folded: { kernel: Tensor4D; bias: Tensor1D } | null = null;
+        if (bn?.cls === "BatchNormalization") {
+          folded = foldBatchNormIntoConvolution(tf, { kernel: kernel as Tensor4D, bias, depthwise }, bn);
+          bias = folded.bias;
+          absorbed.add(bn.name);
+          foldedBatchNorms++;
+        }
+        const outC = depthwise ? ci * k3 : k3;
+        const wName = `${name}/kernel`;
+        try {
+          const data = dataOf(folded ? folded.kernel : kernel);
+          inits.push(floatTensor(wName, depthwise ? [outC, 1, kh, kw] : [outC, ci, kh, kw], depthwise ? depthwiseKernel(data, kshape) : convKernel(data, kshape)));
+          if (bias) inits.push(floatTensor(`${name}/bias`, [outC], dataOf(bias)));
+        } finally {
+          if (folded) tf.dispose([folded.kernel, folded.bias]);
+        }
+        const convInputs = bias ? [x.name, wName, `${name}/bias`] : [x.name, wName];
         const convOut = act === "linear" ? name : `${name}/conv`;
         add("Conv", convInputs, convOut, [
           attrInts("kernel_shape", [kh, kw]),
@@ -259,29 +247,22 @@ export function kerasToOnnx(model: LayersModel, targets: string[]): OnnxBackbone
           attrInt("group", depthwise ? ci : 1),
         ]);
         if (act !== "linear") activation(act, convOut, name, name);
-        out();
+        const v = out();
+        if (bn && absorbed.has(bn.name)) values.set(bn.name, v);
         break;
       }
       case "BatchNormalization": {
-        const axis = cfg.axis;
-        if (!(axis === -1 || axis === 3 || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === 3)))) {
-          throw new UnsupportedGraphError(`${name}: BatchNormalization over axis ${JSON.stringify(axis)}`);
-        }
+        // Not after a linear convolution: x * scale + shift per channel (axis 1 in NCHW).
         if (x.shape.length !== 4) throw new UnsupportedGraphError(`${name}: BatchNormalization of a ${x.shape.length}-d value`);
-        const w = [...weights];
-        const gamma = cfg.scale === false ? null : w.shift()!;
-        const beta = cfg.center === false ? null : w.shift()!;
-        const [mean, variance] = w;
-        if (!mean || !variance) throw new UnsupportedGraphError(`${name}: missing moving statistics`);
-        const c = mean.shape[0];
-        inits.push(floatTensor(`${name}/scale`, [c], gamma ? dataOf(gamma) : new Float32Array(c).fill(1)));
-        inits.push(floatTensor(`${name}/shift`, [c], beta ? dataOf(beta) : new Float32Array(c)));
-        inits.push(floatTensor(`${name}/mean`, [c], dataOf(mean)));
-        inits.push(floatTensor(`${name}/var`, [c], dataOf(variance)));
-        add("BatchNormalization", [x.name, `${name}/scale`, `${name}/shift`, `${name}/mean`, `${name}/var`], name, [
-          attrFloat("epsilon", Number(cfg.epsilon ?? 1e-3)),
-        ]);
-        batchNorms++;
+        const { scale, shift } = batchNormAffine(tf, { name, config: cfg, weights });
+        try {
+          const c = scale.shape[0];
+          inits.push(floatTensor(`${name}/scale`, [1, c, 1, 1], dataOf(scale)), floatTensor(`${name}/shift`, [1, c, 1, 1], dataOf(shift)));
+        } finally {
+          tf.dispose([scale, shift]);
+        }
+        add("Mul", [x.name, `${name}/scale`], `${name}/scaled`);
+        add("Add", [`${name}/scaled`, `${name}/shift`], name);
         out();
         break;
       }
@@ -409,5 +390,5 @@ export function kerasToOnnx(model: LayersModel, targets: string[]): OnnxBackbone
     graph,
   };
   const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(modelProto)).finish();
-  return { bytes, inputName: "input", outputName, inputSize: size, dim, batchNorms };
+  return { bytes, inputName: "input", outputName, inputSize: size, dim, foldedBatchNorms };
 }

@@ -70,7 +70,7 @@ export async function loadOrtBackbone(id: BackboneId, opts: OrtBackboneOptions =
   const keras = await tf.loadLayersModel({ load: () => Promise.resolve(artifacts) });
   let graph;
   try {
-    graph = kerasToOnnx(keras, spec.layers);
+    graph = kerasToOnnx(tf, keras, spec.layers);
   } finally {
     keras.dispose();
   }
@@ -78,7 +78,7 @@ export async function loadOrtBackbone(id: BackboneId, opts: OrtBackboneOptions =
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: "sequential",
-    // "all": folds each BatchNormalization into its convolution, fuses Clip, and picks the NCHWc kernels.
+    // "all": fuses each Clip (ReLU6) into its convolution and picks the NCHWc (blocked layout) kernels.
     graphOptimizationLevel: "all",
     // Idle pool threads sleep instead of spinning: on a shared machine spinning threads steal the cores.
     extra: { session: { intra_op: { allow_spinning: "0" } } },
