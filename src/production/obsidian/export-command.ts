@@ -4,7 +4,7 @@
 // an earlier export's files are replaced (vault.process) only when the user says so, and nothing
 // else in the folder is touched. Loaded lazily (dynamic import) on first use.
 import { Component, Modal, normalizePath, requestUrl, Setting, TFile, TFolder, type App } from "obsidian";
-import type { ClassifierHost } from "../../classifier/obsidian/host";
+import type { ClassifierHost } from "../../classifier/app-ports";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { ExportError, readModelBundle } from "../bundle";
 import { webAppFiles, writeWebApp, type ExportTarget, type WriteResult } from "../web-app";
