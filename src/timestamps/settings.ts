@@ -1,9 +1,11 @@
 // The timestamps feature's settings (the player pane and its commands): shape, defaults and
 // validation. Pure: the settings tab lives in ./obsidian/settings-tab.ts.
 
+/** Where the player pane opens. */
 export type PlayerLocation = "sidebar" | "tab";
 
-export interface LessonLabSettings {
+/** The timestamps feature's settings, stored under data.json's "settings" key. */
+export interface TimestampSettings {
   /** Where the lesson video opens: the right sidebar or a new tab. */
   playerLocation: PlayerLocation;
   /** Seconds skipped by the "seek back" and "seek forward" commands. */
@@ -16,7 +18,8 @@ export interface LessonLabSettings {
   autoplay: boolean;
 }
 
-export const DEFAULT_SETTINGS: Readonly<LessonLabSettings> = Object.freeze({
+/** The settings of a new install, and the fallback of each invalid stored field. */
+export const DEFAULT_SETTINGS: Readonly<TimestampSettings> = Object.freeze({
   playerLocation: "sidebar",
   seekStepSeconds: 10,
   insertOffsetSeconds: 2,
@@ -47,7 +50,7 @@ function numberIn(v: unknown, range: { min: number; max: number }, fallback: num
 }
 
 /** Settings from stored data of any shape: unknown or invalid fields fall back to the defaults. */
-export function normalizeSettings(raw: unknown): LessonLabSettings {
+export function normalizeSettings(raw: unknown): TimestampSettings {
   const r = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
   return {
     playerLocation: r.playerLocation === "tab" || r.playerLocation === "sidebar" ? r.playerLocation : DEFAULT_SETTINGS.playerLocation,

@@ -6,12 +6,13 @@ import type { Player } from "../player/player";
 import type { VideoRef } from "../types";
 import { describeVideo } from "../lookup";
 
+/** The view type of the "Lesson video" pane. */
 export const PLAYER_VIEW_TYPE = "lesson-lab-player";
 
 /** Chapter highlighting follows playback at most this often (ms). */
 const TIME_UPDATE_INTERVAL = 250;
 
-/** What the pane needs from the plugin. */
+/** What the pane needs (the player service provides it). */
 export interface PlayerHost {
   autoplay(): boolean;
   /** The URL to load for `video` (vault files become resource URLs), or why it cannot play. */
@@ -22,6 +23,10 @@ export interface PlayerHost {
   flushPositions(): void;
 }
 
+/**
+ * The "Lesson video" pane: one player reused for every seek (seeking a loaded video never reloads
+ * it), what is playing, and the chapters of the note it was opened from, highlighted as it plays.
+ */
 export class PlayerView extends ItemView {
   private player: Player | null = null;
   private video: VideoRef | null = null;
@@ -93,12 +98,9 @@ export class PlayerView extends ItemView {
     return this.player;
   }
 
+  /** The video loaded in the player, or null. */
   getVideo(): VideoRef | null {
     return this.video;
-  }
-
-  getSourcePath(): string {
-    return this.sourcePath;
   }
 
   /**
@@ -229,7 +231,7 @@ export class PlayerView extends ItemView {
     this.nowEl?.setText(current ? `Now: ${current.time}${current.title !== "" ? ` ${current.title}` : ""}` : "");
   }
 
-  /** Called by the plugin when a note changes: refresh when it is this pane's note. */
+  /** Called when a note changes: refreshes the chapters when it is this pane's note. */
   async noteChanged(path: string): Promise<void> {
     if (this.video && path === this.sourcePath) await this.refreshChapters();
   }
