@@ -15,9 +15,9 @@ import { renderInlineTimestamps, renderTimestampBlock, renderVideoBlock } from "
 import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
 import { playableSource } from "./timestamps/obsidian/vault";
 import { openClassifierPanel, registerClassifier } from "./classifier/obsidian/register";
-import type { ReviewReport } from "./cleaner/obsidian/cards";
+import type { ReviewReport } from "./cleaner/review-items";
 import type { TrainResult } from "./classifier/pipeline";
-import { CleanerController } from "./cleaner/obsidian/wiring";
+import { CleanerFeature } from "./cleaner/obsidian/feature";
 import { setUpEngine } from "./engine/assets";
 import { PluginDataStore } from "./shared/obsidian/data-store";
 import { errorText } from "./shared/errors";
@@ -32,8 +32,14 @@ export default class LessonLabPlugin extends Plugin {
   /** data.json, shared by the features (each owns one key). */
   readonly data = new PluginDataStore(this);
   private savePositionsSoon: Debouncer<[], void> = debounce(() => void this.savePluginData(), POSITION_SAVE_DELAY, false);
-  /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian). */
-  readonly cleaner = new CleanerController(this);
+  /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
+  readonly cleaner = new CleanerFeature(this, this.data, {
+    trainer: {
+      train: async (folder, progress, signal) => (await import("./cleaner/obsidian/analysis")).trainForCleaner(this, folder, progress, signal),
+      backend: async () => (await import("./classifier/app-runtime")).currentBackend(),
+    },
+    thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
+  });
 
   override async onload(): Promise<void> {
     await this.loadSettings();

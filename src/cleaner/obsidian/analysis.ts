@@ -1,7 +1,7 @@
-// Training and suspect finding for the pane, on the classifier panel's app runtime. Heavy
-// (tfjs, the backbone): the plugin imports this module on first use only.
+// Training for the cleaner on the classifier panel's app runtime: the Trainer port until the
+// classifier's one in-app training service takes its place. Heavy (tfjs, the backbone): loaded on
+// first use only (see appTrainer).
 import { requestUrl, type Plugin } from "obsidian";
-import type { DataHost } from "./store";
 import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
 import { trashOlderModels } from "../../classifier/obsidian/prune-models";
@@ -9,9 +9,20 @@ import { backboneIdOf, cacheName, PANEL_DEFAULTS } from "../../classifier/obsidi
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { findIssues } from "../find";
-import type { ReviewReport } from "./cards";
-import { describeFindProgress, describeTrainProgress, toReviewReport } from "./report";
-import type { Progress } from "./view";
+import type { ReviewReport } from "../review-items";
+import { describeFindProgress, describeTrainProgress, toReviewReport } from "../review-report";
+import type { Progress, Trainer } from "../ports";
+
+/** What training needs from the plugin: its data (the panel's settings per folder). */
+export interface DataHost {
+  loadData(): Promise<unknown>;
+  updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
+}
+
+/** The cleaner's Trainer: trainForCleaner, with the backend it ran on. */
+export function appTrainer(plugin: Plugin & DataHost): Trainer {
+  return { train: (folder, progress, signal) => trainForCleaner(plugin, folder, progress, signal), backend: currentBackend };
+}
 
 /** Trains on `folder` with the panel's settings for it; embeddings come from the shared cache. */
 export async function trainForCleaner(plugin: Plugin & DataHost, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult> {
