@@ -1,7 +1,7 @@
 // The Lesson Lab plugin: wiring only. Each feature lives in its own modules under src/.
 // Keep onload light: nothing here loads TensorFlow or anything from src/classifier.
 import { debounce, Notice, Plugin, TFile, type Debouncer, type WorkspaceLeaf } from "obsidian";
-import { DEFAULT_SETTINGS, normalizePositions, normalizeSettings, type LessonLabSettings } from "./settings";
+import { DEFAULT_SETTINGS, normalizePositions, normalizeSettings, type LessonLabSettings } from "./timestamps/settings";
 import { problemsOf, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "./timestamps/note";
 import { scanNoteInApp } from "./timestamps/obsidian/frontmatter";
 import type { Chapter } from "./timestamps/player/controls";
@@ -9,7 +9,7 @@ import type { Player } from "./timestamps/player/player";
 import type { VideoRef } from "./timestamps/types";
 import { registerTimestampCommands } from "./timestamps/obsidian/commands";
 import { inlineTimestampExtension } from "./timestamps/obsidian/live-preview";
-import { chaptersFor, firstVideo } from "./timestamps/obsidian/lookup";
+import { chaptersFor, firstVideo } from "./timestamps/lookup";
 import { PLAYER_VIEW_TYPE, PlayerView } from "./timestamps/obsidian/player-view";
 import { renderInlineTimestamps, renderTimestampBlock, renderVideoBlock } from "./timestamps/obsidian/render";
 import { LessonLabSettingTab } from "./timestamps/obsidian/settings-tab";
@@ -36,7 +36,7 @@ export default class LessonLabPlugin extends Plugin {
   readonly cleaner = new CleanerFeature(this, this.data, {
     trainer: {
       train: async (folder, progress, signal) => (await import("./cleaner/obsidian/analysis")).trainForCleaner(this, folder, progress, signal),
-      backend: async () => (await import("./classifier/app-runtime")).currentBackend(),
+      backend: async () => (await import("./classifier/browser/app-runtime")).currentBackend(),
     },
     thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
   });

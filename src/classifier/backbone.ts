@@ -10,7 +10,7 @@ import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
 import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./backbones/remote";
 import { readModelFolder } from "./backbones/artifacts";
 import { nsfwjsArtifacts } from "./backbones/nsfwjs";
-import { compileFolded } from "./fold-bn";
+import { compileFolded } from "./compile/compiler";
 // Static imports above are tfjs-free (types only); tfjs and the weights load in loadBackbone.
 
 export interface Backbone {

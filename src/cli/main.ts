@@ -71,7 +71,20 @@ function installSigintFallback(name: string, args: readonly string[]): void {
   });
 }
 
+/**
+ * A reader that stops early (`lesson-lab timestamps notes/ | head`) closes stdout: the rest of
+ * the output has nowhere to go, so the command ends quietly with 0, as Unix tools do, instead
+ * of dying on an unhandled EPIPE.
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on("error", (error: Error & { code?: string }) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenStdoutCloses();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     (name ? process.stdout : process.stderr).write(usage());

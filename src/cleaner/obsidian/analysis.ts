@@ -2,10 +2,10 @@
 // classifier's one in-app training service takes its place. Heavy (tfjs, the backbone): loaded on
 // first use only (see appTrainer).
 import { requestUrl, type Plugin } from "obsidian";
-import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
+import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/browser/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
 import { trashOlderModels } from "../../classifier/obsidian/prune-models";
-import { backboneIdOf, cacheName, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
+import { backboneIdOf, cacheName, PANEL_DEFAULTS } from "../../classifier/panel-settings";
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { findIssues } from "../find";

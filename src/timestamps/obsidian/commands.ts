@@ -5,7 +5,7 @@ import { insertionSeconds, stepRate, stepSeconds, timestampBlockMarkdown } from 
 import type { Player } from "../player/player";
 import { formatTime } from "../time";
 import type { VideoRef } from "../types";
-import { timestampAtCursor } from "./lookup";
+import { timestampAtCursor } from "../lookup";
 import { errorText } from "../../shared/errors";
 
 export interface CommandHost extends Plugin {

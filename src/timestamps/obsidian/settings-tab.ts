@@ -1,6 +1,6 @@
 // The plugin's settings tab.
 import { PluginSettingTab, Setting, type App, type Plugin } from "obsidian";
-import { INSERT_OFFSET_RANGE, parseSecondsSetting, SEEK_STEP_RANGE, type LessonLabSettings, type PlayerLocation } from "../../settings";
+import { INSERT_OFFSET_RANGE, parseSecondsSetting, SEEK_STEP_RANGE, type LessonLabSettings, type PlayerLocation } from "../settings";
 
 export interface SettingsHost extends Plugin {
   settings: LessonLabSettings;

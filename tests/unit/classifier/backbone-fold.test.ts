@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
 import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
-import { compileFolded, UnsupportedGraphError } from "../../../src/classifier/fold-bn";
+import { compileFolded } from "../../../src/classifier/compile/compiler";
+import { UnsupportedGraphError } from "../../../src/classifier/compile/graph";
 import { rng, tinyModel } from "../support/classifier-backbone-fixtures";
 
 let tf: Tf;

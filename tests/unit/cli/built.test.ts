@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { makeColorDataset } from "../classifier/train-helpers";
 
@@ -25,6 +26,22 @@ afterAll(async () => {
 });
 
 describe("the built lesson-lab CLI", () => {
+  it("ends quietly with 0 when its reader closes the pipe early (| head)", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "ll-epipe-"));
+    const note = path.join(dir, "long.md");
+    await writeFile(note, "```timestamp-url\nhttps://youtu.be/dQw4w9WgXcQ\n```\n" + "`@01:00` a line\n".repeat(50_000));
+    const child = spawn(process.execPath, [BIN, "timestamps", note], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Like `head -1`: read one chunk, then close our end of the pipe.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    await rm(dir, { recursive: true, force: true });
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
+  });
+
   it("runs JavaScript, not a TypeScript loader", () => {
     expect(existsSync(path.join(REPO, "dist", "cli", "main.js"))).toBe(true);
     const r = cli(["--help"]);

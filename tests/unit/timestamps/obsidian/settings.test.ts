@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { TextComponent } from "obsidian-test-mocks/obsidian";
 import { describe, expect, it, vi } from "vitest";
-import { DEFAULT_SETTINGS, INSERT_OFFSET_RANGE, normalizePositions, normalizeSettings, parseSecondsSetting, SEEK_STEP_RANGE } from "../../../../src/settings";
+import { DEFAULT_SETTINGS, INSERT_OFFSET_RANGE, normalizePositions, normalizeSettings, parseSecondsSetting, SEEK_STEP_RANGE } from "../../../../src/timestamps/settings";
 import { LessonLabSettingTab } from "../../../../src/timestamps/obsidian/settings-tab";
 import { makePlugin } from "./helpers";
 

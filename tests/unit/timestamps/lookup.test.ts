@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { scanNote } from "../../../../src/timestamps/note";
-import { bindingOf, placeInline } from "../../../../src/timestamps/binding";
-import { blockEntries, chaptersFor, describeVideo, firstVideo, videoContextAt } from "../../../../src/timestamps/obsidian/lookup";
-import { LESSON } from "./helpers";
+import { scanNote } from "../../../src/timestamps/note";
+import { bindingOf, placeInline } from "../../../src/timestamps/binding";
+import { blockEntries, chaptersFor, describeVideo, firstVideo, videoContextAt } from "../../../src/timestamps/lookup";
+
+const LESSON = readFileSync(path.resolve(__dirname, "../../fixtures/Lesson 2.md"), "utf8");
 
 const YT = { kind: "youtube" as const, id: "F4tvM4Vb3A0", url: "https://www.youtube.com/watch?v=F4tvM4Vb3A0" };
 

@@ -1,5 +1,5 @@
-// Lesson Lab settings: shape, defaults and validation. Pure: the settings tab lives in
-// src/timestamps/obsidian/settings-tab.ts.
+// The timestamps feature's settings (the player pane and its commands): shape, defaults and
+// validation. Pure: the settings tab lives in ./obsidian/settings-tab.ts.
 
 export type PlayerLocation = "sidebar" | "tab";
 

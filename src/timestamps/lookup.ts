@@ -1,10 +1,10 @@
-// Questions the Obsidian adapters ask of a note's binding (../binding.ts). Pure: no Obsidian
+// Questions the Obsidian adapters ask of a note's binding (./binding.ts). Pure: no Obsidian
 // import, so it is tested without the stand-in.
-import { bindingOf, inlineOnLine, placeBlock, videoContextAt, type LineRange } from "../binding";
-import { NO_VIDEO_ERROR, type NoteScan } from "../note";
-import { formatTime } from "../time";
-import type { TimestampEntry, VideoRef } from "../types";
-import type { Chapter } from "../player/controls";
+import { bindingOf, inlineOnLine, placeBlock, videoContextAt, type LineRange } from "./binding";
+import { NO_VIDEO_ERROR, type NoteScan } from "./note";
+import { formatTime } from "./time";
+import type { TimestampEntry, VideoRef } from "./types";
+import type { Chapter } from "./player/controls";
 
 export { videoContextAt };
 
