@@ -107,14 +107,18 @@ export function cacheFolderFor(location: DatasetLocation): string {
   return location.inVault ? ".obsidian/plugins/lesson-lab/cache" : ".lesson-lab-cache";
 }
 
-/** The CLI's backbone: in this process for one thread, else a pool of worker threads (also used by bench/classifier.ts). */
+/**
+ * The CLI's backbone: in this process for one thread, else a pool of worker threads (also used by
+ * bench/classifier.ts); onnxruntime by default, tfjs where it is unavailable (LESSON_LAB_ENGINE=tfjs forces tfjs).
+ */
 export async function openBackbone(backboneId: string, threads: number, root: string, store: FileStore): Promise<Embedder> {
   if (threads > 1) {
     const { createEmbedPool } = await import("../node/embed-pool");
     return createEmbedPool({ backboneId, threads, storeRoot: root });
   }
-  const { loadBackbone } = await import("../classifier/backbone");
-  return loadBackbone(backboneId, { store });
+  // onnxruntime where it loads and the backbone converts, else tfjs (src/node/onnx/node-backbone.ts).
+  const { loadNodeBackbone } = await import("../node/onnx/node-backbone");
+  return (await loadNodeBackbone(backboneId, { store })).backbone;
 }
 
 /**
