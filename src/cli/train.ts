@@ -107,19 +107,38 @@ export function cacheFolderFor(location: DatasetLocation): string {
   return location.inVault ? ".obsidian/plugins/lesson-lab/cache" : ".lesson-lab-cache";
 }
 
+/** The backbone a CLI command embeds with, and the engine it runs on. */
+export interface OpenedBackbone {
+  backbone: Embedder;
+  engine: "onnxruntime" | "tfjs";
+  /** Why onnxruntime was not used although the engine setting allowed it; null when it was, or when tfjs was asked for. */
+  fallbackReason: string | null;
+}
+
 /**
  * The CLI's backbone: in this process for one thread, else a pool of worker threads (also used by
  * bench/classifier.ts); onnxruntime by default, tfjs where it is unavailable (LESSON_LAB_ENGINE=tfjs forces tfjs).
  */
-export async function openBackbone(backboneId: string, threads: number, root: string, store: FileStore): Promise<Embedder> {
+export async function openBackbone(backboneId: string, threads: number, root: string, store: FileStore): Promise<OpenedBackbone> {
   if (threads > 1) {
     const { createEmbedPool } = await import("../node/embed-pool");
-    return createEmbedPool({ backboneId, threads, storeRoot: root });
+    const pool = await createEmbedPool({ backboneId, threads, storeRoot: root });
+    return { backbone: pool, engine: pool.engine, fallbackReason: pool.fallbackReason };
   }
   // onnxruntime where it loads and the backbone converts, else tfjs (src/node/onnx/node-backbone.ts).
   const { loadNodeBackbone } = await import("../node/onnx/node-backbone");
-  return (await loadNodeBackbone(backboneId, { store })).backbone;
+  const { backbone, engine, fallbackReason } = await loadNodeBackbone(backboneId, { store });
+  return { backbone, engine, fallbackReason };
 }
+
+/** The warning when embedding fell back to tfjs (a slower engine, same embeddings); null when it did not. */
+export function engineFallbackWarning(opened: Pick<OpenedBackbone, "engine" | "fallbackReason">): string | null {
+  if (opened.fallbackReason === null) return null;
+  return `embedding with ${opened.engine} (slower): onnxruntime unavailable: ${opened.fallbackReason} (LESSON_LAB_ENGINE=tfjs chooses tfjs without this warning)`;
+}
+
+/** What trainOnDisk returns: the training result, the engine that embedded, and its fallback warning among `warnings`. */
+export type DiskTrainResult = TrainResult & { engine: "onnxruntime" | "tfjs" };
 
 /**
  * Trains on a located dataset the way every CLI command does: the directory's file store, the
@@ -128,8 +147,17 @@ export async function openBackbone(backboneId: string, threads: number, root: st
  */
 export async function trainOnDisk(
   location: DatasetLocation,
-  run: { backboneId?: string; threads?: number; noCache?: boolean; options: TrainOptions; onProgress: (p: TrainProgress) => void; signal: AbortSignal },
-): Promise<TrainResult> {
+  run: {
+    backboneId?: string;
+    threads?: number;
+    noCache?: boolean;
+    options: TrainOptions;
+    onProgress: (p: TrainProgress) => void;
+    signal: AbortSignal;
+    /** Called once the backbone loaded when it fell back to tfjs, with the warning (the CLI prints it on stderr). */
+    onWarning?: (warning: string) => void;
+  },
+): Promise<DiskTrainResult> {
   const [{ createFsStore }, { createSharpDecoder }, { DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
     import("../node/fs-store"),
     import("../node/decode-sharp"),
@@ -139,14 +167,17 @@ export async function trainOnDisk(
   const store = createFsStore(location.root);
   const backboneId = run.backboneId ?? DEFAULT_BACKBONE_ID;
   run.onProgress({ phase: "scanning", message: `Loading backbone ${backboneId}` });
-  let backbone: Embedder;
+  let opened: OpenedBackbone;
   try {
-    backbone = await openBackbone(backboneId, run.threads ?? 1, location.root, store);
+    opened = await openBackbone(backboneId, run.threads ?? 1, location.root, store);
   } catch (error) {
     throw new Error(`could not load backbone "${backboneId}": ${errorText(error)}`);
   }
+  const { backbone, engine } = opened;
+  const fallback = engineFallbackWarning(opened);
+  if (fallback !== null) run.onWarning?.(fallback);
   try {
-    return await trainClassifier({
+    const result = await trainClassifier({
       store,
       folder: location.folder,
       decoder: createSharpDecoder(),
@@ -156,6 +187,7 @@ export async function trainOnDisk(
       onProgress: run.onProgress,
       signal: run.signal,
     });
+    return { ...result, engine, warnings: fallback === null ? result.warnings : [fallback, ...result.warnings] };
   } finally {
     backbone.dispose?.();
   }
@@ -170,7 +202,7 @@ export function failureDetails(result: TrainResult): Record<string, unknown> {
 }
 
 /** The `--json` object; the first eight keys and their order are the contract. */
-export function trainJson(result: TrainResult, root: string): Record<string, unknown> {
+export function trainJson(result: TrainResult & { engine?: "onnxruntime" | "tfjs" }, root: string): Record<string, unknown> {
   return {
     labels: result.labels,
     counts: result.counts,
@@ -199,6 +231,8 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
     root,
     skipped: (result.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
     skipped_counts: countSkipped(result.skipped ?? []),
+    // The embedding engine: "onnxruntime", or "tfjs" (asked for, or a fallback named in warnings).
+    ...(result.engine ? { engine: result.engine } : {}),
   };
 }
 
@@ -301,6 +335,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       },
       onProgress: (p: TrainProgress) => progress.update(p),
       signal: controller.signal,
+      onWarning: (w) => {
+        progress.end();
+        io.err(`lesson-lab train: warning: ${w}\n`);
+      },
     });
     progress.end();
     if (result.error) return fail(result.error, failureDetails(result));
