@@ -18,6 +18,7 @@ import {
 import { isImagePath, modelFolderFor, normalizeFolder, scanDataset, type DatasetScan } from "../dataset";
 import { readMetadata, type ModelMetadata } from "../model-io";
 import { trainClassifier, type TrainResult } from "../pipeline";
+import { cacheFolderFor } from "../cache";
 import { trashOlderModels, type PruneResult } from "./prune-models";
 import { AbortError, isAbortError } from "../../shared/abort";
 import type { TrainProgress } from "../types";
@@ -27,7 +28,6 @@ import {
   BACKBONE_CHOICES,
   BACKEND_CHOICES,
   backboneIdOf,
-  cacheName,
   PANEL_DEFAULTS,
   validatePanelSettings,
   type PanelSettings,
@@ -471,7 +471,7 @@ export class ClassifierPanel extends Component {
         folder,
         decoder: slicedDecoder(runtime.decoder, slicer),
         backbone: slicedEmbedder(runtime.backbone, slicer),
-        cacheFolder: `${this.host.pluginDir()}/cache/${cacheName(folder)}`,
+        cacheFolder: cacheFolderFor(this.host.pluginDir(), folder),
         options: { epochs: settings.epochs, validPct: settings.validPct / 100, seed: settings.seed, lr: settings.lr, augment: settings.augment },
         onProgress: (p) => this.onProgress(p),
         signal: controller.signal,

@@ -5,7 +5,8 @@ import type { DataHost } from "./store";
 import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
 import { trashOlderModels } from "../../classifier/obsidian/prune-models";
-import { backboneIdOf, cacheName, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
+import { backboneIdOf, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
+import { cacheFolderFor } from "../../classifier/cache";
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { findIssues } from "../find";
@@ -33,7 +34,7 @@ export async function trainForCleaner(plugin: Plugin & DataHost, folder: string,
     folder,
     decoder: slicedDecoder(runtime.decoder, slicer),
     backbone: slicedEmbedder(runtime.backbone, slicer),
-    cacheFolder: `${host.pluginDir()}/cache/${cacheName(folder)}`,
+    cacheFolder: cacheFolderFor(host.pluginDir(), folder),
     options: { epochs: settings.epochs, validPct: settings.validPct / 100, seed: settings.seed, lr: settings.lr, augment: settings.augment },
     onProgress: (p) => progress(describeTrainProgress(p)),
     signal,
