@@ -8,7 +8,8 @@
 //   engine-tfjs-backend-wasm-simd.wasm  the wasm backend's binary
 //   engine-mobilenet_v2.bin          the MobileNetV2 backbone's weights (float32, as nsfwjs ships them)
 //   web-app.js                       the exported web app's runtime ("Export as web app" copies it;
-//                                    scripts/build-web-app.mjs builds it)
+//                                    scripts/build-web-app.mjs builds it); a store install downloads
+//                                    it on the first export, not with the others
 //
 // How: esbuild bundles main.ts as ES modules with code splitting, so every dynamic import() of
 // the sources becomes its own chunk and modules shared by several chunks exist once. Each chunk
@@ -182,9 +183,13 @@ async function assemble(result, minify) {
   }
   written[ENGINE_FILES.wasm] = readFileSync(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
   written[ENGINE_FILES.weights] = await mobilenetWeights();
-  // Built here, not after, so that main.js carries its digest and a store install downloads it.
+  // Built here, not after, so that main.js carries its digest and a store install downloads it
+  // (on the first "Export as web app" only: its own group, src/engine/assets.ts).
   written[ENGINE_FILES.webApp] = Buffer.from(await buildWebAppRuntime(), "utf8");
-  for (const name of Object.values(ENGINE_FILES).sort()) assets.push({ name, size: written[name].length, sha256: sha256(written[name]) });
+  for (const name of Object.values(ENGINE_FILES).sort()) {
+    const group = name === ENGINE_FILES.webApp ? { group: "web-app" } : {};
+    assets.push({ name, size: written[name].length, sha256: sha256(written[name]), ...group });
+  }
 
   const manifest = {
     version: manifestJson.version,

@@ -2,12 +2,14 @@
 // - one_line_1mb: a single 1 MB line of backtick runs of many widths (1..64, most never closed)
 //   with an inline timestamp every few runs: the scan must stay linear in the line's length.
 // - inline_40000: 40,000 inline timestamps, 10 per list section, under 4 videos.
-// For each: scan_ms (scanNote + the binding's indexes, a fresh text each run so no cache helps),
+// For each: scan_ms (scanNote + the binding's indexes, a fresh text each run so no cache helps;
+// the texts are made before the timed runs, so making them is not charged to the scan),
 // lookup_ms (every rendered element placed as Reading view does it: each section's <code> run
 // with its section info, and for the 1 MB line its one section), lookup_no_section_ms (the same
 // without section info), line_lookup_ms (Live Preview / "Play this timestamp": the inline
-// timestamps of every line by line number). Median of `runs`. scan_cpu_ms is the process CPU time
-// of the scan: on a machine shared with other jobs it is the steadier figure.
+// timestamps of every line by line number). Median of `runs`, after `warmups` untimed runs on other
+// texts of the same kind. scan_cpu_ms is the process CPU time of the scan (garbage collection on
+// other threads included): on a machine shared with other jobs it is the steadier figure.
 import { availableParallelism, loadavg } from "node:os";
 import { bindingOf, inlineOnLine, placeInline, type NoteBinding, type RenderedInline } from "../src/timestamps/binding";
 import { scanNote } from "../src/timestamps/note";
@@ -82,7 +84,8 @@ function sectionsOf(binding: NoteBinding): Array<{ range: { lineStart: number; l
   return [...sections.values()];
 }
 
-function measure(make: (salt: number) => string, runs: number): NoteFigures {
+function measure(make: (salt: number) => string, runs: number, warmups = 5): NoteFigures {
+  const notes = Array.from({ length: warmups + runs }, (_, salt) => make(salt));
   const scans: number[] = [];
   const scanCpu: number[] = [];
   const lookups: number[] = [];
@@ -90,8 +93,8 @@ function measure(make: (salt: number) => string, runs: number): NoteFigures {
   const lineLookups: number[] = [];
   let note = "";
   let timestamps = 0;
-  for (let r = 0; r < runs; r++) {
-    note = make(r);
+  for (let r = 0; r < warmups + runs; r++) {
+    note = notes[r];
     const cpu0 = process.cpuUsage();
     let t0 = performance.now();
     const binding = bindingOf(scanNote(note));
@@ -117,6 +120,7 @@ function measure(make: (salt: number) => string, runs: number): NoteFigures {
     for (let line = 0; line <= lastLine; line++) found += inlineOnLine(binding, line).length;
     lineLookups.push(performance.now() - t0);
     if (found !== timestamps) throw new Error(`found ${found} of ${timestamps} by line`);
+    if (r < warmups) for (const figures of [scans, scanCpu, lookups, noSection, lineLookups]) figures.pop();
   }
   return {
     note_kb: round2(note.length / 1024),
@@ -129,9 +133,7 @@ function measure(make: (salt: number) => string, runs: number): NoteFigures {
   };
 }
 
-export function benchTimestampScan(runs = 7): ScanFigures {
-  // One warm-up pass so the JIT has seen the code.
-  measure((s) => manyInlineNote(4000, s), 2);
+export function benchTimestampScan(runs = 9): ScanFigures {
   return {
     one_line_1mb: measure((s) => oneLineNote(1024 * 1024, s), runs),
     inline_40000: measure((s) => manyInlineNote(40_000, s), runs),

@@ -51,7 +51,7 @@ async function configureWasm(tf: Tf, source: "node_modules" | "embedded", thread
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   wasm.setThreadsCount(Math.max(1, Math.floor(threads)));
   if (source === "embedded") {
-    const { embeddedWasmUrls } = await import("./wasm-embedded");
+    const { embeddedWasmUrls } = await import("./browser/wasm-embedded");
     wasm.setWasmPaths(await embeddedWasmUrls(), true);
   }
   wasmConfigured = true;

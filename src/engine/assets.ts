@@ -4,10 +4,13 @@
 // against the SHA-256 digests that the build wrote into main.js.
 //
 // Obsidian's community store installs only main.js, manifest.json and styles.css. When a file is
-// missing, shorter than expected or does not match its digest, every such file is downloaded once
-// from this version's GitHub release (requestUrl), checked, and written into the plugin's folder;
-// a notice says what is downloaded (names, sizes, progress) and, when it fails, what to copy by
-// hand. Part of main.js at start-up: keep it light (no tfjs, nothing from src/classifier).
+// missing, shorter than expected or does not match its digest, every such file of its group is
+// downloaded once from this version's GitHub release (requestUrl), checked, and written into the
+// plugin's folder; a notice says what is downloaded (names, sizes, progress) and, when it fails,
+// what to copy by hand. Two groups: "engine" (the classifier's and cleaner's code, tfjs, the wasm
+// binary, the weights), on the first use of the classifier or the cleaner, and "web-app" (the
+// exported web app's runtime, web-app.js), on the first "Export as web app" only.
+// Part of main.js at start-up: keep it light (no tfjs, nothing from src/classifier).
 import { normalizePath, Notice, requestUrl, type Plugin } from "obsidian";
 import { errorText } from "../shared/errors";
 
@@ -18,6 +21,20 @@ export interface EngineFile {
   size: number;
   /** Lower-case hex SHA-256 of the file. */
   sha256: string;
+  /**
+   * The files downloaded together on the first use of any of them: "engine" (the default) or
+   * "web-app" (web-app.js, needed only to export a web app).
+   */
+  group?: EngineGroup;
+}
+
+export type EngineGroup = "engine" | "web-app";
+
+/** What a group is called in the notices: "Lesson Lab is downloading its classifier engine once…". */
+const GROUP_NAMES: Record<EngineGroup, string> = { engine: "classifier engine", "web-app": "web app runtime" };
+
+function groupOf(file: EngineFile): EngineGroup {
+  return file.group ?? "engine";
 }
 
 export interface EngineManifest {
@@ -57,7 +74,7 @@ interface Context {
 
 let context: Context | null = null;
 const verified = new Map<string, Promise<ArrayBuffer>>();
-let downloading: Promise<void> | null = null;
+const downloading = new Map<EngineGroup, Promise<void>>();
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -110,28 +127,29 @@ function manualInstallHint(files: EngineFile[]): string {
 }
 
 /**
- * Downloads every engine file whose local copy is missing, incomplete or corrupted, checks each
- * against its digest and writes it into the plugin's folder. One notice tells the progress.
+ * Downloads every file of `group` whose local copy is missing, incomplete or corrupted, checks
+ * each against its digest and writes it into the plugin's folder. One notice tells the progress.
  */
-async function downloadMissing(): Promise<void> {
+async function downloadMissing(group: EngineGroup): Promise<void> {
   const m = engineManifest();
   if (!m) throw new Error("Lesson Lab: no engine files are described in this build");
+  const what = GROUP_NAMES[group];
   const bad: Array<{ file: EngineFile; why: string }> = [];
-  for (const file of m.files) {
+  for (const file of m.files.filter((f) => groupOf(f) === group)) {
     const why = await problemWith(file, await readLocal(file.name));
     if (why) bad.push({ file, why });
   }
   if (bad.length === 0) return;
   const files = bad.map((b) => b.file);
   if (!m.releaseBase) {
-    throw new Error(`Lesson Lab's engine files are not installed (${bad.map((b) => `${b.file.name}: ${b.why}`).join("; ")}). ${manualInstallHint(files)}`);
+    throw new Error(`Lesson Lab's ${what} files are not installed (${bad.map((b) => `${b.file.name}: ${b.why}`).join("; ")}). ${manualInstallHint(files)}`);
   }
   const total = files.reduce((n, f) => n + f.size, 0);
   const notice = new Notice("", 0);
   let done = 0;
   const show = (extra: string) =>
     notice.setMessage(
-      `Lesson Lab is downloading its classifier engine once (${files.length} files, ${megabytes(total)}) ` +
+      `Lesson Lab is downloading its ${what} once (${files.length} ${files.length === 1 ? "file" : "files"}, ${megabytes(total)}) ` +
         `from the ${m.version} release: ${megabytes(done)} of ${megabytes(total)}. ${extra}`,
     );
   try {
@@ -151,7 +169,7 @@ async function downloadMissing(): Promise<void> {
       await ctx().plugin.app.vault.adapter.writeBinary(pathOf(file.name), bytes);
       done += file.size;
     }
-    notice.setMessage(`Lesson Lab's classifier engine is installed (${megabytes(total)}).`);
+    notice.setMessage(`Lesson Lab's ${what} is installed (${megabytes(total)}).`);
     window.setTimeout(() => notice.hide(), 4000);
   } catch (e) {
     notice.hide();
@@ -160,7 +178,7 @@ async function downloadMissing(): Promise<void> {
   }
 }
 
-/** The checked bytes of one engine file, downloading the missing files first when needed. */
+/** The checked bytes of one engine file, downloading the missing files of its group first when needed. */
 export function readEngineAsset(name: string): Promise<ArrayBuffer> {
   let pending = verified.get(name);
   if (!pending) {
@@ -168,8 +186,13 @@ export function readEngineAsset(name: string): Promise<ArrayBuffer> {
       const file = fileEntry(name);
       const local = await readLocal(name);
       if ((await problemWith(file, local)) === null && local) return local;
-      downloading ??= downloadMissing().finally(() => (downloading = null));
-      await downloading;
+      const group = groupOf(file);
+      let download = downloading.get(group);
+      if (!download) {
+        download = downloadMissing(group).finally(() => downloading.delete(group));
+        downloading.set(group, download);
+      }
+      await download;
       const again = await readLocal(name);
       const why = await problemWith(file, again);
       if (why || !again) throw new Error(`Lesson Lab: ${name} in ${ctx().dir} is ${why ?? "missing"}. ${manualInstallHint([file])}`);

@@ -7,7 +7,7 @@
 // (<code> elements) and in Live Preview (the backticked range) without a new syntax that
 // Markdown might mangle. Only `@` followed by a digit counts, so code such as `@Override` or
 // `@param` is left alone; `@1x:00` is meant as a time and reported as an invalid one.
-import { parseTimeLine } from "./time";
+import { parseTimeLine, plainTimeSeconds } from "./time";
 
 export const INLINE_TIMESTAMP_PREFIX = "@";
 
@@ -42,10 +42,12 @@ export function parseInlineTimestamp(codeText: string): InlineTimestamp | null {
 
 const SPECIAL = /[`%<]/;
 const SPECIAL_AT = /[\\`%<]/g;
-const scratchStart: number[] = [];
 /** Up to this many backtick runs on a line, closers are found by a direct look (bounded: at most FEW_RUNS² steps). */
 const FEW_RUNS = 16;
-const scratchWidth: number[] = [];
+// Every maximal backtick run of the line being scanned (start and width), reused from line to line:
+// a note is scanned line by line, many thousand times. Only the first `runCount` slots are current.
+const runStart: number[] = [];
+const runWidth: number[] = [];
 
 /** Where a comment that a line leaves open continues: Obsidian's `%%…%%` or an HTML `<!-- … -->`. */
 export type OpenComment = null | "%%" | "html";
@@ -57,6 +59,12 @@ export interface InlineLineScan {
 }
 
 /**
+ * Receives each inline timestamp a line holds, in order, as scanInlineLine would list it (the
+ * fields of an InlineTimestampMatch, passed one by one so a note's scan makes no match objects).
+ */
+export type InlineSink = (from: number, to: number, text: string, seconds: number | null, label: string, error: string | null) => void;
+
+/**
  * Finds the inline timestamps of one line of Markdown, following CommonMark's code spans: a run of
  * N backticks opens a span closed by the next run of exactly N backticks; a backslash-escaped
  * backtick opens nothing. Obsidian's `%%…%%` comments and HTML comments hide what they hold; the
@@ -65,28 +73,40 @@ export interface InlineLineScan {
  * of times. Lines inside fenced or indented code must not be passed here.
  */
 export function scanInlineLine(lineText: string, comment: OpenComment = null): InlineLineScan {
-  const line = String(lineText ?? "");
-  const found: InlineTimestampMatch[] = [];
+  const matches: InlineTimestampMatch[] = [];
+  const left = scanInlineInto(String(lineText ?? ""), comment, (from, to, text, seconds, label, error) => {
+    matches.push({ from, to, text, seconds, label, error });
+  });
+  return { matches, comment: left };
+}
+
+/**
+ * scanInlineLine for a note's scan: each timestamp goes to `sink` as it is found (no arrays, no
+ * match objects) and the comment left open at the line's end is returned. Same results, same order.
+ */
+export function scanInlineInto(line: string, comment: OpenComment, sink: InlineSink): OpenComment {
   // Most lines hold no backtick and no comment: nothing to do.
-  if (comment === null && !SPECIAL.test(line)) return { matches: found, comment };
+  if (comment === null && !SPECIAL.test(line)) return null;
   const n = line.length;
   // Every maximal backtick run, and per width the runs of that width in order. A closer is the next
   // run of the opener's width after it; positions only grow, so one cursor per width suffices.
-  // (Scratch arrays are reused between lines: a note is scanned line by line, many thousand times.)
-  const runStart = scratchStart;
-  const runWidth = scratchWidth;
-  runStart.length = 0;
-  runWidth.length = 0;
+  let runs = 0;
   for (let p = line.indexOf("`"); p >= 0; p = line.indexOf("`", p)) {
     const end = runEnd(line, p);
-    runStart.push(p);
-    runWidth.push(end - p);
+    if (runs < runStart.length) {
+      runStart[runs] = p;
+      runWidth[runs] = end - p;
+    } else {
+      runStart.push(p);
+      runWidth.push(end - p);
+    }
+    runs += 1;
     p = end;
   }
   // Few runs (most lines): look for the closer directly. Many: per-width lists with cursors.
-  const byWidth = runStart.length > FEW_RUNS ? new Map<number, number[]>() : null;
+  const byWidth = runs > FEW_RUNS ? new Map<number, number[]>() : null;
   if (byWidth) {
-    for (let r = 0; r < runStart.length; r++) {
+    for (let r = 0; r < runs; r++) {
       const list = byWidth.get(runWidth[r]);
       if (list) list.push(r);
       else byWidth.set(runWidth[r], [r]);
@@ -100,35 +120,37 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
   while (i < n) {
     if (open === "%%") {
       const close = line.indexOf("%%", i);
-      if (close < 0) return { matches: found, comment: open };
+      if (close < 0) return open;
       open = null;
       i = close + 2;
       continue;
     }
     if (open === "html") {
       const close = line.indexOf("-->", i);
-      if (close < 0) return { matches: found, comment: open };
+      if (close < 0) return open;
       open = null;
       i = close + 3;
       continue;
     }
+    // The next special character (test, not exec: it finds it without making a match array).
     special.lastIndex = i;
-    const hit = special.exec(line);
-    if (hit === null) break;
-    i = hit.index;
-    const ch = line.charAt(i);
-    if (ch === "\\") {
-      i += 2; // an escaped character, backtick or not, is plain text
+    if (!special.test(line)) break;
+    i = special.lastIndex - 1;
+    const ch = line.charCodeAt(i);
+    if (ch === 92) {
+      i += 2; // a backslash: the escaped character, backtick or not, is plain text
       continue;
     }
-    if (ch === "%") {
-      if (line.charAt(i + 1) === "%") {
+    if (ch === 37) {
+      // %
+      if (line.charCodeAt(i + 1) === 37) {
         open = "%%";
         i += 2;
       } else i += 1;
       continue;
     }
-    if (ch === "<") {
+    if (ch === 60) {
+      // <
       if (line.startsWith("<!--", i)) {
         open = "html";
         i += 4;
@@ -136,7 +158,7 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
       continue;
     }
     // A backtick: the opener runs from i to the end of its run (its start may be escaped away).
-    while (run < runStart.length && runStart[run] + runWidth[run] <= i) run += 1;
+    while (run < runs && runStart[run] + runWidth[run] <= i) run += 1;
     const openEnd = runStart[run] + runWidth[run];
     const width = openEnd - i;
     let closeRun = -1;
@@ -147,7 +169,7 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
       cursor?.set(width, k);
       if (k < list.length) closeRun = list[k];
     } else {
-      for (let r = run + 1; r < runStart.length; r++) {
+      for (let r = run + 1; r < runs; r++) {
         if (runWidth[r] === width) {
           closeRun = r;
           break;
@@ -167,19 +189,23 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
     // As parseInlineTimestamp on the code's text, read in place: `@`, a digit, then the time line
     // up to the last non-space character (String.prototype.trim and \s remove the same characters).
     const digit = line.charCodeAt(first + 1);
-    if (line.charAt(first) === INLINE_TIMESTAMP_PREFIX && first + 1 < close && digit >= 48 && digit <= 57) {
+    if (line.charCodeAt(first) === 64 && first + 1 < close && digit >= 48 && digit <= 57) {
       let last = close;
       while (last > first && isSpaceAt(line, last - 1)) last -= 1;
-      const parsed = parseTimeLine(line.slice(first + 1, last));
-      found.push(
-        parsed.error !== null || parsed.seconds === null
-          ? { from: i, to, text: parsed.text, seconds: null, label: "", error: parsed.error ?? "invalid time" }
-          : { from: i, to, text: parsed.text, seconds: parsed.seconds, label: parsed.label, error: null },
-      );
+      const written = line.slice(first + 1, last);
+      // A lone time such as `@06:45` (most inline timestamps): parseTimeLine would give exactly
+      // this, read in one pass. Anything else (a label, a fraction, an error) takes the full reading.
+      const quick = plainTimeSeconds(written);
+      if (quick >= 0) sink(i, to, written, quick, "", null);
+      else {
+        const parsed = parseTimeLine(written);
+        if (parsed.error !== null || parsed.seconds === null) sink(i, to, parsed.text, null, "", parsed.error ?? "invalid time");
+        else sink(i, to, parsed.text, parsed.seconds, parsed.label, null);
+      }
     }
     i = to;
   }
-  return { matches: found, comment: open };
+  return open;
 }
 
 /** The inline timestamps of one line that starts outside any comment (see scanInlineLine). */
@@ -196,6 +222,6 @@ function isSpaceAt(line: string, k: number): boolean {
 
 function runEnd(line: string, start: number): number {
   let j = start;
-  while (j < line.length && line.charAt(j) === "`") j += 1;
+  while (j < line.length && line.charCodeAt(j) === 96) j += 1;
   return j;
 }

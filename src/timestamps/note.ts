@@ -4,7 +4,7 @@
 // Lines are 0-based everywhere in the returned data; messages meant for people say "line N"
 // with N 1-based, as editors show them.
 import { frontmatterVideoOf, videoCacheKey, type FrontmatterVideo, type YamlReader } from "./frontmatter";
-import { scanInlineLine, type OpenComment } from "./inline";
+import { scanInlineInto, type OpenComment } from "./inline";
 import { parseTimeLine } from "./time";
 import type { TimestampEntry, VideoRef } from "./types";
 import { parseVideoSource } from "./video";
@@ -97,18 +97,21 @@ interface Fence {
   column: number;
 }
 
-/** Columns of leading spaces and tabs (a tab advances to the next multiple of 4). */
-function indentOf(text: string): { columns: number; chars: number } {
+/**
+ * Columns of the spaces and tabs that start `text` at `from` (a tab advances to the next multiple
+ * of 4, counting from `from`), and how many characters they are.
+ */
+function indentOf(text: string, from = 0): { columns: number; chars: number } {
   let columns = 0;
-  let chars = 0;
-  while (chars < text.length) {
-    const c = text.charAt(chars);
-    if (c === " ") columns += 1;
-    else if (c === "\t") columns += 4 - (columns % 4);
+  let k = from;
+  while (k < text.length) {
+    const c = text.charCodeAt(k);
+    if (c === 32) columns += 1;
+    else if (c === 9) columns += 4 - (columns % 4);
     else break;
-    chars += 1;
+    k += 1;
   }
-  return { columns, chars };
+  return { columns, chars: k - from };
 }
 
 /** Removes up to `depth` blockquote markers; null when the line has fewer (the quote, and the block, ended). */
@@ -135,9 +138,28 @@ function quotePrefix(line: string): { quotes: number; rest: string } {
   }
 }
 
-/** Blank: nothing but spaces, tabs and other white space (what `text.trim() === ""` tells, without a copy). */
-function isBlank(text: string): boolean {
-  for (let k = 0; k < text.length; k += 1) {
+/**
+ * Whether the backticks at `at` may open a fence: at least 3, and no backtick after them on the
+ * line (an info string holding one makes inline code). Read in place: a long line of code spans is
+ * not copied.
+ */
+function mayOpenBacktickFence(line: string, at: number): boolean {
+  let k = at;
+  while (line.charCodeAt(k) === 96) k += 1;
+  return k - at >= 3 && line.indexOf("`", k) < 0;
+}
+
+/** Whether the line's first character after up to 3 spaces is `a` or `b` (character codes). */
+function opensWith(line: string, a: number, b: number): boolean {
+  let k = 0;
+  while (k < 3 && line.charCodeAt(k) === 32) k += 1;
+  const c = line.charCodeAt(k);
+  return c === a || c === b;
+}
+
+/** Blank from `from` on: nothing but spaces, tabs and other white space (what `text.slice(from).trim() === ""` tells, without a copy). */
+function isBlank(text: string, from = 0): boolean {
+  for (let k = from; k < text.length; k += 1) {
     const c = text.charCodeAt(k);
     if (c === 32 || (c >= 9 && c <= 13)) continue;
     if (c < 128 || !/\s/.test(text.charAt(k))) return false;
@@ -146,37 +168,47 @@ function isBlank(text: string): boolean {
 }
 
 /**
- * The width of the list marker a text starts with (`-`, `+`, `*`, or 1 to 9 digits and `.` or `)`,
- * followed by a space, a tab or the end), or 0 when there is none.
+ * The width of the list marker the text starts with at `at` (`-`, `+`, `*`, or 1 to 9 digits and
+ * `.` or `)`, followed by a space, a tab or the end), or 0 when there is none.
  */
-function listMarkerWidth(body: string): number {
-  const c = body.charCodeAt(0);
+function listMarkerWidth(line: string, at: number): number {
+  const c = line.charCodeAt(at);
   let width = 0;
   if (c === 45 || c === 43 || c === 42) width = 1;
   else {
-    while (width < body.length && width < 10) {
-      const d = body.charCodeAt(width);
+    while (at + width < line.length && width < 10) {
+      const d = line.charCodeAt(at + width);
       if (d < 48 || d > 57) break;
       width += 1;
     }
     if (width === 0 || width > 9) return 0;
-    const after = body.charCodeAt(width);
+    const after = line.charCodeAt(at + width);
     if (after !== 46 && after !== 41) return 0;
     width += 1;
   }
-  if (width === body.length) return width;
-  const next = body.charCodeAt(width);
+  if (at + width === line.length) return width;
+  const next = line.charCodeAt(at + width);
   return next === 32 || next === 9 ? width : 0;
 }
 const THEMATIC_BREAK = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 
-function isThematicBreak(body: string): boolean {
-  const c = body.charCodeAt(0);
+/** Whether the text from `at` on is a thematic break (`---`, `* * *`, `___`). */
+function isThematicBreak(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
   if (c !== 45 && c !== 42 && c !== 95) return false;
   // The second marker must follow after spaces or tabs only: most list items ("- text") stop here.
-  let k = 1;
-  while (body.charCodeAt(k) === 32 || body.charCodeAt(k) === 9) k += 1;
-  return body.charCodeAt(k) === c && THEMATIC_BREAK.test(body);
+  let k = at + 1;
+  while (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9) k += 1;
+  return line.charCodeAt(k) === c && THEMATIC_BREAK.test(line.slice(at));
+}
+
+/** Whether the text from `at` on opens an ATX heading: 1 to 6 `#` then a space, a tab or the end. */
+function isAtxHeadingStart(line: string, at: number): boolean {
+  let k = at;
+  while (k < line.length && line.charCodeAt(k) === 35) k += 1;
+  const marks = k - at;
+  if (marks < 1 || marks > 6) return false;
+  return k === line.length || line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9;
 }
 
 function isClosingFence(text: string, fence: Fence): boolean {
@@ -215,25 +247,26 @@ class BlockContext {
     let base = this.items.length > 0 ? this.items[this.items.length - 1] : 0;
     // Four columns past the container: indented code, or inside a paragraph its continuation text.
     if (columns - base >= 4) return this.inParagraph ? "text" : "code";
-    let body = rest.slice(chars);
+    // The body (what follows the indent and list markers) starts at `at` in `rest`: read in place.
+    let at = chars;
     // List markers open items (several on one line nest): the content column moves past each.
     for (;;) {
-      if (isThematicBreak(body)) break;
-      const width = listMarkerWidth(body);
+      if (isThematicBreak(rest, at)) break;
+      const width = listMarkerWidth(rest, at);
       if (width === 0) break;
-      const after = body.slice(width);
-      const gap = indentOf(after);
-      const empty = isBlank(after);
+      const after = at + width;
+      const gap = indentOf(rest, after);
+      const empty = isBlank(rest, after);
       const content = empty || gap.columns > 4 ? columns + width + 1 : columns + width + gap.columns;
       this.items.push(content);
       base = content;
       this.inParagraph = false;
       if (empty || gap.columns > 4) return "text";
       columns = content;
-      body = after.slice(gap.chars);
+      at = after + gap.chars;
     }
-    const first = body.charCodeAt(0);
-    const m = first === 96 || first === 126 ? /^(`{3,}|~{3,})(.*)$/.exec(body) : null;
+    const first = rest.charCodeAt(at);
+    const m = (first === 96 && mayOpenBacktickFence(rest, at)) || first === 126 ? /^(`{3,}|~{3,})(.*)$/.exec(rest.slice(at)) : null;
     // A backtick fence's info string may not hold backticks (otherwise it is inline code).
     if (m && !(m[1].charAt(0) === "`" && m[2].includes("`"))) {
       this.inParagraph = false;
@@ -241,7 +274,7 @@ class BlockContext {
       const language = m[2].trim().split(/\s+/)[0] ?? "";
       return { char, width: m[1].length, language, quotes, column: base };
     }
-    this.inParagraph = !/^#{1,6}(?:[ \t]|$)/.test(body) && !isThematicBreak(body);
+    this.inParagraph = !isAtxHeadingStart(rest, at) && !isThematicBreak(rest, at);
     return "text";
   }
 
@@ -257,12 +290,81 @@ function atxHeading(line: string): string | null {
   return (m[1] ?? "").replace(/(?:^|[ \t]+)#+[ \t]*$/, "").trim();
 }
 
-function headingAfter(lines: string[], endLine: number): string {
+function headingAfter(lines: NoteLines, endLine: number): string {
   for (let k = endLine + 1; k < lines.length && k <= endLine + HEADING_LOOKAHEAD; k += 1) {
-    if (lines[k].trim() === "") continue;
-    return atxHeading(lines[k]) ?? "";
+    const line = lines.at(k);
+    if (line.trim() === "") continue;
+    return atxHeading(line) ?? "";
   }
   return "";
+}
+
+/**
+ * A note's lines as `text.split(/\r\n|\r|\n/)` gives them, read one at a time: only where each
+ * line starts and ends is kept (one pass over the text), and a line's string is made when it is
+ * read, so a scan does not hold the whole note as line strings.
+ */
+class NoteLines {
+  /** Where line k starts and ends (its line ending excluded), for k < count. */
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private count = 0;
+
+  constructor(private readonly text: string) {
+    const n = text.length;
+    const capacity = Math.min(n + 1, 1024 + (n >> 5));
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    // The next CR and LF at or after `from` (-1: none left); each is searched once per line it ends.
+    let cr = text.indexOf("\r");
+    let lf = text.indexOf("\n");
+    let from = 0;
+    for (;;) {
+      if (cr >= 0 && cr < from) cr = text.indexOf("\r", from);
+      if (lf >= 0 && lf < from) lf = text.indexOf("\n", from);
+      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+      this.add(from, end < 0 ? n : end);
+      if (end < 0) return;
+      from = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    }
+  }
+
+  private add(start: number, end: number): void {
+    if (this.count === this.starts.length) {
+      const starts = new Int32Array(this.count * 2);
+      const ends = new Int32Array(this.count * 2);
+      starts.set(this.starts);
+      ends.set(this.ends);
+      this.starts = starts;
+      this.ends = ends;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count += 1;
+  }
+
+  /** How many lines (at least 1: an empty text is one empty line). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Line `k` (0-based), without its line ending. */
+  at(k: number): string {
+    return this.text.slice(this.starts[k], this.ends[k]);
+  }
+
+  /** The first lines, up to and including the front matter's closing `---` or `...` when line 0 opens one. */
+  frontMatterHead(): string[] {
+    const head = [this.at(0)];
+    if (head[0].replace(/^\uFEFF/, "").trimEnd() !== "---") return head;
+    for (let k = 1; k < this.length; k += 1) {
+      const line = this.at(k);
+      head.push(line);
+      const t = line.trimEnd();
+      if (t === "---" || t === "...") break;
+    }
+    return head;
+  }
 }
 
 /** Splits a timestamp block's inner text into its timestamps; blank lines are skipped. */
@@ -342,8 +444,9 @@ export function scanNoteCached(text: string, frontmatter?: Record<string, unknow
  * (the default reader of ./frontmatter.ts when omitted).
  */
 export function scanNote(text: string, frontmatter?: Record<string, unknown> | null, read?: YamlReader): NoteScan {
-  const lines = String(text ?? "").split(/\r\n|\r|\n/);
-  const { video: frontmatterVideo, bodyStart } = frontmatterVideoOf(lines, frontmatter, read);
+  const lines = new NoteLines(String(text ?? ""));
+  // The front matter is read from its own lines: a line of it is all the body scan needs.
+  const { video: frontmatterVideo, bodyStart } = frontmatterVideoOf(lines.frontMatterHead(), frontmatter, read);
   const videoBlocks: VideoBlock[] = [];
   const timestamps: TimestampEntry[] = [];
   const blocks: TimestampBlock[] = [];
@@ -362,20 +465,24 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
   // A comment left open by an earlier line: %%…%% or an inline HTML comment hide up to their end;
   // an HTML comment block (a line starting with <!--) hides whole lines up to the one holding -->.
   let comment: OpenComment | "html-block" = null;
+  // Each inline timestamp becomes its entry as the line's scan finds it (no per-line arrays).
+  let textLine = 0;
+  const addInline = (from: number, to: number, text: string, seconds: number | null, label: string, error: string | null): void => {
+    // As entryOf: exactly one of seconds and error is null; a time without a video cannot be sought.
+    const why = error ?? (seconds === null ? "invalid time" : context.error);
+    const entry: TimestampEntry = { line: textLine, text, seconds: why === null ? seconds : null, label, heading: "", video: context.video, error: why, source: "inline" };
+    timestamps.push(entry);
+    inline.push({ entry, from, to });
+  };
   const scanText = (lineNo: number, from: OpenComment): void => {
-    const found = scanInlineLine(lines[lineNo], from);
-    comment = found.comment;
-    for (const m of found.matches) {
-      const entry = entryOf(lineNo, m, "", context, "inline");
-      timestamps.push(entry);
-      inline.push({ entry, from: m.from, to: m.to });
-    }
+    textLine = lineNo;
+    comment = scanInlineInto(lines.at(lineNo), from, addInline);
   };
 
   let i = bodyStart;
   while (i < lines.length) {
     if (comment === "html-block") {
-      if (lines[i].includes("-->")) comment = null;
+      if (lines.at(i).includes("-->")) comment = null;
       structure.endBlock();
       i += 1;
       continue;
@@ -385,19 +492,22 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
       i += 1;
       continue;
     }
-    const kind = structure.read(lines[i]);
+    const line = lines.at(i);
+    const kind = structure.read(line);
     if (kind === "blank" || kind === "code") {
       i += 1;
       continue;
     }
     if (kind === "text") {
-      const body = lines[i].includes("<!--") ? quotePrefix(lines[i]).rest : "";
-      if (/^ {0,3}<!--/.test(body)) {
+      // An HTML block starts, after up to 3 spaces, with `<!--`, or with the `>` of a quote holding one.
+      const body = opensWith(line, 60, 62) && line.includes("<!--") ? quotePrefix(line).rest : "";
+      if (body !== "" && /^ {0,3}<!--/.test(body)) {
         // CommonMark's HTML block: the whole line (and the next ones, until -->) is raw HTML.
         if (!body.includes("-->", body.indexOf("<!--") + 4)) comment = "html-block";
         structure.endBlock();
       } else {
-        scanText(i, null);
+        textLine = i;
+        comment = scanInlineInto(line, null, addInline);
       }
       i += 1;
       continue;
@@ -407,7 +517,7 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
     let endLine = lines.length - 1;
     let closed = false;
     for (let k = i + 1; k < lines.length; k += 1) {
-      const inner = stripQuotes(lines[k], fence.quotes);
+      const inner = stripQuotes(lines.at(k), fence.quotes);
       // The block ends with its container: the quote stops, or a list item's content is dedented.
       if (inner === null || (fence.column > 0 && inner.trim() !== "" && indentOf(inner).columns < fence.column)) {
         endLine = k - 1;

@@ -17,7 +17,7 @@ const WITH_FRACTION = /^([0-9]+)(\.[0-9]+)?$/;
  * under an hour part) must be two digits below 60. Only the last part may carry a fraction.
  */
 export function parseTime(text: string): TimeResult {
-  const quick = typeof text === "string" ? quickTime(text) : -1;
+  const quick = typeof text === "string" ? plainTimeSeconds(text) : -1;
   if (quick >= 0) return { seconds: quick };
   const t = String(text ?? "").trim();
   if (t === "") return { error: "empty time" };
@@ -57,10 +57,12 @@ export function parseTime(text: string): TimeResult {
 }
 
 /**
- * The common forms without a fraction (`75`, `6:45`, `06:45`, `1:02:03`) read in one pass, or -1
- * for anything else (then parseTime's full reading decides, with its messages). Same results.
+ * The seconds of a time in one of the common forms without a fraction (`75`, `6:45`, `06:45`,
+ * `1:02:03`: digits and colons only, nothing around them), read in one pass, or -1 for anything
+ * else (then parseTime's full reading decides, with its messages). Where it gives seconds, parseTime
+ * gives the same, and parseTimeLine gives that time with no label and no error.
  */
-function quickTime(t: string): number {
+export function plainTimeSeconds(t: string): number {
   const n = t.length;
   if (n === 0 || n > 12) return -1;
   let value = 0;

@@ -4,16 +4,19 @@
 //
 // - The store install: only main.js, manifest.json and styles.css in the plugin's folder. Start-up
 //   reads and downloads nothing, timestamps work, the classifier and cleaner are registered; the
-//   first use downloads the five engine files once (a notice gives names, sizes and progress),
-//   checks them, writes them, and a classifier trains and classifies on wasm with them, and
-//   "Export as web app" copies the downloaded web-app.js; a second use downloads nothing.
+//   first use downloads the four engine files once (a notice gives names, sizes and progress),
+//   checks them, writes them, and a classifier trains and classifies on wasm with them; the web
+//   app's runtime (web-app.js) is downloaded only by the first "Export as web app", which copies
+//   it; a second use downloads nothing.
 // - An incomplete and a corrupted local file: only those two are downloaded again.
 // - A corrupted download: nothing is written, the message says what to copy by hand, and the
 //   plugin still unloads cleanly.
 // - Offline: a clear message naming the files to copy and the folder; timestamps keep working;
 //   after copying the files by hand, "Try again" opens the panel without any download.
+// - A corrupted web-app.js download at export: refused, nothing written (neither the runtime nor
+//   the web app), the message says to copy web-app.js by hand.
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +35,9 @@ const PER_LABEL = 6;
 const track = cleanUpAfterEach();
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** The files downloaded on the first use of the classifier: all but the web app's runtime. */
+const classifierEngine = (names: string[]) => names.filter((n) => n !== "web-app.js");
 
 /** A vault with a lesson note and a small two-label dataset (real PNGs from the demo vault). */
 async function makeVault(): Promise<string> {
@@ -117,14 +123,15 @@ describe("engine files in Chromium", () => {
     });
     await openPanelFromMenu(h);
     await h.page.waitForSelector(`${PANEL} .lesson-lab-label-row >> nth=1`, { timeout: 60_000 });
-    expect(releaseNames(h).sort()).toEqual(names);
-    for (const url of h.releaseRequests) expect(url).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/\d+\.\d+\.\d+\/(?:engine-[\w.-]+|web-app\.js)$/);
-    expect(await pluginFolder(h, names)).toEqual(await builtDigests(names));
+    const engine = classifierEngine(names);
+    expect(releaseNames(h).sort()).toEqual(engine);
+    for (const url of h.releaseRequests) expect(url).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/\d+\.\d+\.\d+\/engine-[\w.-]+$/);
+    expect(await pluginFolder(h, names)).toEqual(await builtDigests(engine));
     const notices = await h.page.evaluate(() => window.lessonLabHarness.notices.slice());
     const progress = notices.filter((n) => n.startsWith("Lesson Lab is downloading its classifier engine once"));
-    expect(progress.length).toBe(names.length);
-    expect(progress[0]).toMatch(/^Lesson Lab is downloading its classifier engine once \(5 files, \d+\.\d MB\) from the \d+\.\d+\.\d+ release: 0\.0 MB of \d+\.\d MB\. Now [\w.-]+ \(\d+\.\d MB\)\.$/);
-    expect(notices).toContain(`Lesson Lab's classifier engine is installed (${(Object.values(await sizes(names)).reduce((a, b) => a + b, 0) / 1024 / 1024).toFixed(1)} MB).`);
+    expect(progress.length).toBe(engine.length);
+    expect(progress[0]).toMatch(/^Lesson Lab is downloading its classifier engine once \(4 files, \d+\.\d MB\) from the \d+\.\d+\.\d+ release: 0\.0 MB of \d+\.\d MB\. Now [\w.-]+ \(\d+\.\d MB\)\.$/);
+    expect(notices).toContain(`Lesson Lab's classifier engine is installed (${megabytes(await sizes(engine))}).`);
 
     // The downloaded tfjs, wasm binary and weights train a classifier and classify an image.
     await h.page.click(`${PANEL} .lesson-lab-train-button`);
@@ -141,7 +148,10 @@ describe("engine files in Chromium", () => {
     await h.page.locator(`${MODAL} .lesson-lab-predicted`).waitFor({ timeout: 30_000 });
     expect(LABELS).toContain(await h.page.locator(`${MODAL} .lesson-lab-predicted`).textContent());
 
-    // "Export as web app" from the panel: the page's runtime is the downloaded, checked web-app.js.
+    // Training and classifying downloaded nothing more: the web app's runtime waits for an export.
+    expect(releaseNames(h).sort()).toEqual(engine);
+
+    // "Export as web app" from the panel: the page's runtime is web-app.js, downloaded now, checked.
     await h.page.evaluate((sel) => document.querySelector<HTMLButtonElement>(sel)!.click(), `${PANEL} .lesson-lab-export-button`);
     await h.page.waitForSelector(`${PANEL} .lesson-lab-export-status .lesson-lab-export-where, ${PANEL} .lesson-lab-export-status .lesson-lab-error`, { timeout: 60_000 });
     expect(await h.page.textContent(`${PANEL} .lesson-lab-export-status`)).toContain("Web app written to Fashion web app/index.html.");
@@ -151,6 +161,12 @@ describe("engine files in Chromium", () => {
       return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
     });
     expect(exported).toBe((await builtDigests(["web-app.js"]))["web-app.js"]);
+    expect(await pluginFolder(h, names)).toEqual(await builtDigests(names));
+    const exportNotices = (await h.page.evaluate(() => window.lessonLabHarness.notices.slice())).slice(notices.length);
+    expect(exportNotices.filter((n) => n.startsWith("Lesson Lab is downloading"))).toEqual([
+      `Lesson Lab is downloading its web app runtime once (1 file, ${megabytes(await sizes(["web-app.js"]))}) from the ${await version()} release: 0.0 MB of ${megabytes(await sizes(["web-app.js"]))}. Now web-app.js (${megabytes(await sizes(["web-app.js"]))}).`,
+    ]);
+    expect(exportNotices).toContain(`Lesson Lab's web app runtime is installed (${megabytes(await sizes(["web-app.js"]))}).`);
     // Nothing was downloaded twice.
     expect(releaseNames(h).sort()).toEqual(names);
   });
@@ -188,7 +204,7 @@ describe("engine files in Chromium", () => {
     await error.waitFor({ timeout: 60_000 });
     const text = (await error.textContent()) ?? "";
     expect(text).toMatch(
-      /^The classifier could not be loaded: Lesson Lab downloaded engine-app\.js from https:\/\/github\.com\/\S+\/engine-app\.js, but it is corrupted \(SHA-256 differs\): nothing was written\. Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js, web-app\.js \(\d+\.\d MB\) from https:\/\/github\.com\/\S+\/releases\/tag\/\d+\.\d+\.\d+\/ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
+      /^The classifier could not be loaded: Lesson Lab downloaded engine-app\.js from https:\/\/github\.com\/\S+\/engine-app\.js, but it is corrupted \(SHA-256 differs\): nothing was written\. Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js \(\d+\.\d MB\) from https:\/\/github\.com\/\S+\/releases\/tag\/\d+\.\d+\.\d+\/ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
     );
     expect(await pluginFolder(h, names)).toEqual({});
     expect(await h.page.evaluate(() => window.lessonLabHarness.notices)).toContain(text.replace("The classifier could not be loaded: ", ""));
@@ -205,7 +221,7 @@ describe("engine files in Chromium", () => {
     const error = h.page.locator(`${SHELL} .lesson-lab-error`);
     await error.waitFor({ timeout: 60_000 });
     expect(await error.textContent()).toMatch(
-      /^The classifier could not be loaded: Lesson Lab could not download [\w.-]+ from https:\/\/github\.com\/\S+ \(.+\)\. Offline\? Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js, web-app\.js \(\d+\.\d MB\) from \S+ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
+      /^The classifier could not be loaded: Lesson Lab could not download [\w.-]+ from https:\/\/github\.com\/\S+ \(.+\)\. Offline\? Copy engine-app\.js, engine-mobilenet_v2\.bin, engine-tfjs-backend-wasm-simd\.wasm, engine-tfjs\.js \(\d+\.\d MB\) from \S+ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
     );
     expect(await pluginFolder(h, names)).toEqual({});
     const rendered = await h.renderNote("Lesson 2.md", { expectLinks: 2 });
@@ -218,10 +234,51 @@ describe("engine files in Chromium", () => {
     await h.page.waitForSelector(`${PANEL} .lesson-lab-label-row`, { timeout: 60_000 });
     expect(h.releaseRequests.length).toBe(tried);
   });
+
+  it("refuses a corrupted web-app.js at the first export: nothing written, a message saying to copy it by hand", async () => {
+    const names = await engineFiles(MAIN_JS);
+    const release = track.folder(await mkdtemp(join(tmpdir(), "lesson-lab-release-")));
+    for (const name of names) await cp(join(REPO_ROOT, name), join(release, name));
+    const bad = Buffer.from(await readFile(join(release, "web-app.js")));
+    bad[bad.length >> 1] ^= 1;
+    await writeFile(join(release, "web-app.js"), bad);
+    // A model folder to export (the runtime is read, and refused, before the model).
+    const vault = await makeVault();
+    await mkdir(join(vault, "Fashion.model"));
+    await writeFile(join(vault, "Fashion.model", "metadata.json"), "{}\n");
+    const h = track.harness(await openHarness({ vault, engine: "store", release }));
+    const engine = classifierEngine(names);
+    // The classifier's engine copied by hand: only the web app's runtime is missing.
+    await installEngine(h.page, engine, PLUGIN_DIR);
+    await keepModalsInPage(h.page);
+    await h.page.evaluate(() => {
+      const { app, obsidian } = window.lessonLabHarness;
+      const folder = app.vault.getAbstractFileByPath("Fashion.model");
+      const menu = obsidian.Menu.forEvent(new MouseEvent("contextmenu"));
+      app.workspace.trigger("file-menu", menu, folder, "file-explorer");
+      menu.menuItems__.find((i) => i.title__ === "Export as web app")!.onClick__!(new MouseEvent("click"));
+    });
+    await h.page.locator(`${MODAL} .lesson-lab-export-button`).click();
+    const error = h.page.locator(`${MODAL} .lesson-lab-export-status .lesson-lab-error`);
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.textContent()).toMatch(
+      /^Not exported: Lesson Lab downloaded web-app\.js from https:\/\/github\.com\/\S+\/web-app\.js, but it is corrupted \(SHA-256 differs\): nothing was written\. Copy web-app\.js \(\d+\.\d MB\) from https:\/\/github\.com\/\S+\/releases\/tag\/\d+\.\d+\.\d+\/ into the plugin's folder \(\.obsidian\/plugins\/lesson-lab\), then try again\.$/,
+    );
+    expect(releaseNames(h)).toEqual(["web-app.js"]);
+    expect(await pluginFolder(h, names)).toEqual(await builtDigests(engine));
+    expect(await h.page.evaluate(() => window.lessonLabHarness.app.vault.getAbstractFileByPath("Fashion web app"))).toBeNull();
+  });
 });
 
-async function sizes(names: string[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const name of names) out[name] = (await readFile(join(REPO_ROOT, name))).length;
-  return out;
+async function sizes(names: string[]): Promise<number> {
+  let total = 0;
+  for (const name of names) total += (await readFile(join(REPO_ROOT, name))).length;
+  return total;
+}
+
+/** Bytes as the notices give them. */
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function version(): Promise<string> {
+  return (JSON.parse(await readFile(join(REPO_ROOT, "manifest.json"), "utf8")) as { version: string }).version;
 }

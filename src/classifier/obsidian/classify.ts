@@ -4,9 +4,9 @@ import { Modal, requestUrl, TFile, type App } from "obsidian";
 import { loadModel, type LoadedModel } from "../model-io";
 import { Classifier, type Prediction } from "../predict";
 import { ImageReadError } from "../types";
-import { loadRuntime, macrotask, preferredBackend } from "../app-runtime";
-import type { ClassifierHost } from "./host";
-import { findModelFor, modelFolderProblem, parseClassifyBlock } from "./model-lookup";
+import { loadRuntime, macrotask, preferredBackend } from "../browser/app-runtime";
+import type { ClassifierHost } from "../app-ports";
+import { findModelFor, modelFolderProblem, parseClassifyBlock } from "../model-lookup";
 import { createVaultStore } from "./vault-store";
 import { errorText } from "../../shared/errors";
 

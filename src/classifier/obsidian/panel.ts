@@ -22,8 +22,8 @@ import { cacheFolderFor } from "../cache";
 import { trashOlderModels, type PruneResult } from "./prune-models";
 import { AbortError, isAbortError } from "../../shared/abort";
 import type { TrainProgress } from "../types";
-import { currentBackend, loadRuntime, mainSlicer, slicedDecoder, slicedEmbedder, slicedStore } from "../app-runtime";
-import type { ClassifierHost } from "./host";
+import { currentBackend, loadRuntime, mainSlicer, slicedDecoder, slicedEmbedder, slicedStore } from "../browser/app-runtime";
+import type { ClassifierHost } from "../app-ports";
 import {
   BACKBONE_CHOICES,
   BACKEND_CHOICES,
@@ -32,10 +32,10 @@ import {
   validatePanelSettings,
   type PanelSettings,
   type PanelSettingsInput,
-} from "./panel-settings";
+} from "../panel-settings";
 import { EpochTable, parseResults, renderGallery, renderLossCurve, renderResults, type ImageHost, type ResultsData } from "./results-view";
 import { Thumbnailer } from "./thumbnails";
-import { findUnreadable } from "./precheck";
+import { findUnreadable } from "../precheck";
 import { createVaultStore, type VaultStore } from "./vault-store";
 import { errorText } from "../../shared/errors";
 

@@ -3,8 +3,8 @@
 import { Notice, TFile, TFolder, type Plugin, type WorkspaceLeaf } from "obsidian";
 import { isImagePath } from "../dataset";
 import type { TrainResult } from "../pipeline";
-import type { ClassifierHost } from "./host";
-import { normalizeClassifierData, type ClassifierData } from "./panel-settings";
+import type { ClassifierHost } from "../app-ports";
+import { normalizeClassifierData, type ClassifierData } from "../panel-settings";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
 import { classifierWasUsed, markClassifierUsed } from "./used";
 import { errorText } from "../../shared/errors";
@@ -71,7 +71,7 @@ export function registerClassifier(plugin: HostPlugin): void {
     // Only when the classifier was used: otherwise unloading never evaluates its modules.
     if (!classifierWasUsed()) return;
     // (When its engine files never loaded, e.g. offline, there is nothing to free.)
-    Promise.all([import("../app-runtime"), import("./classify")])
+    Promise.all([import("../browser/app-runtime"), import("./classify")])
       .then(([runtime, classify]) => {
         classify.disposeModels();
         runtime.disposeRuntimes();

@@ -1,7 +1,7 @@
 // The classifier panel's view as registered at plugin load: a light shell. The panel itself
 // (and through it tfjs and the backbone) is imported only when the view opens.
 import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
-import type { ClassifierHost } from "./host";
+import type { ClassifierHost } from "../app-ports";
 import type { ClassifierPanel } from "./panel";
 import { markClassifierUsed } from "./used";
 import { errorText } from "../../shared/errors";

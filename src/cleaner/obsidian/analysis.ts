@@ -2,10 +2,10 @@
 // (tfjs, the backbone): the plugin imports this module on first use only.
 import { requestUrl, type Plugin } from "obsidian";
 import type { DataHost } from "./store";
-import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/app-runtime";
+import { currentBackend, loadRuntime, Slicer, slicedDecoder, slicedEmbedder, slicedStore } from "../../classifier/browser/app-runtime";
 import { trainClassifier, type TrainResult } from "../../classifier/pipeline";
 import { trashOlderModels } from "../../classifier/obsidian/prune-models";
-import { backboneIdOf, PANEL_DEFAULTS } from "../../classifier/obsidian/panel-settings";
+import { backboneIdOf, PANEL_DEFAULTS } from "../../classifier/panel-settings";
 import { cacheFolderFor } from "../../classifier/cache";
 import { classifierHost } from "../../classifier/obsidian/register";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";

@@ -4,7 +4,7 @@
 // an earlier export's files are replaced (vault.process) only when the user says so, and nothing
 // else in the folder is touched. Loaded lazily (dynamic import) on first use.
 import { Component, Modal, normalizePath, requestUrl, Setting, TFile, TFolder, type App } from "obsidian";
-import type { ClassifierHost } from "../../classifier/obsidian/host";
+import type { ClassifierHost } from "../../classifier/app-ports";
 import { createVaultStore } from "../../classifier/obsidian/vault-store";
 import { ExportError, readModelBundle } from "../bundle";
 import { webAppFiles, writeWebApp, type ExportTarget, type WriteResult } from "../web-app";
@@ -13,8 +13,9 @@ import { errorText } from "../../shared/errors";
 
 /**
  * The built web-app script shipped beside main.js (npm run build → web-app.js). A built main.js
- * lists it among its engine files: read, checked against its SHA-256, and downloaded from the
- * release when missing (a store install), like the others (src/engine/assets.ts).
+ * lists it among its engine files, in its own group: read, checked against its SHA-256, and
+ * downloaded from the release when missing (a store install) on the first export only, not with
+ * the classifier's engine (src/engine/assets.ts).
  */
 export const WEB_APP_RUNTIME = "web-app.js";
 

@@ -7,7 +7,7 @@
 // decoder needs createImageBitmap and the backbone is not what these tests are about.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TFile } from "obsidian";
-import type { Runtime } from "../../../src/classifier/app-runtime";
+import type { Runtime } from "../../../src/classifier/browser/app-runtime";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { Head } from "../../../src/classifier/head";
 import { MODEL_FORMAT, MODEL_VERSION, saveModel, type ModelMetadata } from "../../../src/classifier/model-io";
@@ -21,8 +21,8 @@ const DIM = 4;
 /** The stand-in backbone's embedding for every image (a test sets NaN to mimic a broken backbone). */
 const embedding = { value: [0.5, -0.25, 1, 0.1] };
 
-vi.mock("../../../src/classifier/app-runtime", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../src/classifier/app-runtime")>();
+vi.mock("../../../src/classifier/browser/app-runtime", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../src/classifier/browser/app-runtime")>();
   return {
     ...original,
     loadRuntime: (): Promise<Runtime> =>

@@ -31,8 +31,8 @@ vi.mock("../../../src/classifier/tf-setup", async (importOriginal) => {
   return { ...original, setupTf: (o: Parameters<typeof original.setupTf>[0] = {}) => original.setupTf({ ...o, backends: ["cpu"] }) };
 });
 
-vi.mock("../../../src/classifier/app-runtime", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../src/classifier/app-runtime")>();
+vi.mock("../../../src/classifier/browser/app-runtime", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../src/classifier/browser/app-runtime")>();
   return {
     ...original,
     // The app's runtime, minus the browser: the vault backbone read through the app's store.

@@ -7,8 +7,8 @@ import { App } from "obsidian-test-mocks/obsidian";
 import { TFile, type App as ObsidianApp } from "obsidian";
 import { ClassifyModal, renderPrediction } from "../../../src/classifier/obsidian/classify";
 import { toPrediction } from "../../../src/classifier/predict";
-import type { ClassifierHost } from "../../../src/classifier/obsidian/host";
-import type { ClassifierData } from "../../../src/classifier/obsidian/panel-settings";
+import type { ClassifierHost } from "../../../src/classifier/app-ports";
+import type { ClassifierData } from "../../../src/classifier/panel-settings";
 
 async function setUp(): Promise<{ app: ObsidianApp; file: TFile; host: ClassifierHost; release: () => void }> {
   const app = App.createConfigured__({ files: { "Pets/cat/a.md": "" } }) as unknown as ObsidianApp;

@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserReadError, rgbaToRgb } from "../../../src/classifier/decode-browser";
+import { browserReadError, rgbaToRgb } from "../../../src/classifier/browser/decode-browser";
 import { ImageReadError } from "../../../src/classifier/types";
 import { createSharpDecoder } from "../../../src/node/decode-sharp";
 import { encodeBmp, pngHeaderOnly, rgbaOf } from "../../fixtures/images/make-images";
@@ -39,7 +39,7 @@ describe.skipIf(!haveChromium)("createBrowserDecoder in Chromium", () => {
 
   beforeAll(async () => {
     const bundle = await build({
-      entryPoints: [fileURLToPath(new URL("../../../src/classifier/decode-browser.ts", import.meta.url))],
+      entryPoints: [fileURLToPath(new URL("../../../src/classifier/browser/decode-browser.ts", import.meta.url))],
       bundle: true,
       write: false,
       format: "iife",

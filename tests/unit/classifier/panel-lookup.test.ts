@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findModelFor, normalizeModelPath, parseClassifyBlock } from "../../../src/classifier/obsidian/model-lookup";
+import { findModelFor, normalizeModelPath, parseClassifyBlock } from "../../../src/classifier/model-lookup";
 
 function deps(files: string[], lastModel: string | null = null) {
   const set = new Set(files);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findUnreadable } from "../../../src/classifier/obsidian/precheck";
+import { findUnreadable } from "../../../src/classifier/precheck";
 
 // The smallest valid PNG header: signature + IHDR of a 1x1 image.
 const PNG = Uint8Array.from([

@@ -9,7 +9,7 @@ import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
 import { compileFolded } from "../../../src/classifier/compile/compiler";
 import { loadBackbone } from "../../../src/classifier/backbone";
 import { createFsStore } from "../../../src/node/fs-store";
-import { macrotask, slicedEmbedder, Slicer, slicedStore } from "../../../src/classifier/app-runtime";
+import { macrotask, slicedEmbedder, Slicer, slicedStore } from "../../../src/classifier/browser/app-runtime";
 import type { Embedder } from "../../../src/classifier/predict";
 import type { FileStore } from "../../../src/classifier/types";
 import { randomImages, rng, tinyModel, writeModelFolder } from "../support/classifier-backbone-fixtures";

@@ -8,7 +8,7 @@ import {
   PANEL_DEFAULTS,
   toInput,
   validatePanelSettings,
-} from "../../../src/classifier/obsidian/panel-settings";
+} from "../../../src/classifier/panel-settings";
 
 describe("panel settings", () => {
   it("defaults are the core's (kept as literals so plugin load never evaluates the core)", () => {

@@ -8,12 +8,12 @@ import type { App as ObsidianApp, Plugin } from "obsidian";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { createSharpDecoder } from "../../../src/node/decode-sharp";
 import { analyseForCleaner, retrainForCleaner } from "../../../src/cleaner/obsidian/analysis";
-import { cacheName } from "../../../src/classifier/obsidian/panel-settings";
+import { cacheName } from "../../../src/classifier/panel-settings";
 import type { DataHost } from "../../../src/cleaner/obsidian/store";
 import { COLORS, fakeBackbone, noisyImage } from "../classifier/train-helpers";
 
-vi.mock("../../../src/classifier/app-runtime", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../src/classifier/app-runtime")>();
+vi.mock("../../../src/classifier/browser/app-runtime", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../src/classifier/browser/app-runtime")>();
   return {
     ...original,
     loadRuntime: vi.fn(() => Promise.resolve({ backbone: fakeBackbone(), backend: "cpu", decoder: createSharpDecoder() })),

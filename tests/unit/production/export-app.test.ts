@@ -12,7 +12,7 @@ import { Menu, TFile, TFolder } from "obsidian";
 import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "../../../src/classifier/obsidian/shell-view";
 import { ExportWebAppModal, checkExportFolder, defaultExportFolder, exportWebApp } from "../../../src/production/obsidian/export-command";
-import type { ClassifierHost } from "../../../src/classifier/obsidian/host";
+import type { ClassifierHost } from "../../../src/classifier/app-ports";
 import { makePlugin, type Harness } from "../timestamps/obsidian/helpers";
 import { TINY_BACKBONE_FOLDER, writeTinyClassifier } from "../support/tiny-classifier";
 

@@ -1,10 +1,10 @@
 // Before training: which dataset files cannot be images, found by reading their headers only
 // (no decoding), so that the panel can list them with reasons at once. Truncated or corrupt
 // pixel data is only found when training decodes the image. No `obsidian` import.
-import { checkBeforeDecode, DEFAULT_MAX_PIXELS } from "../sniff";
-import { ImageReadError, type FileStore } from "../types";
-import type { Unreadable } from "../dataset";
-import { errorText } from "../../shared/errors";
+import { checkBeforeDecode, DEFAULT_MAX_PIXELS } from "./sniff";
+import { ImageReadError, type FileStore } from "./types";
+import type { Unreadable } from "./dataset";
+import { errorText } from "../shared/errors";
 
 export interface PrecheckOptions {
   /** Awaited between files (the panel yields to the app there). */

@@ -171,4 +171,4 @@ export function normalizeClassifierData(raw: unknown): ClassifierData {
 }
 
 /** A short, safe name for a folder's embedding cache: classifier/cache.ts, where cacheFolderFor uses it. */
-export { cacheName } from "../cache";
+export { cacheName } from "./cache";

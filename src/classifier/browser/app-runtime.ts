@@ -2,13 +2,13 @@
 // kept, and every long computation runs in slices that hand the main thread back, so that no
 // task Obsidian runs takes much longer than one forward pass (the app stays responsive).
 // Imported lazily (from handlers), never at plugin load.
-import type { Backbone } from "./backbone";
-import type { Embedder } from "./predict";
-import type { FileStore, ImageDecoder } from "./types";
-import type { TfBackendName } from "./tf-setup";
-import type { FetchBinary } from "./backbones/remote";
-import { macrotask } from "../shared/yield";
-import { AbortError } from "../shared/abort";
+import type { Backbone } from "../backbone";
+import type { Embedder } from "../predict";
+import type { FileStore, ImageDecoder } from "../types";
+import type { TfBackendName } from "../tf-setup";
+import type { FetchBinary } from "../backbones/remote";
+import { macrotask } from "../../shared/yield";
+import { AbortError } from "../../shared/abort";
 
 export { macrotask };
 
@@ -117,7 +117,7 @@ export function loadRuntime(req: RuntimeRequest): Promise<Runtime> {
   let pending = loaded.get(key);
   if (!pending) {
     pending = (async (): Promise<Runtime> => {
-      const [{ loadBackbone }, { createBrowserDecoder }] = await Promise.all([import("./backbone"), import("./decode-browser")]);
+      const [{ loadBackbone }, { createBrowserDecoder }] = await Promise.all([import("../backbone"), import("./decode-browser")]);
       const backends: TfBackendName[] = req.backend === "auto" ? ["webgl", "wasm", "cpu"] : [req.backend];
       // Backbones built on another backend hold that backend's tensors: drop them first.
       for (const [other, promise] of loaded) {
@@ -147,7 +147,7 @@ export function loadRuntime(req: RuntimeRequest): Promise<Runtime> {
 
 /** The backend tfjs runs on now, or null before the first load. */
 export async function currentBackend(): Promise<string | null> {
-  const { currentTf } = await import("./tf-setup");
+  const { currentTf } = await import("../tf-setup");
   return currentTf()?.backend ?? null;
 }
 

@@ -1,7 +1,7 @@
 // Which trained model classifies an image, and what a ```classify block asks for.
 // Pure: paths in, paths out; no Obsidian import.
-import { modelFolderFor } from "../dataset";
-import { ContainmentError, containedFolder } from "../../shared/vault-path";
+import { modelFolderFor } from "./dataset";
+import { ContainmentError, containedFolder } from "../shared/vault-path";
 
 export interface ModelLookupDeps {
   /** Whether a file exists at the vault path. */

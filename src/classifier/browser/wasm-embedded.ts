@@ -2,7 +2,7 @@
 // read from the plugin's folder (or downloaded once, see src/engine/assets.ts) and handed to the
 // wasm backend as a blob: URL. Only the app imports this module; Node reads the binaries from
 // node_modules.
-import { readEngineAsset } from "../engine/assets";
+import { readEngineAsset } from "../../engine/assets";
 
 let urls: Promise<Record<string, string>> | null = null;
 

@@ -2,8 +2,8 @@
 // applied, GIF's first frame) and squishes to size x size; a canvas filled white
 // composites any alpha. Never imports `obsidian`; needs only browser globals.
 
-import { DEFAULT_MAX_PIXELS, MIME_TYPES, checkBeforeDecode } from "./sniff";
-import { ImageReadError, type ImageDecoder, type RgbImage } from "./types";
+import { DEFAULT_MAX_PIXELS, MIME_TYPES, checkBeforeDecode } from "../sniff";
+import { ImageReadError, type ImageDecoder, type RgbImage } from "../types";
 
 export interface BrowserDecoderOptions {
   /** Largest accepted image, width*height. Default 100 megapixels. */
