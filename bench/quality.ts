@@ -13,14 +13,17 @@
 //   learning's estimate of the number of wrong labels (find.ts estimatedLabelIssues), with
 //   10% (uniform) and 0% noise, against the truth (the injected count, and 0).
 // The 40-per-label subsets are drawn per seed (a different sample each time), the noise too.
-// Run alone: `npx tsx bench/quality.ts [--seeds=1,2,3] [--sets=fashion,digits] [--sizes=40,150] [--experiments=FILE.json]`
-// (a list of Experiment: levers to compare on the same samples and noise).
+// Run alone: `npx tsx bench/quality.ts [--seeds=1,2,3] [--sets=fashion,digits] [--sizes=40,150]
+// [--experiments=FILE.json] [--backbone=ID] [--classifier-only]` (experiments: a list of Experiment,
+// levers to compare on the same samples and noise; --backbone: embed the sets with another
+// backbone, e.g. several layers of one pass, whose parts HeadVariant.features selects;
+// --classifier-only: skip the cleaner's figures). LESSON_LAB_QUALITY_VERBOSE=1 prints each seed.
 import { readFileSync } from "node:fs";
 import { setupTf } from "../src/classifier/tf-setup";
 import { Head, HEAD_DEFAULTS } from "../src/classifier/head";
-import { fitHead, seededRandom, shuffled } from "../src/classifier/train";
+import { chooseL2, fitHead, seededRandom, shuffled } from "../src/classifier/train";
 import { TRAIN_DEFAULTS } from "../src/classifier/pipeline";
-import { argmax } from "../src/classifier/metrics";
+import { argmax, fitTemperature, withTemperature } from "../src/classifier/metrics";
 import { KFOLD_DEFAULTS, kfoldEpochs, kfoldL2, stratifiedFolds } from "../src/cleaner/kfold";
 import { neighbourProbabilities } from "../src/cleaner/knn";
 import { findLabelIssues, precisionRecall, rankLabels } from "../src/cleaner/suspects";
@@ -36,9 +39,30 @@ export interface HeadVariant {
   folds?: number;
   repeats?: number;
   epochs?: number;
-  l2?: number;
+  /** L2 penalty, or "cv": chosen per outer fold by inner 3-fold cross-validation among l2Candidates (train.ts chooseL2). */
+  l2?: number | "cv";
+  l2Candidates?: number[];
   /** Train on the augmented views too. */
   trainViews?: boolean;
+  /** Parts of the embedding kept, as [start, end) ranges (a backbone of several layers concatenates them). Default: all. */
+  features?: [number, number][];
+}
+
+function sliced(items: readonly QualityItem[], ranges: [number, number][] | undefined): readonly QualityItem[] {
+  if (!ranges) return items;
+  const dim = ranges.reduce((n, [a, b]) => n + b - a, 0);
+  return items.map((it) => ({
+    ...it,
+    views: it.views.map((v) => {
+      const out = new Float32Array(dim);
+      let at = 0;
+      for (const [a, b] of ranges) {
+        out.set(v.subarray(a, b), at);
+        at += b - a;
+      }
+      return out;
+    }),
+  }));
 }
 
 /** How the heads' probabilities and the neighbour vote are combined (free: no training). */
@@ -47,20 +71,17 @@ export interface MixVariant {
   neighbourWeight?: number;
   /** Average the held-out predictions over the plain and augmented views (test-time augmentation). */
   tta?: boolean;
-  /** Temperature applied to each head's probabilities (p^(1/T), renormalised) before the vote is mixed in. */
-  temperature?: number;
+  /**
+   * Temperature applied to each head's probabilities (p^(1/T), renormalised) before the vote is
+   * mixed in; "fit": the temperature that minimises the heads' out-of-fold log loss on the given
+   * labels (fitTemperature), per repeat.
+   */
+  temperature?: number | "fit";
+  /** Use only the first this many k-fold repeats that were trained (free: measures fewer repeats). */
+  useRepeats?: number;
 }
 
 export type Variant = HeadVariant & MixVariant;
-
-function tempered(p: Float32Array, t: number): Float32Array {
-  if (t === 1) return p;
-  const out = new Float32Array(p.length);
-  let s = 0;
-  for (let j = 0; j < p.length; j++) s += out[j] = Math.pow(Math.max(p[j], 1e-12), 1 / t);
-  for (let j = 0; j < p.length; j++) out[j] /= s;
-  return out;
-}
 
 const NEIGHBOUR_COUNTS = [5, 10, 20];
 
@@ -72,12 +93,13 @@ export interface OofParts {
 }
 
 /** The k-fold heads of kfold.ts, trained as `h` says, with every combination's ingredients kept. */
-export async function oofParts(items: readonly QualityItem[], y: readonly number[], numLabels: number, h: HeadVariant, seed: number, classifier = false): Promise<OofParts> {
+export async function oofParts(all: readonly QualityItem[], y: readonly number[], numLabels: number, h: HeadVariant, seed: number, classifier = false): Promise<OofParts> {
   const folds = h.folds ?? KFOLD_DEFAULTS.folds;
   const repeats = h.repeats ?? (classifier ? 1 : KFOLD_DEFAULTS.repeats);
   const epochs = h.epochs ?? (classifier ? TRAIN_DEFAULTS.epochs : kfoldEpochs(true));
   const l2 = h.l2 ?? (classifier ? HEAD_DEFAULTS.l2 : kfoldL2(true));
   const trainViews = h.trainViews ?? classifier;
+  const items = sliced(all, h.features);
   const parts: OofParts = { plain: [], tta: [], votes: new Map(NEIGHBOUR_COUNTS.map((k) => [k, []])) };
   for (let r = 0; r < repeats; r++) {
     const s = seed + 1000 * r;
@@ -95,7 +117,13 @@ export async function oofParts(items: readonly QualityItem[], y: readonly number
       const plainX = trainIdx.map((i) => items[i].views[0]);
       const trainX = trainViews ? trainIdx.flatMap((i) => items[i].views) : plainX;
       const trainY = trainViews ? trainIdx.flatMap((i) => items[i].views.map(() => y[i])) : trainIdx.map((i) => y[i]);
-      const head = Head.create(plainX[0].length, numLabels, { lr: classifier ? HEAD_DEFAULTS.lr : KFOLD_DEFAULTS.lr, seed: s + f, l2, standardize: true });
+      const lr = classifier ? HEAD_DEFAULTS.lr : KFOLD_DEFAULTS.lr;
+      const chosen =
+        l2 === "cv"
+          ? (await chooseL2(trainIdx.map((i) => ({ views: trainViews ? items[i].views : [items[i].views[0]], label: y[i] })), numLabels, { candidates: h.l2Candidates ?? [1e-4, 1e-3, 1e-2, 1e-1], epochs, lr, standardize: true, seed: s + f, batchSize: classifier ? TRAIN_DEFAULTS.batchSize : KFOLD_DEFAULTS.batchSize })).l2
+          : l2;
+      if (process.env.LESSON_LAB_QUALITY_VERBOSE && l2 === "cv") process.stderr.write(`l2 ${chosen} `);
+      const head = Head.create(plainX[0].length, numLabels, { lr, seed: s + f, l2: chosen, standardize: true });
       try {
         head.fitStandardizer(trainX);
         await fitHead(head, { x: trainX, y: trainY }, { x: [], y: [] }, { epochs, batchSize: classifier ? TRAIN_DEFAULTS.batchSize : KFOLD_DEFAULTS.batchSize, seed: s + f });
@@ -129,17 +157,17 @@ export async function oofParts(items: readonly QualityItem[], y: readonly number
 }
 
 /** The out-of-fold probabilities of a combination (kfold.ts's average over repeats). */
-export function mix(parts: OofParts, m: MixVariant, defaults: { neighbours: number; neighbourWeight: number }): Float32Array[] {
+export function mix(parts: OofParts, m: MixVariant, defaults: { neighbours: number; neighbourWeight: number }, labels: readonly number[] = []): Float32Array[] {
   const k = m.neighbours ?? defaults.neighbours;
   const w = k > 0 ? (m.neighbourWeight ?? defaults.neighbourWeight) : 0;
-  const t = m.temperature ?? 1;
-  const heads = m.tta ? parts.tta : parts.plain;
+  const heads = (m.tta ? parts.tta : parts.plain).slice(0, m.useRepeats);
+  const temps = heads.map((repeat) => (m.temperature === "fit" ? fitTemperature(repeat, labels) : (m.temperature ?? 1)));
   const votes = k > 0 ? parts.votes.get(k) : undefined;
   if (k > 0 && !votes) throw new Error(`no vote of ${k} neighbours kept (${NEIGHBOUR_COUNTS.join(", ")})`);
   return heads[0].map((_, i) => {
     const out = new Float32Array(heads[0][i].length);
     heads.forEach((repeat, r) => {
-      const p = tempered(repeat[i], t);
+      const p = temps[r] === 1 ? repeat[i] : withTemperature(repeat[i], temps[r]);
       for (let c = 0; c < out.length; c++) out[c] += ((1 - w) * p[c] + (votes ? w * votes[r][i][c] : 0)) / heads.length;
     });
     return out;
@@ -175,6 +203,18 @@ export interface Experiment {
   cleaner?: { head?: HeadVariant; mix?: MixVariant };
 }
 
+const NOT_MEASURED: QualityFigures = {
+  classifier_error: NaN,
+  uniform_topk: NaN,
+  systematic_topk: NaN,
+  uniform_flag_precision: NaN,
+  uniform_flag_recall: NaN,
+  estimated_ratio_uniform: NaN,
+  estimated_per_100_clean: NaN,
+  flagged_ratio_uniform: NaN,
+  flagged_per_100_clean: NaN,
+};
+
 const CLEANER_MIX = { neighbours: KFOLD_DEFAULTS.neighbours, neighbourWeight: KFOLD_DEFAULTS.neighbourWeight };
 const CLASSIFIER_MIX = { neighbours: 0, neighbourWeight: 0 };
 
@@ -189,7 +229,7 @@ class PartsCache {
 }
 
 /** The figures of each experiment on one set at one size, per seed. */
-export async function qualityOf(set: QualitySet, perLabel: number, seeds: number[], experiments: Experiment[]): Promise<Record<string, QualityFigures[]>> {
+export async function qualityOf(set: QualitySet, perLabel: number, seeds: number[], experiments: Experiment[], classifierOnly = false): Promise<Record<string, QualityFigures[]>> {
   const out: Record<string, QualityFigures[]> = Object.fromEntries(experiments.map((e) => [e.name, []]));
   const numLabels = set.labels.length;
   for (const seed of seeds) {
@@ -197,6 +237,17 @@ export async function qualityOf(set: QualitySet, perLabel: number, seeds: number
     const truth = items.map((it) => it.label);
     const cache = new PartsCache();
     const parts = (tag: string, y: number[], h: HeadVariant, classifier: boolean): Promise<OofParts> => cache.get(`${tag}|${classifier}|${JSON.stringify(h)}`, () => oofParts(items, y, numLabels, h, seed, classifier));
+    if (classifierOnly) {
+      for (const e of experiments) {
+        const cls = mix(await parts("clean", truth, e.classifier?.head ?? {}, true), e.classifier?.mix ?? {}, CLASSIFIER_MIX, truth);
+        const error = cls.reduce((n, p, i) => n + (argmax(p) === truth[i] ? 0 : 1), 0) / items.length;
+        // The cleaner's figures are not measured in this mode: NaN (null in JSON).
+        const row = { ...NOT_MEASURED, classifier_error: error };
+        out[e.name].push(row);
+        if (process.env.LESSON_LAB_QUALITY_VERBOSE) process.stderr.write(`${set.name}_${perLabel} seed ${seed} ${e.name} classifier_error ${round(error)}\n`);
+      }
+      continue;
+    }
     // The label each label is most confused with: default k-fold on the true labels.
     const cleanDefault = mix(await parts("clean", truth, {}, false), {}, CLEANER_MIX);
     const confusion = set.labels.map(() => new Array<number>(numLabels).fill(0));
@@ -205,18 +256,18 @@ export async function qualityOf(set: QualitySet, perLabel: number, seeds: number
     const uniform = injectNoise(truth, numLabels, 0.1, seed);
     const systematic = injectNoise(truth, numLabels, 0.1, seed, mostConfused);
     for (const e of experiments) {
-      const cls = mix(await parts("clean", truth, e.classifier?.head ?? {}, true), e.classifier?.mix ?? {}, CLASSIFIER_MIX);
+      const cls = mix(await parts("clean", truth, e.classifier?.head ?? {}, true), e.classifier?.mix ?? {}, CLASSIFIER_MIX, truth);
       const error = cls.reduce((n, p, i) => n + (argmax(p) === truth[i] ? 0 : 1), 0) / items.length;
       const ch = e.cleaner?.head ?? {};
       const cm = e.cleaner?.mix ?? {};
-      const clean = mix(await parts("clean", truth, ch, false), cm, CLEANER_MIX);
+      const clean = mix(await parts("clean", truth, ch, false), cm, CLEANER_MIX, truth);
       const cleanIssues = findLabelIssues(clean, truth, numLabels, "below_threshold");
-      const u = mix(await parts("uniform", uniform.noisy, ch, false), cm, CLEANER_MIX);
+      const u = mix(await parts("uniform", uniform.noisy, ch, false), cm, CLEANER_MIX, uniform.noisy);
       const uIssues = findLabelIssues(u, uniform.noisy, numLabels, "below_threshold");
       const flags = precisionRecall(uIssues.flagged, uniform.flipped);
-      const sProbs = mix(await parts("systematic", systematic.noisy, ch, false), cm, CLEANER_MIX);
+      const sProbs = mix(await parts("systematic", systematic.noisy, ch, false), cm, CLEANER_MIX, systematic.noisy);
       const k = uniform.flipped.size;
-      out[e.name].push({
+      const row: QualityFigures = {
         classifier_error: error,
         uniform_topk: precisionRecall(rankLabels(u, uniform.noisy, "log_ratio").slice(0, k), uniform.flipped).precision,
         systematic_topk: precisionRecall(rankLabels(sProbs, systematic.noisy, "log_ratio").slice(0, systematic.flipped.size), systematic.flipped).precision,
@@ -226,7 +277,9 @@ export async function qualityOf(set: QualitySet, perLabel: number, seeds: number
         estimated_per_100_clean: (100 * cleanIssues.estimatedIssues) / items.length,
         flagged_ratio_uniform: uIssues.flagged.length / k,
         flagged_per_100_clean: (100 * cleanIssues.flagged.length) / items.length,
-      });
+      };
+      out[e.name].push(row);
+      if (process.env.LESSON_LAB_QUALITY_VERBOSE) process.stderr.write(`${set.name}_${perLabel} seed ${seed} ${e.name} ${JSON.stringify(meanFigures([row]))}\n`);
     }
   }
   return out;
@@ -243,7 +296,7 @@ export const HELD_OUT_SET: QualitySetName = "digits";
 /** Seeds per size: 150 per label costs about 4 times 40 per label, and its 10% holds 4 times the errors (less noise per seed). */
 export const QUALITY_SEEDS: Readonly<Record<number, number[]>> = { 40: [1, 2, 3], 150: [1, 2] };
 
-export async function benchQuality(options: { seeds?: number[]; sets?: QualitySetName[]; sizes?: number[]; experiments?: Experiment[] } = {}): Promise<Record<string, unknown>> {
+export async function benchQuality(options: { seeds?: number[]; sets?: QualitySetName[]; sizes?: number[]; experiments?: Experiment[]; backbone?: string; classifierOnly?: boolean } = {}): Promise<Record<string, unknown>> {
   await setupTf();
   const sizes = options.sizes ?? [40, 150];
   const seedsOf = (size: number): number[] => options.seeds ?? QUALITY_SEEDS[size] ?? [1, 2];
@@ -251,14 +304,14 @@ export async function benchQuality(options: { seeds?: number[]; sets?: QualitySe
   const out: Record<string, unknown> = { seeds: Object.fromEntries(sizes.map((s) => [s, seedsOf(s)])), held_out: HELD_OUT_SET };
   const tuned: Record<string, QualityFigures[]> = {};
   for (const name of options.sets ?? QUALITY_SETS) {
-    const set = await loadQualitySet(name);
+    const set = await loadQualitySet(name, options.backbone);
     if ("skipped" in set) {
       out[name] = { skipped: set.skipped };
       continue;
     }
     for (const size of sizes) {
       const t0 = Date.now();
-      const results = await qualityOf(set, size, seedsOf(size), experiments);
+      const results = await qualityOf(set, size, seedsOf(size), experiments, options.classifierOnly);
       for (const [e, list] of Object.entries(results)) {
         const m = meanFigures(list);
         const key = experiments.length === 1 ? `${name}_${size}` : `${name}_${size}.${e}`;
@@ -289,6 +342,8 @@ if (require.main === module) {
     seeds: list(arg("seeds"), Number),
     sets: list(arg("sets"), (s) => s as QualitySetName),
     sizes: list(arg("sizes"), Number),
+    backbone: arg("backbone"),
+    classifierOnly: process.argv.includes("--classifier-only"),
     experiments: arg("experiments") ? (JSON.parse(readFileSync(arg("experiments") as string, "utf8")) as Experiment[]) : undefined,
   }).then(
     (r) => process.stdout.write(`${JSON.stringify(r, null, 1)}\n`),

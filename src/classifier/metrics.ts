@@ -158,3 +158,81 @@ export function describeInterval(interval: ProportionInterval, n?: number): stri
   const text = `${Math.round(interval.level * 100)}% interval ${pct(interval.low)}–${pct(interval.high)}`;
   return n === undefined ? text : `${text} on ${n} validation image${n === 1 ? "" : "s"}`;
 }
+
+/**
+ * Probabilities at temperature `t`: softmax(log p / t), i.e. p^(1/t) renormalised (Guo et al.
+ * 2017, "On calibration of modern neural networks"). t > 1 flattens, t < 1 sharpens; t = 1
+ * returns `p` itself. Probabilities are floored at 1e-12 first. Throws for t ≤ 0 or not finite.
+ */
+export function withTemperature(p: ArrayLike<number>, t: number): Float32Array {
+  if (!(t > 0) || !Number.isFinite(t)) throw new Error(`a temperature must be a positive number; got ${t}`);
+  const out = new Float32Array(p.length);
+  if (t === 1) {
+    out.set(Array.from(p));
+    return out;
+  }
+  // Work in logs, shifted by the maximum, so small temperatures do not underflow every entry.
+  const logs = Array.from(p, (v) => Math.log(Math.max(v, 1e-12)) / t);
+  const top = Math.max(...logs);
+  let sum = 0;
+  logs.forEach((l, j) => (sum += out[j] = Math.exp(l - top)));
+  for (let j = 0; j < out.length; j++) out[j] /= sum;
+  return out;
+}
+
+/** Mean cross-entropy of `labels` under `probabilities` at temperature t. */
+function temperedLogLoss(probabilities: readonly ArrayLike<number>[], labels: readonly number[], t: number): number {
+  let sum = 0;
+  probabilities.forEach((p, i) => (sum += crossEntropy(withTemperature(p, t), labels[i])));
+  return sum / probabilities.length;
+}
+
+/**
+ * Temperature scaling (Guo et al. 2017): the one temperature t in [1/8, 8] that minimises the mean
+ * cross-entropy of `labels` under withTemperature(p, t), fitted on held-out (e.g. out-of-fold)
+ * probabilities. A search over log t: a grid of 25 points, then golden-section refinement
+ * around the best (the loss is convex in 1/t). Returns 1 for an empty set. Shapes:
+ * probabilities[i] has one entry per label, labels[i] indexes it.
+ */
+export function fitTemperature(probabilities: readonly ArrayLike<number>[], labels: readonly number[]): number {
+  if (probabilities.length !== labels.length) throw new Error(`${probabilities.length} probability rows for ${labels.length} labels`);
+  if (probabilities.length === 0) return 1;
+  const lo = Math.log(1 / 8);
+  const hi = Math.log(8);
+  const steps = 24;
+  const loss = (u: number): number => temperedLogLoss(probabilities, labels, Math.exp(u));
+  let best = 0;
+  let bestLoss = Infinity;
+  for (let s = 0; s <= steps; s++) {
+    const u = lo + ((hi - lo) * s) / steps;
+    const l = loss(u);
+    if (l < bestLoss) {
+      bestLoss = l;
+      best = u;
+    }
+  }
+  const step = (hi - lo) / steps;
+  let a = Math.max(lo, best - step);
+  let b = Math.min(hi, best + step);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = loss(c);
+  let fd = loss(d);
+  for (let it = 0; it < 30; it++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = loss(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = loss(d);
+    }
+  }
+  return Math.exp((a + b) / 2);
+}

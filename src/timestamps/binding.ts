@@ -26,9 +26,48 @@ export interface NoteBinding {
   readonly timestampBlocks: readonly TimestampBlock[];
   /** scan.inline's lines, for binary search by line. */
   readonly inlineLines: readonly number[];
-  /** scan.inline's keys (time and label), and where each key occurs. */
-  readonly inlineKeys: readonly string[];
-  readonly keyPositions: ReadonlyMap<string, readonly number[]>;
+  /** scan.inline's keys (time and label, see inlineKey) and where each key occurs. */
+  readonly inlineKeys: KeyIndex;
+}
+
+/**
+ * Where each inline key occurs: the positions (indexes into scan.inline) of the key numbered g are
+ * `order[start[g]] < … < order[start[g + 1] - 1]`. Typed arrays and one number per key, so a note
+ * of many inline timestamps is indexed without an array per key.
+ */
+export interface KeyIndex {
+  /** scan.inline's keys, by position. */
+  readonly keys: readonly string[];
+  /** Each distinct key's number. */
+  readonly groups: ReadonlyMap<string, number>;
+  readonly start: Int32Array;
+  readonly order: Int32Array;
+}
+
+function keyIndexOf(inline: readonly InlineOccurrence[]): KeyIndex {
+  const n = inline.length;
+  const keys = new Array<string>(n);
+  const groupOf = new Int32Array(n);
+  const groups = new Map<string, number>();
+  const counts: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const key = inlineKey(inline[i].entry.text, inline[i].entry.label);
+    keys[i] = key;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = counts.length;
+      groups.set(key, g);
+      counts.push(0);
+    }
+    groupOf[i] = g;
+    counts[g] += 1;
+  }
+  const start = new Int32Array(counts.length + 1);
+  for (let g = 0; g < counts.length; g += 1) start[g + 1] = start[g] + counts[g];
+  const fill = start.slice(0, counts.length);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) order[fill[groupOf[i]]++] = i;
+  return { keys, groups, start, order };
 }
 
 const bindings = new WeakMap<NoteScan, NoteBinding>();
@@ -39,34 +78,23 @@ export function bindingFor(text: string): NoteBinding {
 }
 
 /**
- * The binding of a scan (indexes built once per scan). O(size of the scan). The key indexes
- * (inlineKeys, keyPositions) are built on first use: a view with section info that matches the
- * scan (the common case) never needs them.
+ * The binding of a scan (indexes built once per scan). O(size of the scan). The key index
+ * (inlineKeys) is built on first use: a view with section info that matches the scan (the common
+ * case) never needs it.
  */
 export function bindingOf(scan: NoteScan): NoteBinding {
   const known = bindings.get(scan);
   if (known) return known;
-  let inlineKeys: string[] | null = null;
-  let keyPositions: Map<string, number[]> | null = null;
-  const keys = (): string[] => (inlineKeys ??= scan.inline.map((o) => inlineKey(o.entry.text, o.entry.label)));
+  let inlineKeys: KeyIndex | null = null;
+  const inline = scan.inline;
+  const inlineLines = new Array<number>(inline.length);
+  for (let i = 0; i < inline.length; i += 1) inlineLines[i] = inline[i].entry.line;
   const binding: NoteBinding = {
     scan,
     timestampBlocks: scan.blocks.filter((b) => b.kind === "timestamp"),
-    inlineLines: scan.inline.map((o) => o.entry.line),
+    inlineLines,
     get inlineKeys() {
-      return keys();
-    },
-    get keyPositions() {
-      if (keyPositions === null) {
-        const positions = new Map<string, number[]>();
-        keys().forEach((k, i) => {
-          const list = positions.get(k);
-          if (list) list.push(i);
-          else positions.set(k, [i]);
-        });
-        keyPositions = positions;
-      }
-      return keyPositions;
+      return (inlineKeys ??= keyIndexOf(inline));
     },
   };
   bindings.set(scan, binding);
@@ -78,10 +106,10 @@ export function inlineKey(text: string, label: string): string {
   return `${text}\n${label}`;
 }
 
-/** First index i of the sorted `values` with values[i] >= target. */
-function lowerBound(values: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = values.length;
+/** First index i of the sorted `values[from, to)` with values[i] >= target (`to` when none). */
+function lowerBound(values: ArrayLike<number>, target: number, from = 0, to = values.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (values[mid] < target) lo = mid + 1;
@@ -233,15 +261,22 @@ export function placeInline(binding: NoteBinding, codes: readonly RenderedInline
     return occ.slice(lo, hi).map((o) => o.entry);
   }
   const keys = codes.map((c) => inlineKey(c.text, c.label));
+  const index = binding.inlineKeys;
+  const { order } = index;
+  // The positions of `key`, ascending, are order[from, to).
+  const positionsOf = (key: string): { from: number; to: number } => {
+    const g = index.groups.get(key);
+    return g === undefined ? { from: 0, to: 0 } : { from: index.start[g], to: index.start[g + 1] };
+  };
 
   // Where does the whole run occur in the range?
   const starts: number[] = [];
-  const firstPositions = keys.length > 0 ? (binding.keyPositions.get(keys[0]) ?? []) : [];
+  const firstPositions = keys.length > 0 ? positionsOf(keys[0]) : { from: 0, to: 0 };
   let checked = 0;
-  for (let p = lowerBound(firstPositions, lo); p < firstPositions.length && checked < MAX_CANDIDATES; p += 1, checked += 1) {
-    const at = firstPositions[p];
+  for (let p = lowerBound(order, lo, firstPositions.from, firstPositions.to); p < firstPositions.to && checked < MAX_CANDIDATES; p += 1, checked += 1) {
+    const at = order[p];
     if (at + keys.length > hi) break;
-    if (keys.every((k, i) => binding.inlineKeys[at + i] === k)) starts.push(at);
+    if (keys.every((k, i) => index.keys[at + i] === k)) starts.push(at);
   }
   const runComplete = checked < MAX_CANDIDATES;
   if (starts.length > 0 && runComplete) {
@@ -252,13 +287,13 @@ export function placeInline(binding: NoteBinding, codes: readonly RenderedInline
   // Each on its own.
   let context: Context | null | undefined;
   return codes.map((c, i): PlacedInline => {
-    const positions = binding.keyPositions.get(keys[i]) ?? [];
-    const from = lowerBound(positions, lo);
-    const to = lowerBound(positions, hi);
+    const positions = positionsOf(keys[i]);
+    const from = lowerBound(order, lo, positions.from, positions.to);
+    const to = lowerBound(order, hi, from, positions.to);
     if (to - from > MAX_CANDIDATES) return { error: UNPLACED_ERROR };
     if (to > from) {
-      const first = occ[positions[from]].entry;
-      for (let p = from + 1; p < to; p += 1) if (!sameMeaning(occ[positions[p]].entry, first)) return { error: UNPLACED_ERROR };
+      const first = occ[order[from]].entry;
+      for (let p = from + 1; p < to; p += 1) if (!sameMeaning(occ[order[p]].entry, first)) return { error: UNPLACED_ERROR };
       return first;
     }
     // Not in the note as scanned (it changed since): its time under the range's only video, if any.

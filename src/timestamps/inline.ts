@@ -40,12 +40,10 @@ export function parseInlineTimestamp(codeText: string): InlineTimestamp | null {
   return { text: parsed.text, seconds: parsed.seconds, label: parsed.label };
 }
 
-const SPECIAL = /[`%<]/;
-const SPECIAL_AT = /[\\`%<]/g;
 /** Up to this many backtick runs on a line, closers are found by a direct look (bounded: at most FEW_RUNS² steps). */
 const FEW_RUNS = 16;
 // Every maximal backtick run of the line being scanned (start and width), reused from line to line:
-// a note is scanned line by line, many thousand times. Only the first `runCount` slots are current.
+// a note is scanned line by line, many thousand times. Only the first `runs` slots are current.
 const runStart: number[] = [];
 const runWidth: number[] = [];
 
@@ -85,13 +83,19 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
  * match objects) and the comment left open at the line's end is returned. Same results, same order.
  */
 export function scanInlineInto(line: string, comment: OpenComment, sink: InlineSink): OpenComment {
+  // The next `%`, `<` and backslash at or after the scan's position (-1: none left), each found
+  // again only once the scan has passed it: each character is searched once per kind (linear).
+  let percent = line.indexOf("%");
+  let angle = line.indexOf("<");
+  const firstTick = line.indexOf("`");
   // Most lines hold no backtick and no comment: nothing to do.
-  if (comment === null && !SPECIAL.test(line)) return null;
+  if (comment === null && firstTick < 0 && percent < 0 && angle < 0) return null;
+  let backslash = line.indexOf("\\");
   const n = line.length;
   // Every maximal backtick run, and per width the runs of that width in order. A closer is the next
   // run of the opener's width after it; positions only grow, so one cursor per width suffices.
   let runs = 0;
-  for (let p = line.indexOf("`"); p >= 0; p = line.indexOf("`", p)) {
+  for (let p = firstTick; p >= 0; p = line.indexOf("`", p)) {
     const end = runEnd(line, p);
     if (runs < runStart.length) {
       runStart[runs] = p;
@@ -116,7 +120,6 @@ export function scanInlineInto(line: string, comment: OpenComment, sink: InlineS
   let run = 0; // the first run that ends after i
   let open = comment;
   let i = 0;
-  const special = SPECIAL_AT;
   while (i < n) {
     if (open === "%%") {
       const close = line.indexOf("%%", i);
@@ -132,10 +135,19 @@ export function scanInlineInto(line: string, comment: OpenComment, sink: InlineS
       i = close + 3;
       continue;
     }
-    // The next special character (test, not exec: it finds it without making a match array).
-    special.lastIndex = i;
-    if (!special.test(line)) break;
-    i = special.lastIndex - 1;
+    // The next special character: a backslash, a backtick, `%` or `<`.
+    if (backslash >= 0 && backslash < i) backslash = line.indexOf("\\", i);
+    if (percent >= 0 && percent < i) percent = line.indexOf("%", i);
+    if (angle >= 0 && angle < i) angle = line.indexOf("<", i);
+    while (run < runs && runStart[run] + runWidth[run] <= i) run += 1;
+    // A backtick at i or after: i itself when i is inside a run (its start escaped away).
+    const tick = run < runs ? Math.max(runStart[run], i) : -1;
+    let next = tick;
+    if (backslash >= 0 && (next < 0 || backslash < next)) next = backslash;
+    if (percent >= 0 && (next < 0 || percent < next)) next = percent;
+    if (angle >= 0 && (next < 0 || angle < next)) next = angle;
+    if (next < 0) break;
+    i = next;
     const ch = line.charCodeAt(i);
     if (ch === 92) {
       i += 2; // a backslash: the escaped character, backtick or not, is plain text
@@ -158,7 +170,6 @@ export function scanInlineInto(line: string, comment: OpenComment, sink: InlineS
       continue;
     }
     // A backtick: the opener runs from i to the end of its run (its start may be escaped away).
-    while (run < runs && runStart[run] + runWidth[run] <= i) run += 1;
     const openEnd = runStart[run] + runWidth[run];
     const width = openEnd - i;
     let closeRun = -1;
