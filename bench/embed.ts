@@ -1,6 +1,6 @@
-// Embedding throughput of the frozen backbone on 224x224 inputs, wasm SIMD:
-// one worker vs one worker per core (the embed pool), the BN-folded network vs the
-// plain LayersModel, and sharp's decode+resize for comparison. Run on its own
+// Embedding throughput of the frozen backbone on 224x224 inputs, on the embed pool's engine
+// (onnxruntime by default, or tfjs wasm SIMD): one worker vs one worker per core, the BN-folded
+// tfjs network vs the plain LayersModel, and sharp's decode+resize for comparison. Run on its own
 // (`npx tsx bench/embed.ts`) or from bench/run.ts. Figures depend on the machine's
 // load: on a shared box, read the 1-thread and all-threads numbers of the same run together.
 
@@ -9,7 +9,9 @@ import sharp from "sharp";
 import { DEFAULT_BACKBONE_ID, loadBackbone } from "../src/classifier/backbone";
 import type { RgbImage } from "../src/classifier/types";
 import { createEmbedPool } from "../src/node/embed-pool";
+import type { EmbedEngine } from "../src/node/onnx/node-backbone";
 import { createSharpDecoder } from "../src/node/decode-sharp";
+import { median } from "./stats";
 
 export interface EmbedBenchOptions {
   backboneId?: string;
@@ -21,10 +23,16 @@ export interface EmbedBenchOptions {
   unfolded?: boolean;
   /** Also time sharp decode + resize of 640x480 JPEGs. Default true. */
   decode?: boolean;
+  /** Embedding engine of the pool's workers (default "auto": onnxruntime, else tfjs). */
+  engine?: EmbedEngine;
+  /** Timed runs per figure; the median is reported. Default 3. */
+  repeats?: number;
 }
 
 export interface EmbedBenchResult {
   backbone: string;
+  /** The engine the pool ran ("onnxruntime" or "tfjs"). */
+  engine: string;
   batch: number;
   threads: number;
   img_per_s_1_thread: number;
@@ -41,13 +49,24 @@ function syntheticImages(n: number, size: number): RgbImage[] {
   });
 }
 
-async function poolRate(backboneId: string, threads: number, images: RgbImage[], batch: number): Promise<number> {
-  const pool = await createEmbedPool({ backboneId, threads, batchSize: batch });
+async function poolRate(
+  backboneId: string,
+  threads: number,
+  images: RgbImage[],
+  batch: number,
+  engine: EmbedEngine,
+  repeats: number,
+): Promise<{ rate: number; engine: string }> {
+  const pool = await createEmbedPool({ backboneId, threads, batchSize: batch, engine });
   try {
     await pool.embed(images.slice(0, batch * threads)); // warm-up: every worker runs once
-    const t = performance.now();
-    await pool.embed(images);
-    return images.length / ((performance.now() - t) / 1000);
+    const rates: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const t = performance.now();
+      await pool.embed(images);
+      rates.push(images.length / ((performance.now() - t) / 1000));
+    }
+    return { rate: median(rates), engine: pool.engine };
   } finally {
     await pool.close();
   }
@@ -91,12 +110,17 @@ export async function benchEmbed(opts: EmbedBenchOptions = {}): Promise<EmbedBen
   const threads = Math.max(1, opts.threads ?? availableParallelism());
   const size = backboneId.startsWith("inception_v3") ? 299 : 224;
   const images = syntheticImages(n, size);
+  const engine = opts.engine ?? "auto";
+  const repeats = Math.max(1, opts.repeats ?? 3);
+  const one = await poolRate(backboneId, 1, images, batch, engine, repeats);
+  const all = await poolRate(backboneId, threads, images, batch, engine, repeats);
   const result: EmbedBenchResult = {
     backbone: backboneId,
+    engine: one.engine,
     batch,
     threads,
-    img_per_s_1_thread: await poolRate(backboneId, 1, images, batch),
-    img_per_s_all_threads: await poolRate(backboneId, threads, images, batch),
+    img_per_s_1_thread: one.rate,
+    img_per_s_all_threads: all.rate,
   };
   if (opts.unfolded ?? true) result.img_per_s_1_thread_unfolded = await unfoldedRate(backboneId, images.slice(0, Math.min(n, 32)), batch);
   if (opts.decode ?? true) result.decode_resize_img_per_s = await decodeRate(Math.max(n, 64), size);

@@ -27,16 +27,21 @@ const SECTIONS: Record<string, () => Promise<Figures>> = {
   },
   cleaner: async () => ({ ...(await benchCleaner()) }),
   // The default backbone (MobileNetV2 cut at block_13_expand_relu, the pass stops there), batch 16,
-  // one worker vs one per core (wasm SIMD, BN folded).
-  // full_network: MobileNetV2 to flatten_1 (the whole network, as PyTorch's figures are), 224, batch 16.
+  // one worker vs one per core, on the CLI's default engine (`engine`: onnxruntime where it loads,
+  // else tfjs wasm SIMD; BN folded either way).
+  // full_network: MobileNetV2 to flatten_1 (the whole network, as PyTorch's figures are), 224, batch 16;
+  // full_network_tfjs: the same on tfjs (the app's engine and the CLI's fallback).
   embed: async () => {
     const r = await benchEmbed({ unfolded: false, decode: false });
     const full = await benchEmbed({ backboneId: "mobilenet_v2-nsfwjs", unfolded: false, decode: false });
+    const fullTfjs = await benchEmbed({ backboneId: "mobilenet_v2-nsfwjs", unfolded: false, decode: false, engine: "tfjs" });
     return {
       batch: r.batch,
+      engine: r.engine,
       img_per_s_1_thread: r.img_per_s_1_thread,
       img_per_s_all_threads: r.img_per_s_all_threads,
-      full_network: { img_per_s_1_thread: full.img_per_s_1_thread, img_per_s_all_threads: full.img_per_s_all_threads },
+      full_network: { img_per_s_1_thread: full.img_per_s_1_thread, img_per_s_all_threads: full.img_per_s_all_threads, engine: full.engine },
+      full_network_tfjs: { img_per_s_1_thread: fullTfjs.img_per_s_1_thread, img_per_s_all_threads: fullTfjs.img_per_s_all_threads },
     };
   },
   classifier: async () => ({ ...(await benchClassifier()) }),
@@ -49,6 +54,7 @@ const REFERENCES: Record<string, string> = {
   "embed.img_per_s_1_thread": "ref: PyTorch, full MobileNetV2, this machine: 47 img/s (72 channels_last)",
   "embed.img_per_s_all_threads": "ref: PyTorch, full MobileNetV2, this machine: 86 img/s on 2 threads (140 channels_last)",
   "embed.full_network": "ref: PyTorch 1.13 CPU, full MobileNetV2, this machine: 47 / 86 img/s (1 / 2 threads, NCHW), 72 / 140 channels_last",
+  "embed.full_network_tfjs": "ref: the same network on tfjs wasm, measured before onnxruntime: 37 / 47 img/s",
   "classifier.embed_img_per_s_per_backbone": "ref (flatten_1 = full network): PyTorch 47 / 86 img/s (1 / 2 threads)",
   // Issue 16's goals, per set, mean over seeds (higher top-k is better, lower error is better).
   "quality.twemoji_40": "goals: classifier_error <= 0.32, uniform_topk >= 0.65",

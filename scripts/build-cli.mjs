@@ -24,7 +24,8 @@ await esbuild.build({
   // package (get-video-id) be require()d by this CommonJS build.
   // `obsidian` is only reached by app-only modules behind dynamic imports the CLI never takes
   // (the wasm binary from the plugin's engine files); leaving it external keeps them out of reach.
-  external: ["@tensorflow/*", "sharp", "nsfwjs", "nsfwjs/*", "obsidian", "electron"],
+  // onnxruntime-node (native engine) and onnx-proto (protobufjs) load from node_modules too.
+  external: ["@tensorflow/*", "sharp", "nsfwjs", "nsfwjs/*", "onnxruntime-node", "onnx-proto", "obsidian", "electron"],
   sourcemap: "linked",
   logLevel: "warning",
   // embed-pool.ts reads import.meta.url only where __dirname is missing (never in this build).

@@ -1,5 +1,5 @@
 // Embeds images on every core: one worker_thread per core, each with its own
-// single-threaded wasm backend and model. Batches go to whichever worker is free,
+// single-threaded engine (onnxruntime, else tfjs wasm; see onnx/node-backbone.ts) and model. Batches go to whichever worker is free,
 // so a slow core does not hold the others back; an AbortSignal stops between batches.
 
 import { Worker } from "node:worker_threads";
@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import * as nodePath from "node:path";
 import type { RgbImage } from "../classifier/types";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./embed-worker";
+import type { EmbedEngine } from "./onnx/node-backbone";
 import { AbortError } from "../shared/abort";
 import { errorText } from "../shared/errors";
 
@@ -23,6 +24,8 @@ export interface EmbedPoolOptions {
   /** For "vault:" and downloaded backbones: the fs store root and the models cache folder in it. */
   storeRoot?: string;
   modelsDir?: string;
+  /** Embedding engine (default "auto": onnxruntime where its package loads and the backbone converts, else tfjs). */
+  engine?: EmbedEngine;
 }
 
 export interface EmbedPool {
@@ -30,6 +33,10 @@ export interface EmbedPool {
   inputSize: number;
   dim: number;
   threads: number;
+  /** The engine the workers run. */
+  engine: "onnxruntime" | "tfjs";
+  /** Why "auto" fell back to tfjs; null when it did not. */
+  fallbackReason: string | null;
   embed(images: RgbImage[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array[]>;
   close(): Promise<void>;
   /** Same as close, for callers that treat the pool as an Embedder. */
@@ -62,7 +69,14 @@ export async function createEmbedPool(opts: EmbedPoolOptions): Promise<EmbedPool
   const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 16));
   const entry = workerEntry();
-  const init: WorkerInit = { backboneId: opts.backboneId, fold: opts.fold, batchSize, storeRoot: opts.storeRoot, modelsDir: opts.modelsDir };
+  const init: WorkerInit = {
+    backboneId: opts.backboneId,
+    fold: opts.fold,
+    batchSize,
+    storeRoot: opts.storeRoot,
+    modelsDir: opts.modelsDir,
+    engine: opts.engine,
+  };
 
   const slots: Slot[] = [];
   const ready: Promise<WorkerReply>[] = [];
@@ -91,13 +105,14 @@ export async function createEmbedPool(opts: EmbedPoolOptions): Promise<EmbedPool
     await Promise.all(slots.map((s) => s.worker.terminate()));
   };
 
-  let info: { dim: number; inputSize: number };
+  let info: { dim: number; inputSize: number; engine: "onnxruntime" | "tfjs"; fallbackReason: string | null };
   try {
     const replies = await Promise.all(ready);
     const bad = replies.find((r) => r.type !== "ready");
     if (bad) throw new Error(bad.type === "error" ? bad.message : "embed worker failed to start");
     const first = replies[0] as Extract<WorkerReply, { type: "ready" }>;
-    info = { dim: first.dim, inputSize: first.inputSize };
+    // Workers fall back alike (same package, same model); the first one speaks for all.
+    info = { dim: first.dim, inputSize: first.inputSize, engine: first.engine, fallbackReason: first.fallbackReason };
   } catch (err) {
     await terminateAll();
     throw new Error(`Could not start the embedding workers: ${errorText(err)}`);
@@ -132,6 +147,8 @@ export async function createEmbedPool(opts: EmbedPoolOptions): Promise<EmbedPool
     inputSize: info.inputSize,
     dim: info.dim,
     threads,
+    engine: info.engine,
+    fallbackReason: info.fallbackReason,
     async embed(images, onProgress, signal) {
       if (closed) throw new Error("The embed pool is closed");
       if (running) throw new Error("The embed pool is already embedding; wait for that call to finish");

@@ -8,17 +8,18 @@ import { errorText } from "../shared/errors";
 import { cacheFolderOnDisk, type DatasetLocation } from "./dataset-location";
 
 /**
- * The headless backbone `backboneId`: loaded in this process for one thread, else a pool of
- * `threads` worker threads (embed-pool.ts) that open the store at `root` themselves. Throws the
- * loader's error (unknown id, missing weights); the caller disposes it.
+ * The headless backbone `backboneId`: in this process for one thread, else a pool of `threads`
+ * worker threads (embed-pool.ts) that open the store at `root` themselves; onnxruntime by
+ * default, tfjs where it is unavailable (LESSON_LAB_ENGINE=tfjs forces tfjs; onnx/node-backbone.ts).
+ * Throws the loader's error (unknown id, missing weights); the caller disposes it.
  */
 export async function openBackbone(backboneId: string, threads: number, root: string, store: FileStore): Promise<Embedder> {
   if (threads > 1) {
     const { createEmbedPool } = await import("./embed-pool");
     return createEmbedPool({ backboneId, threads, storeRoot: root });
   }
-  const { loadBackbone } = await import("../classifier/backbone");
-  return loadBackbone(backboneId, { store });
+  const { loadNodeBackbone } = await import("./onnx/node-backbone");
+  return (await loadNodeBackbone(backboneId, { store })).backbone;
 }
 
 export interface TrainOnDiskRun {

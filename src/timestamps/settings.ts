@@ -3,7 +3,7 @@
 
 export type PlayerLocation = "sidebar" | "tab";
 
-export interface LessonLabSettings {
+export interface TimestampSettings {
   /** Where the lesson video opens: the right sidebar or a new tab. */
   playerLocation: PlayerLocation;
   /** Seconds skipped by the "seek back" and "seek forward" commands. */
@@ -16,7 +16,7 @@ export interface LessonLabSettings {
   autoplay: boolean;
 }
 
-export const DEFAULT_SETTINGS: Readonly<LessonLabSettings> = Object.freeze({
+export const DEFAULT_SETTINGS: Readonly<TimestampSettings> = Object.freeze({
   playerLocation: "sidebar",
   seekStepSeconds: 10,
   insertOffsetSeconds: 2,
@@ -47,7 +47,7 @@ function numberIn(v: unknown, range: { min: number; max: number }, fallback: num
 }
 
 /** Settings from stored data of any shape: unknown or invalid fields fall back to the defaults. */
-export function normalizeSettings(raw: unknown): LessonLabSettings {
+export function normalizeSettings(raw: unknown): TimestampSettings {
   const r = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
   return {
     playerLocation: r.playerLocation === "tab" || r.playerLocation === "sidebar" ? r.playerLocation : DEFAULT_SETTINGS.playerLocation,

@@ -16,12 +16,12 @@ describe("plugin data", () => {
       await new Promise((r) => window.setTimeout(r, 5));
       return data;
     };
-    plugin.settings.seekStepSeconds = 30;
+    plugin.timestamps.settings.seekStepSeconds = 30;
     await Promise.all([
-      plugin.saveSettings(),
+      plugin.timestamps.saveSettings(),
       plugin.updatePluginData((d) => ({ ...d, classifier: { perFolder: { bears: { epochs: 3 } } } })),
       plugin.updatePluginData((d) => ({ ...d, cleaner: { books: { bears: { entries: [] } } } })),
-      plugin.saveSettings(),
+      plugin.timestamps.saveSettings(),
     ]);
     const data = (await inner()) as Record<string, unknown>;
     expect(data.classifier).toEqual({ perFolder: { bears: { epochs: 3 } } });

@@ -4,20 +4,9 @@ import { scanNoteInApp } from "./frontmatter";
 import { insertionSeconds, stepRate, stepSeconds, timestampBlockMarkdown } from "../player/controls";
 import type { Player } from "../player/player";
 import { formatTime } from "../time";
-import type { VideoRef } from "../types";
 import { timestampAtCursor } from "../lookup";
 import { errorText } from "../../shared/errors";
-
-export interface CommandHost extends Plugin {
-  settings: { seekStepSeconds: number; insertOffsetSeconds: number };
-  /** The player of the open pane, or null when no video is loaded. */
-  activePlayer(): Player | null;
-  openActiveNoteVideo(): Promise<void>;
-  activeNoteProblems(): Promise<{ path: string; problems: Array<{ line: number; message: string }> } | null>;
-  flushPositions(): void;
-  /** Plays `video` from `seconds` in the player pane, as a click on a timestamp does. */
-  seek(video: VideoRef, seconds: number, sourcePath: string): Promise<void>;
-}
+import type { NoteProblem, TimestampsHost } from "./player-service";
 
 /** The text the insert command puts at the cursor for a player at `current` seconds. */
 export function insertedTimestamp(current: number, offset: number, atLineStart: boolean): string {
@@ -26,7 +15,7 @@ export function insertedTimestamp(current: number, offset: number, atLineStart: 
 }
 
 class ProblemsModal extends Modal {
-  constructor(app: App, private readonly path: string, private readonly problems: Array<{ line: number; message: string }>) {
+  constructor(app: App, private readonly path: string, private readonly problems: NoteProblem[]) {
     super(app);
   }
 
@@ -48,19 +37,26 @@ class ProblemsModal extends Modal {
   }
 }
 
-export function registerTimestampCommands(host: CommandHost): void {
+/**
+ * Adds the timestamps commands to `plugin`: insert a timestamp at the playing time, play the
+ * timestamp at the cursor, play/pause, seek back/forward (settings.seekStepSeconds), slower/faster,
+ * open the note's video, report the note's timestamp problems. Player commands are available only
+ * while a video is loaded.
+ */
+export function registerTimestampCommands(plugin: Plugin, host: Pick<TimestampsHost, "settings" | "player">): void {
+  const { player } = host;
   const withPlayer = (run: (p: Player) => void) => (checking: boolean): boolean => {
-    const p = host.activePlayer();
+    const p = player.activePlayer();
     if (!p) return false;
     if (!checking) run(p);
     return true;
   };
 
-  host.addCommand({
+  plugin.addCommand({
     id: "insert-timestamp",
     name: "Insert timestamp at the playing time",
     editorCallback: (editor: Editor) => {
-      const p = host.activePlayer();
+      const p = player.activePlayer();
       if (!p) {
         new Notice("No video is playing: click a timestamp or open the note's video first.");
         return;
@@ -71,47 +67,47 @@ export function registerTimestampCommands(host: CommandHost): void {
   });
 
   // The keyboard path to a timestamp in the editor, where its link cannot take the focus.
-  host.addCommand({
+  plugin.addCommand({
     id: "play-timestamp-at-cursor",
     name: "Play this timestamp",
     editorCheckCallback: (checking: boolean, editor: Editor, ctx: MarkdownView | MarkdownFileInfo): boolean => {
       const cursor = editor.getCursor("head");
-      const found = timestampAtCursor(scanNoteInApp(host.app, ctx.file?.path, editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
+      const found = timestampAtCursor(scanNoteInApp(plugin.app, ctx.file?.path, editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
       if (!found) return false;
       if (checking) return true;
       if (!found.target) {
         new Notice(found.problem ?? "Cannot play this timestamp.");
         return true;
       }
-      host
+      player
         .seek(found.target.video, found.target.seconds, ctx.file?.path ?? "")
         .catch((e: unknown) => new Notice(`Could not open the video: ${errorText(e)}`));
       return true;
     },
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "play-pause",
     name: "Play or pause the video",
     checkCallback: withPlayer((p) => {
       p.toggle();
-      if (p.paused()) host.flushPositions();
+      if (p.paused()) player.flushPositions();
     }),
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "seek-back",
     name: "Seek back",
     checkCallback: withPlayer((p) => p.seek(stepSeconds(p.currentTime(), -host.settings.seekStepSeconds, p.duration()))),
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "seek-forward",
     name: "Seek forward",
     checkCallback: withPlayer((p) => p.seek(stepSeconds(p.currentTime(), host.settings.seekStepSeconds, p.duration()))),
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "slower",
     name: "Play slower",
     checkCallback: withPlayer((p) => {
@@ -120,7 +116,7 @@ export function registerTimestampCommands(host: CommandHost): void {
     }),
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "faster",
     name: "Play faster",
     checkCallback: withPlayer((p) => {
@@ -129,23 +125,23 @@ export function registerTimestampCommands(host: CommandHost): void {
     }),
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "open-note-video",
     name: "Open this note's video",
     callback: () => {
-      host.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${errorText(e)}`));
+      player.openActiveNoteVideo().catch((e: unknown) => new Notice(`Could not open the video: ${errorText(e)}`));
     },
   });
 
-  host.addCommand({
+  plugin.addCommand({
     id: "report-problems",
     name: "Report timestamp problems in this note",
     callback: () => {
-      host
+      player
         .activeNoteProblems()
         .then((found) => {
           if (!found) new Notice("Open a note first.");
-          else new ProblemsModal(host.app, found.path, found.problems).open();
+          else new ProblemsModal(plugin.app, found.path, found.problems).open();
         })
         .catch((e: unknown) => new Notice(`Could not read the note: ${errorText(e)}`));
     },

@@ -9,10 +9,10 @@ import { editorInfoField, editorLivePreviewField } from "obsidian";
 import { inlineInLines, type NoteBinding } from "../binding";
 import { bindingInApp } from "./frontmatter";
 import type { VideoRef } from "../types";
+import type { PlayerService } from "./player-service";
 
-export interface LivePreviewHost {
-  seek(video: VideoRef, seconds: number, sourcePath: string): Promise<void>;
-}
+/** What a widget click needs: the player service's seek. */
+type Seeker = Pick<PlayerService, "seek">;
 
 /** What each widget link seeks, set when its DOM is made. */
 const targets = new WeakMap<HTMLElement, { video: VideoRef; seconds: number }>();
@@ -85,7 +85,12 @@ function bindingInEditor(view: EditorView): NoteBinding {
   return bindingInApp(info?.app, info?.file?.path, view.state.doc.toString());
 }
 
-export function inlineTimestampExtension(host: LivePreviewHost): Extension {
+/**
+ * The Live Preview extension: in Live Preview (not Source mode) each playable inline timestamp on a
+ * visible line becomes a link that seeks through `player` on click or Enter; an invalid one gets an
+ * error mark. Recomputed on edits, scrolling, selection and mode changes.
+ */
+export function inlineTimestampExtension(player: Seeker): Extension {
   const plugin = ViewPlugin.fromClass(
     class {
       decorations: DecorationSet;
@@ -111,10 +116,10 @@ export function inlineTimestampExtension(host: LivePreviewHost): Extension {
       decorations: (v) => v.decorations,
       eventHandlers: {
         mousedown(e, view) {
-          return activate(e, view, host);
+          return activate(e, view, player);
         },
         keydown(e, view) {
-          return e.key === "Enter" ? activate(e, view, host) : false;
+          return e.key === "Enter" ? activate(e, view, player) : false;
         },
       },
     },
@@ -123,13 +128,13 @@ export function inlineTimestampExtension(host: LivePreviewHost): Extension {
 }
 
 /** Seeks the video of the widget link under the event, if any. */
-export function activate(e: Event, view: EditorView, host: LivePreviewHost): boolean {
+export function activate(e: Event, view: EditorView, player: Seeker): boolean {
   const a = e.target instanceof Element ? e.target.closest("a.lesson-lab-timestamp.lesson-lab-inline") : null;
   if (!(a instanceof HTMLElement) || !view.dom.contains(a)) return false;
   const target = targets.get(a);
   if (!target) return false;
   e.preventDefault();
   const sourcePath = view.state.field(editorInfoField, false)?.file?.path ?? "";
-  host.seek(target.video, target.seconds, sourcePath).catch((err: unknown) => console.error("Lesson Lab: could not open the video", err));
+  player.seek(target.video, target.seconds, sourcePath).catch((err: unknown) => console.error("Lesson Lab: could not open the video", err));
   return true;
 }

@@ -11,7 +11,7 @@ export const PLAYER_VIEW_TYPE = "lesson-lab-player";
 /** Chapter highlighting follows playback at most this often (ms). */
 const TIME_UPDATE_INTERVAL = 250;
 
-/** What the pane needs from the plugin. */
+/** What the pane needs (the player service provides it). */
 export interface PlayerHost {
   autoplay(): boolean;
   /** The URL to load for `video` (vault files become resource URLs), or why it cannot play. */
@@ -95,10 +95,6 @@ export class PlayerView extends ItemView {
 
   getVideo(): VideoRef | null {
     return this.video;
-  }
-
-  getSourcePath(): string {
-    return this.sourcePath;
   }
 
   /**
@@ -229,7 +225,7 @@ export class PlayerView extends ItemView {
     this.nowEl?.setText(current ? `Now: ${current.time}${current.title !== "" ? ` ${current.title}` : ""}` : "");
   }
 
-  /** Called by the plugin when a note changes: refresh when it is this pane's note. */
+  /** Called when a note changes: refreshes the chapters when it is this pane's note. */
   async noteChanged(path: string): Promise<void> {
     if (this.video && path === this.sourcePath) await this.refreshChapters();
   }

@@ -1,5 +1,5 @@
 // Reading view / Live Preview rendering of ```timestamp and ```timestamp-url blocks and of inline
-// `@06:45` timestamps. Thin: parsing is in ../note.ts and ./lookup.ts.
+// `@06:45` timestamps. Thin: parsing is in ../note.ts and ../binding.ts, clicks go to the player service.
 import { MarkdownRenderChild, TFile, type App, type MarkdownPostProcessorContext } from "obsidian";
 import { placeBlock, placeInline, type DomIndex, type LineRange, type NoteBinding, type RenderedInline } from "../binding";
 import { parseInlineTimestamp } from "../inline";
@@ -9,13 +9,10 @@ import { bindingInApp, scanNoteInApp } from "./frontmatter";
 import { describeVideo } from "../lookup";
 import { resolveVaultVideo } from "./vault";
 import { errorText } from "../../shared/errors";
+import type { PlayerService } from "./player-service";
 
-/** What rendered links call back into (the plugin). */
-export interface TimestampHost {
-  readonly app: App;
-  seek(video: VideoRef, seconds: number, sourcePath: string): Promise<void>;
-  openVideo(video: VideoRef, sourcePath: string): Promise<void>;
-}
+/** What rendered links call: the player service (its app, seek and openVideo). */
+type LinkTarget = Pick<PlayerService, "app" | "seek" | "openVideo">;
 
 type LinkAction = { video: VideoRef; seconds: number } | { video: VideoRef; open: true };
 
@@ -29,7 +26,7 @@ const renders = new WeakMap<HTMLElement, { child: LinkChild | null; run: number 
 class LinkChild extends MarkdownRenderChild {
   readonly actions = new WeakMap<HTMLElement, LinkAction>();
 
-  constructor(containerEl: HTMLElement, private readonly host: TimestampHost, private readonly sourcePath: string) {
+  constructor(containerEl: HTMLElement, private readonly player: LinkTarget, private readonly sourcePath: string) {
     super(containerEl);
   }
 
@@ -48,7 +45,7 @@ class LinkChild extends MarkdownRenderChild {
     // The href is "#" only to make the link focusable; Obsidian must not follow it.
     e.preventDefault();
     e.stopPropagation();
-    const done = "open" in action ? this.host.openVideo(action.video, this.sourcePath) : this.host.seek(action.video, action.seconds, this.sourcePath);
+    const done = "open" in action ? this.player.openVideo(action.video, this.sourcePath) : this.player.seek(action.video, action.seconds, this.sourcePath);
     done.catch((err: unknown) => console.error("Lesson Lab: could not open the video", err));
   }
 }
@@ -68,10 +65,6 @@ function isCurrent(el: HTMLElement, run: number): boolean {
 function attachChild(el: HTMLElement, run: number, child: LinkChild, ctx: MarkdownPostProcessorContext): void {
   renders.set(el, { child, run });
   ctx.addChild(child);
-}
-
-function message(e: unknown): string {
-  return errorText(e);
 }
 
 export function renderError(parent: HTMLElement, text: string): HTMLElement {
@@ -132,7 +125,7 @@ function timestampLink(parent: HTMLElement, child: LinkChild, entry: { text: str
   return a;
 }
 
-function renderEntries(el: HTMLElement, child: LinkChild, host: TimestampHost, entries: TimestampEntry[], sourcePath: string): void {
+function renderEntries(el: HTMLElement, child: LinkChild, player: LinkTarget, entries: TimestampEntry[], sourcePath: string): void {
   const wrap = el.createDiv({ cls: "lesson-lab-timestamps" });
   for (const entry of entries) {
     if (entry.error !== null || entry.seconds === null) {
@@ -143,18 +136,18 @@ function renderEntries(el: HTMLElement, child: LinkChild, host: TimestampHost, e
       renderError(wrap, `${entry.text}: no video for this timestamp`);
       continue;
     }
-    const problem = videoProblem(host.app, entry.video, sourcePath);
+    const problem = videoProblem(player.app, entry.video, sourcePath);
     if (problem) renderError(wrap, problem);
     else timestampLink(wrap, child, { text: entry.text, label: entry.label, seconds: entry.seconds }, entry.video, false);
   }
 }
 
 /** The ```timestamp code-block processor. Never throws: failures render as an inline error. */
-export async function renderTimestampBlock(host: TimestampHost, source: string, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<void> {
+export async function renderTimestampBlock(player: LinkTarget, source: string, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<void> {
   const run = beginRender(el);
   el.empty();
   try {
-    const { binding, range, dom } = await bindingForSection(host.app, el, ctx);
+    const { binding, range, dom } = await bindingForSection(player.app, el, ctx);
     if (!isCurrent(el, run)) return;
     const placed = binding ? placeBlock(binding, source, range, dom) : { error: NO_VIDEO_ERROR };
     // A block that cannot be placed shows, for each of its times, its own error or why it cannot be played.
@@ -163,23 +156,23 @@ export async function renderTimestampBlock(host: TimestampHost, source: string, 
         ? placed.entries
         : parseTimestampBlockSource(source).map((b) => ({ line: 0, text: b.text, seconds: null, label: b.label, heading: "", video: null, error: b.error ?? placed.error, source: "block" as const }));
     el.empty();
-    const child = new LinkChild(el, host, ctx.sourcePath);
-    renderEntries(el, child, host, entries, ctx.sourcePath);
+    const child = new LinkChild(el, player, ctx.sourcePath);
+    renderEntries(el, child, player, entries, ctx.sourcePath);
     attachChild(el, run, child, ctx);
   } catch (e) {
     if (!isCurrent(el, run)) return;
     el.empty();
-    renderError(el, `could not render timestamps: ${message(e)}`);
+    renderError(el, `could not render timestamps: ${errorText(e)}`);
   }
 }
 
 /** The ```timestamp-url code-block processor: an "Open video" link, or the error. */
-export async function renderVideoBlock(host: TimestampHost, source: string, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<void> {
+export async function renderVideoBlock(player: LinkTarget, source: string, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<void> {
   const run = beginRender(el);
   el.empty();
   try {
     const info = ctx.getSectionInfo(el);
-    const inNote = info && typeof info.text === "string" ? scanNoteInApp(host.app, ctx.sourcePath, info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
+    const inNote = info && typeof info.text === "string" ? scanNoteInApp(player.app, ctx.sourcePath, info.text).videoBlocks.find((b) => b.line === info.lineStart) : undefined;
     // Without the note (or when it disagrees), read the source as a block of its own, by the same rules.
     const scanned = inNote ?? scanNoteCached(`\`\`\`${TIMESTAMP_URL_LANGUAGE}\n${source}\n\`\`\``).videoBlocks[0];
     const parsed: { video: VideoRef } | { error: string } = scanned?.video ? { video: scanned.video } : { error: scanned?.error ?? "invalid video" };
@@ -188,12 +181,12 @@ export async function renderVideoBlock(host: TimestampHost, source: string, el: 
       renderError(block, parsed.error);
       return;
     }
-    const problem = videoProblem(host.app, parsed.video, ctx.sourcePath);
+    const problem = videoProblem(player.app, parsed.video, ctx.sourcePath);
     if (problem) {
       renderError(block, problem);
       return;
     }
-    const child = new LinkChild(el, host, ctx.sourcePath);
+    const child = new LinkChild(el, player, ctx.sourcePath);
     const a = block.createEl("a", { cls: "lesson-lab-video-link", href: "#", text: "Open video" });
     child.actions.set(a, { video: parsed.video, open: true });
     block.createSpan({ cls: "lesson-lab-video-name", text: describeVideo(parsed.video) });
@@ -201,12 +194,12 @@ export async function renderVideoBlock(host: TimestampHost, source: string, el: 
   } catch (e) {
     if (!isCurrent(el, run)) return;
     el.empty();
-    renderError(el, `could not render the video block: ${message(e)}`);
+    renderError(el, `could not render the video block: ${errorText(e)}`);
   }
 }
 
 /** Markdown post-processor: inline code such as `@06:45 Label` becomes a timestamp link. */
-export async function renderInlineTimestamps(host: TimestampHost, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<void> {
+export async function renderInlineTimestamps(player: LinkTarget, el: HTMLElement, ctx: MarkdownPostProcessorContext): Promise<void> {
   // Cheap exit first: most sections hold no inline timestamp.
   const codes: Array<{ code: HTMLElement; parsed: NonNullable<ReturnType<typeof parseInlineTimestamp>> }> = [];
   el.querySelectorAll("code").forEach((code) => {
@@ -217,14 +210,14 @@ export async function renderInlineTimestamps(host: TimestampHost, el: HTMLElemen
   if (codes.length === 0) return;
   let child: LinkChild | null = null;
   try {
-    const { binding, range } = await bindingForSection(host.app, el, ctx);
+    const { binding, range } = await bindingForSection(player.app, el, ctx);
     const rendered: RenderedInline[] = codes.map(({ parsed }) =>
       "error" in parsed
         ? { text: parsed.text, label: "", seconds: null, error: parsed.error }
         : { text: parsed.text, label: parsed.label, seconds: parsed.seconds, error: null },
     );
     const placed = binding ? placeInline(binding, rendered, range) : rendered.map(() => ({ error: NO_VIDEO_ERROR }));
-    child = new LinkChild(el, host, ctx.sourcePath);
+    child = new LinkChild(el, player, ctx.sourcePath);
     codes.forEach(({ code, parsed }, i) => {
       if (!code.isConnected && !el.contains(code)) return;
       const holder = createSpan();
@@ -236,7 +229,7 @@ export async function renderInlineTimestamps(host: TimestampHost, el: HTMLElemen
       } else if (entry.error !== null || entry.seconds === null || entry.video === null) {
         renderError(holder, `@${parsed.text}: ${entry.error ?? NO_VIDEO_ERROR}`);
       } else {
-        const problem = videoProblem(host.app, entry.video, ctx.sourcePath);
+        const problem = videoProblem(player.app, entry.video, ctx.sourcePath);
         if (problem) renderError(holder, `@${parsed.text}: ${problem}`);
         else if (child) timestampLink(holder, child, { text: entry.text, label: entry.label, seconds: entry.seconds }, entry.video, true);
       }
@@ -248,7 +241,7 @@ export async function renderInlineTimestamps(host: TimestampHost, el: HTMLElemen
     console.error("Lesson Lab: inline timestamps", e);
     for (const { code } of codes) {
       if (!code.isConnected) continue;
-      code.replaceWith(createSpan({ cls: "lesson-lab-error", text: `could not render timestamp: ${message(e)}` }));
+      code.replaceWith(createSpan({ cls: "lesson-lab-error", text: `could not render timestamp: ${errorText(e)}` }));
     }
   }
 }

@@ -1,17 +1,14 @@
-// The plugin's settings tab.
+// The plugin's settings tab: the timestamps feature's settings (../settings.ts).
 import { PluginSettingTab, Setting, type App, type Plugin } from "obsidian";
-import { INSERT_OFFSET_RANGE, parseSecondsSetting, SEEK_STEP_RANGE, type LessonLabSettings, type PlayerLocation } from "../settings";
-
-export interface SettingsHost extends Plugin {
-  settings: LessonLabSettings;
-  saveSettings(): Promise<void>;
-}
+import { INSERT_OFFSET_RANGE, parseSecondsSetting, SEEK_STEP_RANGE, type PlayerLocation } from "../settings";
+import type { TimestampsHost } from "./player-service";
 
 // The declarative getSettingDefinitions() API needs Obsidian 1.13; the manifest supports 1.7.2, so
 // this tab builds its settings the classic way (the linter warns about that on purpose).
-export class LessonLabSettingTab extends PluginSettingTab {
-  constructor(app: App, private readonly host: SettingsHost) {
-    super(app, host);
+/** Edits `host.settings` in place and saves each accepted change; a refused number keeps the last valid one and says why. */
+export class TimestampsSettingTab extends PluginSettingTab {
+  constructor(app: App, plugin: Plugin, private readonly host: Pick<TimestampsHost, "settings" | "saveSettings">) {
+    super(app, plugin);
   }
 
   display(): void {

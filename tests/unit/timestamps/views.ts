@@ -46,7 +46,7 @@ const NOTE = "Note.md";
 async function plugin(text: string): Promise<{ h: Harness; seeks: Seek[] }> {
   const h = await makePlugin({ [NOTE]: text });
   const seeks: Seek[] = [];
-  vi.spyOn(h.plugin, "seek").mockImplementation((video: VideoRef, seconds: number) => {
+  vi.spyOn(h.plugin.timestamps.player, "seek").mockImplementation((video: VideoRef, seconds: number) => {
     seeks.push({ seconds, url: video.url });
     return Promise.resolve();
   });

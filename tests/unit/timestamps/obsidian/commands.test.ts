@@ -59,7 +59,7 @@ describe("commands", () => {
 
   it("insert puts a timestamp block at the playing time minus the offset, clamped at 0", async () => {
     const h = await makePlugin();
-    h.plugin.settings.autoplay = false; // a paused player keeps an exact clock
+    h.plugin.timestamps.settings.autoplay = false; // a paused player keeps an exact clock
     const insert = command(h, "insert-timestamp");
     const none = fakeEditor();
     insert.editorCallback?.(none.editor, {} as never);
@@ -70,7 +70,7 @@ describe("commands", () => {
     insert.editorCallback?.(at.editor, {} as never);
     expect(at.inserted).toEqual(["```timestamp\n6:43\n```\n"]);
 
-    h.plugin.settings.insertOffsetSeconds = 5;
+    h.plugin.timestamps.settings.insertOffsetSeconds = 5;
     await h.plugin.seek(YT, 3, LESSON_PATH);
     const early = fakeEditor(7);
     insert.editorCallback?.(early.editor, {} as never);
@@ -79,7 +79,7 @@ describe("commands", () => {
 
   it("play-timestamp-at-cursor is unavailable off a timestamp and seeks like a click on one", async () => {
     const h = await makePlugin();
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     const play = command(h, "play-timestamp-at-cursor");
     expect(play.hotkeys).toBeUndefined();
     expect(play.name).toBe("Play this timestamp");
@@ -103,7 +103,7 @@ describe("commands", () => {
 
   it("play-timestamp-at-cursor shows a notice, and seeks nothing, for a timestamp without a video or with an invalid time", async () => {
     const h = await makePlugin();
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     const notices: string[] = [];
     vi.spyOn(Notice.prototype, "constructor__").mockImplementation((message: string | DocumentFragment) => {
       notices.push(String(typeof message === "string" ? message : message.textContent));
@@ -127,7 +127,7 @@ describe("commands", () => {
     if (!existsSync(file)) return;
     const text = readFileSync(file, "utf8");
     const h = await makePlugin({ [LESSON_PATH]: text });
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     const play = command(h, "play-timestamp-at-cursor");
     // "```timestamp " (trailing space), " 06:45" (leading space), " ```" (indented closing fence).
     for (const [line, ch] of [[14, 13], [15, 0], [15, 6], [16, 4]] as const) {
@@ -146,12 +146,12 @@ describe("commands", () => {
 
   it("seek, rate and play/pause act on the open player and are unavailable without one", async () => {
     const h = await makePlugin();
-    h.plugin.settings.autoplay = false;
+    h.plugin.timestamps.settings.autoplay = false;
     for (const id of ["play-pause", "seek-back", "seek-forward", "slower", "faster"]) expect(command(h, id).checkCallback?.(true)).toBe(false);
     await h.plugin.seek(YT, 100, LESSON_PATH);
-    const player = h.plugin.getPlayerView()?.getPlayer();
+    const player = h.plugin.timestamps.player.getPlayerView()?.getPlayer();
     if (!player) throw new Error("no player");
-    h.plugin.settings.seekStepSeconds = 10;
+    h.plugin.timestamps.settings.seekStepSeconds = 10;
     expect(command(h, "seek-back").checkCallback?.(false)).toBe(true);
     expect(player.currentTime()).toBe(90);
     command(h, "seek-forward").checkCallback?.(false);
@@ -171,7 +171,7 @@ describe("commands", () => {
   it("open-note-video opens the active note's first video; report-problems lists problems", async () => {
     const broken = "```timestamp-url\nhttps://youtu.be/F4tvM4Vb3A0\n```\n```timestamp\n6:7x\n```\n";
     const h = await makePlugin({ [LESSON_PATH]: LESSON, "Broken.md": broken });
-    const openVideo = vi.spyOn(h.plugin, "openVideo").mockResolvedValue();
+    const openVideo = vi.spyOn(h.plugin.timestamps.player, "openVideo").mockResolvedValue();
     const lesson = h.app.vault.getFileByPath(LESSON_PATH);
     if (!lesson) throw new Error("no note");
     const leaf = h.app.workspace.getLeaf(false);
@@ -180,11 +180,11 @@ describe("commands", () => {
     command(h, "open-note-video").callback?.();
     await vi.waitFor(() => expect(openVideo).toHaveBeenCalledWith(YT, LESSON_PATH));
 
-    expect(await h.plugin.activeNoteProblems()).toEqual({ path: LESSON_PATH, problems: [] });
+    expect(await h.plugin.timestamps.player.activeNoteProblems()).toEqual({ path: LESSON_PATH, problems: [] });
     const broken2 = h.app.vault.getFileByPath("Broken.md");
     if (!broken2) throw new Error("no note");
     await leaf.openFile(broken2);
-    const found = await h.plugin.activeNoteProblems();
+    const found = await h.plugin.timestamps.player.activeNoteProblems();
     expect(found?.problems).toHaveLength(1);
     expect(found?.problems[0]?.line).toBe(4);
     expect(found?.problems[0]?.message).toContain("6:7x");

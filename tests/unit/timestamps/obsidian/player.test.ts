@@ -12,8 +12,8 @@ const VAULT: VideoRef = { kind: "vault", id: "Videos/lesson.mp4", url: "Videos/l
 
 afterEach(() => document.body.empty());
 
-function view(h: { plugin: { getPlayerView(): PlayerView | null } }): PlayerView {
-  const v = h.plugin.getPlayerView();
+function view(h: { plugin: { timestamps: { player: { getPlayerView(): PlayerView | null } } } }): PlayerView {
+  const v = h.plugin.timestamps.player.getPlayerView();
   if (!v) throw new Error("no player view");
   return v;
 }
@@ -21,7 +21,7 @@ function view(h: { plugin: { getPlayerView(): PlayerView | null } }): PlayerView
 describe("player pane", () => {
   it("opens once in the right sidebar and reuses its leaf and iframe for the same video", async () => {
     const h = await makePlugin();
-    expect(h.plugin.getPlayerView()).toBeNull();
+    expect(h.plugin.timestamps.player.getPlayerView()).toBeNull();
     await h.plugin.seek(YT, 405, LESSON_PATH);
     expect(h.app.workspace.getLeavesOfType(PLAYER_VIEW_TYPE)).toHaveLength(1);
     const root = h.rightEl.querySelector("div.lesson-lab-player");
@@ -75,7 +75,7 @@ describe("player pane", () => {
 
   it("opens in a new tab when the setting says so", async () => {
     const h = await makePlugin();
-    h.plugin.settings.playerLocation = "tab";
+    h.plugin.timestamps.settings.playerLocation = "tab";
     await h.plugin.seek(YT, 0, LESSON_PATH);
     expect(h.mainEl.querySelector("div.lesson-lab-player")).not.toBeNull();
     expect(h.rightEl.querySelector("div.lesson-lab-player")).toBeNull();
@@ -90,7 +90,7 @@ describe("player pane", () => {
 
   it("lists the note's chapters, highlights the playing one, seeks on click and follows edits", async () => {
     const h = await makePlugin();
-    h.plugin.settings.autoplay = false;
+    h.plugin.timestamps.settings.autoplay = false;
     await h.plugin.seek(YT, 405, LESSON_PATH);
     const items = () => [...h.rightEl.querySelectorAll<HTMLElement>("ul.lesson-lab-chapters > li.lesson-lab-chapter")];
     expect(items().map((li) => li.dataset.seconds)).toEqual(["405", "1632"]);
@@ -121,19 +121,19 @@ describe("player pane", () => {
 describe("playback positions", () => {
   it("resumes a video opened without a time where it was left; an explicit time wins", async () => {
     const h = await makePlugin({ [LESSON_PATH]: LESSON }, { positions: { [YT.url]: 321.5, bogus: "x" }, settings: { autoplay: false } });
-    expect(h.plugin.positions).toEqual({ [YT.url]: 321.5 });
-    await h.plugin.openVideo(YT, LESSON_PATH);
+    expect(h.plugin.timestamps.player.positions).toEqual({ [YT.url]: 321.5 });
+    await h.plugin.timestamps.player.openVideo(YT, LESSON_PATH);
     expect(h.rightEl.querySelector("iframe")?.src).toContain("start=321");
     await h.plugin.seek(YT, 405, LESSON_PATH);
     expect(view(h).getPlayer()?.currentTime()).toBe(405);
     // Opening the loaded video again keeps its position.
-    await h.plugin.openVideo(YT, LESSON_PATH);
+    await h.plugin.timestamps.player.openVideo(YT, LESSON_PATH);
     expect(view(h).getPlayer()?.currentTime()).toBe(405);
   });
 
   it("saves positions with the settings, keeping other features' data", async () => {
     const h = await makePlugin({ [LESSON_PATH]: LESSON }, { classifier: { model: "m1" }, settings: { seekStepSeconds: 15 } });
-    expect(h.plugin.settings.seekStepSeconds).toBe(15);
+    expect(h.plugin.timestamps.settings.seekStepSeconds).toBe(15);
     await h.plugin.seek(YT, 42, LESSON_PATH);
     view(h).getPlayer()?.pause();
     await new Promise((r) => window.setTimeout(r, 0));
@@ -146,7 +146,7 @@ describe("playback positions", () => {
   it("does not remember when the setting is off", async () => {
     const h = await makePlugin({ [LESSON_PATH]: LESSON }, { settings: { rememberPosition: false } });
     await h.plugin.seek(YT, 42, LESSON_PATH);
-    h.plugin.rememberPosition(YT, 50);
-    expect(h.plugin.positions).toEqual({});
+    h.plugin.timestamps.player.rememberPosition(YT, 50);
+    expect(h.plugin.timestamps.player.positions).toEqual({});
   });
 });

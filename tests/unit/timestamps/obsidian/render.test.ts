@@ -53,14 +53,14 @@ describe("```timestamp blocks of the sample lesson", () => {
     await processor(h.plugin, "timestamp")(source, el, ctx);
     expect(el.innerHTML).toBe(first);
     expect(el.querySelectorAll("a.lesson-lab-timestamp")).toHaveLength(1);
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     el.querySelector<HTMLElement>("a.lesson-lab-timestamp")?.click();
     expect(seek).toHaveBeenCalledTimes(1);
   });
 
   it("a click or Enter calls seek with the block's video, time and note", async () => {
     const h = await makePlugin();
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     const b = scanNote(LESSON).blocks.filter((x) => x.kind === "timestamp")[1];
     if (!b) throw new Error("fixture has no second block");
     const el = await renderBlock(h, "timestamp", LESSON, b.startLine, b.endLine);
@@ -79,7 +79,7 @@ describe("```timestamp blocks of the sample lesson", () => {
 
   it("the timestamp-url block renders an Open video link that opens without a time", async () => {
     const h = await makePlugin();
-    const open = vi.spyOn(h.plugin, "openVideo").mockResolvedValue();
+    const open = vi.spyOn(h.plugin.timestamps.player, "openVideo").mockResolvedValue();
     const b = scanNote(LESSON).blocks.find((x) => x.kind === "timestamp-url");
     if (!b) throw new Error("no video block");
     const el = await renderBlock(h, "timestamp-url", LESSON, b.startLine, b.endLine);
@@ -161,7 +161,7 @@ describe("inline timestamps in Reading view", () => {
       "```",
     ].join("\n");
     const h = await makePlugin({ "Note.md": text });
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     const section = document.body.createDiv();
     const p = section.createEl("p");
     p.appendText("See ");

@@ -2,7 +2,7 @@
 import { TextComponent } from "obsidian-test-mocks/obsidian";
 import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_SETTINGS, INSERT_OFFSET_RANGE, normalizePositions, normalizeSettings, parseSecondsSetting, SEEK_STEP_RANGE } from "../../../../src/timestamps/settings";
-import { LessonLabSettingTab } from "../../../../src/timestamps/obsidian/settings-tab";
+import { TimestampsSettingTab } from "../../../../src/timestamps/obsidian/settings-tab";
 import { makePlugin } from "./helpers";
 
 describe("settings", () => {
@@ -30,7 +30,7 @@ describe("settings", () => {
 
   it("the tab shows every setting and keeps the last valid number", async () => {
     const h = await makePlugin();
-    const tab = new LessonLabSettingTab(h.app.asOriginalType__(), h.plugin);
+    const tab = new TimestampsSettingTab(h.app.asOriginalType__(), h.plugin, h.plugin.timestamps);
     tab.display();
     // The stand-in's Setting carries no Obsidian class names: check the names in order in the text.
     const text = tab.containerEl.textContent ?? "";
@@ -45,21 +45,21 @@ describe("settings", () => {
     const h = await makePlugin();
     // The stand-in's text inputs do not fire onChange on input events: capture the handlers.
     const onChange = vi.spyOn(TextComponent.prototype, "onChange");
-    const tab = new LessonLabSettingTab(h.app.asOriginalType__(), h.plugin);
+    const tab = new TimestampsSettingTab(h.app.asOriginalType__(), h.plugin, h.plugin.timestamps);
     tab.display();
     const [seekStep, offset] = onChange.mock.calls.map(([cb]) => cb as (v: string) => Promise<void>);
     if (!seekStep || !offset) throw new Error("seconds fields missing");
     const errors = () => [...tab.containerEl.querySelectorAll(".lesson-lab-setting-error")].map((e) => e.textContent);
     await seekStep("abc");
-    expect(h.plugin.settings.seekStepSeconds).toBe(10);
+    expect(h.plugin.timestamps.settings.seekStepSeconds).toBe(10);
     expect(errors()).toEqual(['"abc" is not a number of seconds.', ""]);
     await seekStep("30");
-    expect(h.plugin.settings.seekStepSeconds).toBe(30);
+    expect(h.plugin.timestamps.settings.seekStepSeconds).toBe(30);
     await offset("-1");
-    expect(h.plugin.settings.insertOffsetSeconds).toBe(2);
+    expect(h.plugin.timestamps.settings.insertOffsetSeconds).toBe(2);
     expect(errors()).toEqual(["", '"-1" is not a number of seconds.']);
     await offset("0");
-    expect(h.plugin.settings.insertOffsetSeconds).toBe(0);
+    expect(h.plugin.timestamps.settings.insertOffsetSeconds).toBe(0);
     const saved = (await h.plugin.loadData()) as { settings: { seekStepSeconds: number; insertOffsetSeconds: number } };
     expect(saved.settings).toMatchObject({ seekStepSeconds: 30, insertOffsetSeconds: 0 });
   });

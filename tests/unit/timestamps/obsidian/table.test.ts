@@ -133,7 +133,7 @@ describe("the URL and front-matter tables through the app's renderer", () => {
       const text = el.querySelector(".lesson-lab-error")?.textContent ?? "";
       return { video: null, error: text.replace(/^01:00: /, "") };
     }
-    const seek = vi.spyOn(h.plugin, "seek").mockResolvedValue();
+    const seek = vi.spyOn(h.plugin.timestamps.player, "seek").mockResolvedValue();
     link.click();
     const call = seek.mock.calls[0];
     seek.mockRestore();
