@@ -2,14 +2,14 @@
 // One embedding cache for the CLI and the app: for a dataset in a vault both compute
 // `<vault>/.obsidian/plugins/lesson-lab/cache/<cacheName(folder)>/`, and a cache the CLI filled
 // is what an app-side train reads: it embeds nothing again. The CLI side is trainOnDisk on a real
-// directory; the app side is the cleaner's training glue on the stand-in vault holding the same
+// directory; the app side is the app's training service (classifier/obsidian/training-service.ts) on the stand-in vault holding the same
 // files; both embed with the same small vault backbone (a LayersModel saved in the vault).
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { App } from "obsidian-test-mocks/obsidian";
-import type { App as ObsidianApp, Plugin } from "obsidian";
+import type { App as ObsidianApp } from "obsidian";
 import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
 import { cacheFolderFor, cacheName } from "../../../src/classifier/cache";
 import { loadBackbone } from "../../../src/classifier/backbone";
@@ -18,8 +18,8 @@ import { createFsStore } from "../../../src/node/fs-store";
 import { createSharpDecoder } from "../../../src/node/decode-sharp";
 import { cacheFolderOnDisk, locateDataset, VAULT_PLUGIN_DIR } from "../../../src/node/dataset-location";
 import { trainOnDisk } from "../../../src/node/train-on-disk";
-import { trainForCleaner } from "../../../src/cleaner/obsidian/analysis";
-import type { DataHost } from "../../../src/cleaner/obsidian/store";
+import { TrainingService } from "../../../src/classifier/obsidian/training-service";
+import type { ClassifierData } from "../../../src/classifier/panel-settings";
 import { COLORS, noisyImage } from "./train-helpers";
 import { tinyModel, writeModelFolder } from "../support/classifier-backbone-fixtures";
 
@@ -112,17 +112,17 @@ describe("the embedding cache's one location", () => {
         else await app.vault.createBinary(file, bytes.buffer);
       }
     }
-    let data: unknown = {};
-    const plugin = {
-      app: app as unknown as ObsidianApp,
-      manifest: { id: "lesson-lab", dir: ".obsidian/plugins/lesson-lab" },
-      loadData: () => Promise.resolve(data),
-      updatePluginData: (change: (d: Record<string, unknown>) => Record<string, unknown>) => {
-        data = change({ ...(data as Record<string, unknown>) });
+    let data: ClassifierData = { perFolder: {}, lastModel: null };
+    const service = new TrainingService(app as unknown as ObsidianApp, {
+      // manifest.dir of the plugin in a vault whose config folder is .obsidian.
+      pluginDir: () => ".obsidian/plugins/lesson-lab",
+      loadClassifierData: () => Promise.resolve(data),
+      saveClassifierData: (d: ClassifierData) => {
+        data = d;
         return Promise.resolve();
       },
-    } as unknown as Plugin & DataHost;
-    const inApp = await trainForCleaner(plugin, "Datasets/Colors", () => undefined, new AbortController().signal);
+    });
+    const inApp = await service.train("Datasets/Colors");
     expect(inApp.embedded).toBe(0);
     expect(inApp.cached).toBe(cli.embedded);
     expect(inApp.error).toBeNull();
