@@ -54,14 +54,14 @@ export interface CursorTimestamp {
 }
 
 /**
- * The timestamp at line `line` (0-based), column `ch` of the note `scan` was made from (`_lineText`,
- * the line's text, is no longer needed: the scan keeps each inline timestamp's columns). Inside a ```timestamp block, fences included, it is the block's time
+ * The timestamp at line `line` (0-based), column `ch` (0-based, UTF-16 units) of the note `scan`
+ * was made from. Inside a ```timestamp block, fences included, it is the block's time
  * on the cursor line, else the nearest one (the first from the opening fence, the last from the
  * closing one). Elsewhere it is the inline timestamp of the line that the cursor touches, else the
  * nearest one on the line (the left one on a tie). Null when there is none: a line of another
  * fenced block, of a ```timestamp-url block, or of text without an inline timestamp.
  */
-export function timestampAtCursor(scan: NoteScan, _lineText: string, line: number, ch: number): CursorTimestamp | null {
+export function timestampAtCursor(scan: NoteScan, line: number, ch: number): CursorTimestamp | null {
   const block = scan.blocks.find((b) => b.kind === "timestamp" && b.startLine <= line && line <= b.endLine);
   if (block) {
     let best: TimestampEntry | null = null;

@@ -1,8 +1,10 @@
 // The timestamps feature's settings (the player pane and its commands): shape, defaults and
 // validation. Pure: the settings tab lives in ./obsidian/settings-tab.ts.
 
+/** Where the player pane opens. */
 export type PlayerLocation = "sidebar" | "tab";
 
+/** The timestamps feature's settings, stored under data.json's "settings" key. */
 export interface TimestampSettings {
   /** Where the lesson video opens: the right sidebar or a new tab. */
   playerLocation: PlayerLocation;
@@ -16,6 +18,7 @@ export interface TimestampSettings {
   autoplay: boolean;
 }
 
+/** The settings of a new install, and the fallback of each invalid stored field. */
 export const DEFAULT_SETTINGS: Readonly<TimestampSettings> = Object.freeze({
   playerLocation: "sidebar",
   seekStepSeconds: 10,

@@ -1,90 +1,30 @@
 // The classifier panel: pick a dataset folder, see its labels and problems at once, set the
 // training options (remembered per folder), train with live progress, an epoch table and a loss
-// curve, cancel, and read the results. Loaded lazily by the shell view (shell-view.ts).
-import {
-  AbstractInputSuggest,
-  ButtonComponent,
-  Component,
-  DropdownComponent,
-  Notice,
-  requestUrl,
-  Setting,
-  TextComponent,
-  TFile,
-  TFolder,
-  ToggleComponent,
-  type App,
-} from "obsidian";
-import { isImagePath, modelFolderFor, normalizeFolder, scanDataset, type DatasetScan } from "../dataset";
+// curve, cancel, and read the results. Form and rendering only: training goes through the
+// training service (training-service.ts). Loaded lazily by the shell view (shell-view.ts).
+import { ButtonComponent, Component, Notice, Setting, TextComponent, TFile, type App } from "obsidian";
+import { modelFolderFor, normalizeFolder, scanDataset, type DatasetScan } from "../dataset";
 import { readMetadata, type ModelMetadata } from "../model-io";
-import { trainClassifier, type TrainResult } from "../pipeline";
-import { trashOlderModels, type PruneResult } from "./prune-models";
-import { AbortError, isAbortError } from "../../shared/abort";
-import type { TrainProgress } from "../types";
-import { currentBackend, loadRuntime, mainSlicer, slicedDecoder, slicedEmbedder, slicedStore } from "../browser/app-runtime";
+import type { TrainResult } from "../pipeline";
+import { isAbortError } from "../../shared/abort";
+import { currentBackend, mainSlicer } from "../browser/app-runtime";
 import type { ClassifierHost } from "../app-ports";
-import {
-  BACKBONE_CHOICES,
-  BACKEND_CHOICES,
-  backboneIdOf,
-  cacheName,
-  PANEL_DEFAULTS,
-  validatePanelSettings,
-  type PanelSettings,
-  type PanelSettingsInput,
-} from "../panel-settings";
-import { EpochTable, parseResults, renderGallery, renderLossCurve, renderResults, type ImageHost, type ResultsData } from "./results-view";
-import { Thumbnailer } from "./thumbnails";
+import { PANEL_DEFAULTS } from "../panel-settings";
 import { findUnreadable } from "../precheck";
-import { createVaultStore, type VaultStore } from "./vault-store";
+import { parseResults, RESULTS_FILE, resultsDataOf, type ResultsData } from "../results-file";
+import { renderGallery, renderResults, type ImageHost } from "./results-view";
+import { Thumbnailer } from "./thumbnails";
+import type { VaultStore } from "./vault-store";
 import { errorText } from "../../shared/errors";
+import { FolderSuggest } from "./folder-suggest";
+import { TrainingSettingsForm } from "./settings-form";
+import { TrainingProgressView } from "./training-progress";
+import { TrainingService, type InAppTrainResult } from "./training-service";
 
 /** Images shown per label in the dataset overview strips. */
 const STRIP = 8;
 
-class FolderSuggest extends AbstractInputSuggest<TFolder> {
-  constructor(
-    app: App,
-    private readonly input: HTMLInputElement,
-    private readonly onPick: (folder: string) => void,
-  ) {
-    super(app, input);
-  }
-
-  protected getSuggestions(query: string): TFolder[] {
-    const q = query.toLowerCase();
-    return this.app.vault
-      .getAllFolders(false)
-      .filter((f) => !f.path.endsWith(".model") && f.path.toLowerCase().includes(q))
-      .slice(0, 50);
-  }
-
-  renderSuggestion(folder: TFolder, el: HTMLElement): void {
-    el.setText(folder.path);
-  }
-
-  override selectSuggestion(folder: TFolder): void {
-    this.input.value = folder.path;
-    this.close();
-    this.onPick(folder.path);
-  }
-}
-
-export function resultsDataOf(r: TrainResult): ResultsData {
-  return {
-    labels: r.labels,
-    epochs: r.epochs,
-    accuracy: r.accuracy,
-    errorRate: r.errorRate,
-    trainCount: r.trainCount,
-    validCount: r.validCount,
-    confusion: r.confusion,
-    perClass: r.perClass,
-    mostConfused: r.mostConfused,
-    topLosses: r.topLosses,
-  };
-}
-
+/** The classifier panel, a child component of the shell view. */
 export class ClassifierPanel extends Component {
   readonly store: VaultStore;
   private readonly thumbs: Thumbnailer;
@@ -101,25 +41,9 @@ export class ClassifierPanel extends Component {
   private readonly trainEl: HTMLElement;
   private readonly modelEl: HTMLElement;
   private readonly resultsEl: HTMLElement;
-  private fields: {
-    validPct: TextComponent;
-    seed: TextComponent;
-    epochs: TextComponent;
-    lr: TextComponent;
-    augment: ToggleComponent;
-    backbone: DropdownComponent;
-    vaultModel: TextComponent;
-    vaultLayer: TextComponent;
-    backend: DropdownComponent;
-  } | null = null;
-  private settingsErrorEl: HTMLElement | null = null;
-  private trainButton: ButtonComponent | null = null;
-  private cancelButton: ButtonComponent | null = null;
-  private progressBar: HTMLElement | null = null;
-  private progressText: HTMLElement | null = null;
-  private epochTable: EpochTable | null = null;
-  private curveEl: HTMLElement | null = null;
-  private liveEpochs: TrainResult["epochs"] = [];
+  private form: TrainingSettingsForm | null = null;
+  private progress: TrainingProgressView | null = null;
+  private readonly training: TrainingService;
   /** Warnings and unreadable files the dataset overview already lists: training does not list them again. */
   private readonly shownProblems = new Set<string>();
   /** This session's training result per folder, handed to the cleaner. */
@@ -131,7 +55,8 @@ export class ClassifierPanel extends Component {
     private readonly host: ClassifierHost,
   ) {
     super();
-    this.store = createVaultStore(app);
+    this.training = new TrainingService(app, host);
+    this.store = this.training.store;
     this.thumbs = new Thumbnailer(this.store);
     this.images = {
       thumbnail: (path, el) => this.thumbs.attach(path, el),
@@ -223,7 +148,7 @@ export class ClassifierPanel extends Component {
     this.scan = scan;
     this.renderDataset(scan);
     const data = await this.host.loadClassifierData();
-    this.renderSettings(data.perFolder[folder] ?? { ...PANEL_DEFAULTS });
+    this.form = new TrainingSettingsForm(this.settingsEl, data.perFolder[folder] ?? { ...PANEL_DEFAULTS }, this);
     this.renderTrain(scan.error === null);
     await this.showSavedModel(folder);
   }
@@ -295,150 +220,15 @@ export class ClassifierPanel extends Component {
     if (items.length > 200) ul.createEl("li", { cls: "lesson-lab-muted", text: `…and ${items.length - 200} more` });
   }
 
-  private renderSettings(s: PanelSettings): void {
-    const el = this.settingsEl;
-    el.empty();
-    el.createEl("h4", { text: "Training" });
-    const text = (name: string, key: string, value: string, desc?: string): TextComponent => {
-      let out!: TextComponent;
-      const setting = new Setting(el).setName(name).addText((t) => {
-        out = t;
-        t.setValue(value);
-        t.inputEl.dataset.field = key;
-      });
-      if (desc) setting.setDesc(desc);
-      return out;
-    };
-    const validPct = text("Validation (%)", "validPct", String(s.validPct), "Share of each label's images held out to measure the error rate.");
-    const seed = text("Seed", "seed", String(s.seed), "The same seed gives the same split and the same model.");
-    const epochs = text("Epochs", "epochs", String(s.epochs));
-    const lr = text("Learning rate", "lr", String(s.lr));
-    let augment!: ToggleComponent;
-    new Setting(el)
-      .setName("Augmentation")
-      .setDesc("Also train on flipped, rotated, cropped and relit copies.")
-      .addToggle((t) => {
-        augment = t;
-        t.setValue(s.augment);
-      });
-    let backbone!: DropdownComponent;
-    const backboneSetting = new Setting(el).setName("Backbone").addDropdown((d) => {
-      backbone = d;
-      for (const [k, v] of Object.entries(BACKBONE_CHOICES)) d.addOption(k, v);
-      d.setValue(s.backbone);
-      d.selectEl.dataset.field = "backbone";
-    });
-    const vaultModel = text("Backbone model folder", "vaultModel", s.vaultModel, "A vault folder with a tfjs model.json and its weights.");
-    const vaultLayer = text("Embedding layer", "vaultLayer", s.vaultLayer, "The layer whose output is the embedding, e.g. global_average_pooling2d.");
-    // The Setting rows (div.setting-item) of the two fields.
-    const row = (input: HTMLElement): HTMLElement | null | undefined => input.closest<HTMLElement>(".setting-item") ?? input.parentElement?.parentElement;
-    const vaultRows = [row(vaultModel.inputEl), row(vaultLayer.inputEl)];
-    const showVault = (): void => {
-      for (const row of vaultRows) row?.toggle(backbone.getValue() === "vault");
-    };
-    showVault();
-    this.registerDomEvent(backbone.selectEl, "change", showVault);
-    backboneSetting.setDesc("The frozen network that turns each image into features.");
-    let backend!: DropdownComponent;
-    new Setting(el).setName("Backend").addDropdown((d) => {
-      backend = d;
-      for (const [k, v] of Object.entries(BACKEND_CHOICES)) d.addOption(k, v);
-      d.setValue(s.backend);
-      d.selectEl.dataset.field = "backend";
-    });
-    this.settingsErrorEl = el.createDiv({ cls: "lesson-lab-error lesson-lab-settings-error" });
-    this.settingsErrorEl.hide();
-    this.fields = { validPct, seed, epochs, lr, augment, backbone, vaultModel, vaultLayer, backend };
-  }
-
-  /** Reads the form (the DOM values, whatever changed them). */
-  private readInput(): PanelSettingsInput {
-    const f = this.fields!;
-    return {
-      validPct: f.validPct.inputEl.value,
-      seed: f.seed.inputEl.value,
-      epochs: f.epochs.inputEl.value,
-      lr: f.lr.inputEl.value,
-      augment: f.augment.getValue(),
-      backbone: f.backbone.selectEl.value,
-      vaultModel: f.vaultModel.inputEl.value,
-      vaultLayer: f.vaultLayer.inputEl.value,
-      backend: f.backend.selectEl.value,
-    };
-  }
-
   private renderTrain(canTrain: boolean): void {
-    const el = this.trainEl;
-    el.empty();
-    const buttons = el.createDiv({ cls: "lesson-lab-buttons" });
-    this.trainButton = new ButtonComponent(buttons)
-      .setButtonText("Train")
-      .setCta()
-      .setClass("lesson-lab-train-button");
-    this.onClick(this.trainButton, () => void this.train());
-    this.trainButton.setDisabled(!canTrain);
-    this.cancelButton = new ButtonComponent(buttons)
-      .setButtonText("Cancel")
-      .setClass("lesson-lab-cancel-button");
-    this.onClick(this.cancelButton, () => this.running?.abort());
-    this.cancelButton.buttonEl.hide();
-    const progress = el.createDiv({ cls: "lesson-lab-progress" });
-    this.progressBar = progress.createDiv({ cls: "lesson-lab-progress-fill" });
-    progress.hide();
-    this.progressText = el.createDiv({ cls: "lesson-lab-progress-text" });
-    const live = el.createDiv({ cls: "lesson-lab-live" });
-    this.epochTable = new EpochTable(live);
-    this.epochTable.tableEl.hide();
-    this.curveEl = live.createDiv({ cls: "lesson-lab-curve" });
+    this.progress = new TrainingProgressView(this.trainEl, this, canTrain, { onTrain: () => void this.train(), onCancel: () => this.running?.abort() });
   }
 
-  private setProgress(fraction: number | null, text: string): void {
-    const bar = this.progressBar?.parentElement;
-    if (bar && this.progressBar) {
-      bar.toggle(fraction !== null);
-      this.progressBar.style.setProperty("--lesson-lab-progress", String(Math.max(0, Math.min(1, fraction ?? 0))));
-    }
-    this.progressText?.setText(text);
-  }
-
-  private onProgress(p: TrainProgress): void {
-    switch (p.phase) {
-      case "scanning":
-      case "saving":
-        this.setProgress(null, p.message);
-        break;
-      case "decoding":
-        this.setProgress(p.done / Math.max(1, p.total), `Reading images ${p.done}/${p.total}`);
-        break;
-      case "embedding":
-        this.setProgress(
-          p.done / Math.max(1, p.total),
-          `Embedding ${p.done}/${p.total}${p.imagesPerSecond > 0 ? ` at ${p.imagesPerSecond.toFixed(1)} img/s` : ""}${p.cached > 0 ? ` (${p.cached} cached)` : ""}`,
-        );
-        break;
-      case "training":
-        this.setProgress(p.epoch / Math.max(1, p.epochs), `Epoch ${p.epoch}/${p.epochs}`);
-        if (p.metrics && this.epochTable && this.curveEl) {
-          this.epochTable.tableEl.show();
-          this.epochTable.add(p.metrics);
-          this.liveEpochs.push(p.metrics);
-          renderLossCurve(this.curveEl, this.liveEpochs);
-        }
-        break;
-    }
-  }
-
-  /** Trains on the picked folder with the form's settings. */
+  /** Trains on the picked folder with the form's settings (remembered for the folder first). */
   async train(): Promise<void> {
-    if (this.running || !this.fields || !this.folder || !this.scan || this.scan.error) return;
-    const { settings, errors } = validatePanelSettings(this.readInput());
-    const messages = Object.values(errors);
-    if (messages.length > 0) {
-      this.settingsErrorEl?.setText(messages.join(" "));
-      this.settingsErrorEl?.show();
-      return;
-    }
-    this.settingsErrorEl?.hide();
+    if (this.running || !this.form || !this.folder || !this.scan || this.scan.error) return;
+    const settings = this.form.read();
+    if (!settings) return;
     const folder = this.folder;
     const data = await this.host.loadClassifierData();
     data.perFolder[folder] = settings;
@@ -446,62 +236,42 @@ export class ClassifierPanel extends Component {
 
     const controller = new AbortController();
     this.running = controller;
-    this.trainButton?.setDisabled(true);
-    this.cancelButton?.buttonEl.show();
     this.resultsEl.empty();
-    this.liveEpochs = [];
     this.renderTrain(true);
-    this.trainButton?.setDisabled(true);
-    this.cancelButton?.buttonEl.show();
+    const progress = this.progress!;
+    progress.setRunning(true);
     this.rootEl.addClass("is-training");
-    this.setProgress(null, "Loading the backbone…");
+    progress.setProgress(null, "Loading the backbone…");
     try {
-      const runtime = await loadRuntime({
-        backboneId: backboneIdOf(settings),
-        backend: settings.backend,
-        store: this.store,
-        modelsDir: `${this.host.pluginDir()}/models`,
-        fetchBinary: async (url) => (await requestUrl({ url, throw: true })).arrayBuffer,
-      });
-      this.showBackend(runtime.backend);
-      if (controller.signal.aborted) throw new AbortError();
-      const slicer = mainSlicer;
-      const result = await trainClassifier({
-        store: slicedStore(this.store, slicer),
-        folder,
-        decoder: slicedDecoder(runtime.decoder, slicer),
-        backbone: slicedEmbedder(runtime.backbone, slicer),
-        cacheFolder: `${this.host.pluginDir()}/cache/${cacheName(folder)}`,
-        options: { epochs: settings.epochs, validPct: settings.validPct / 100, seed: settings.seed, lr: settings.lr, augment: settings.augment },
-        onProgress: (p) => this.onProgress(p),
+      const result = await this.training.train(folder, {
+        settings,
         signal: controller.signal,
+        onBackend: (backend) => this.showBackend(backend),
+        onProgress: (p) => progress.show(p),
       });
-      await this.finish(folder, result);
+      this.finish(folder, result, progress);
     } catch (error) {
       if (isAbortError(error) || controller.signal.aborted) {
-        this.setProgress(null, "Cancelled: no model was saved.");
+        progress.setProgress(null, "Cancelled: no model was saved.");
       } else {
-        const message = errorText(error);
-        this.setProgress(null, "");
-        this.trainEl.createDiv({ cls: "lesson-lab-error", text: `Training failed: ${message}` });
+        progress.setProgress(null, "");
+        this.trainEl.createDiv({ cls: "lesson-lab-error", text: `Training failed: ${errorText(error)}` });
       }
     } finally {
       this.running = null;
       this.rootEl.removeClass("is-training");
-      this.trainButton?.setDisabled(false);
-      this.cancelButton?.buttonEl.hide();
-      this.progressBar?.parentElement?.hide();
+      progress.setRunning(false);
     }
   }
 
-  private async finish(folder: string, result: TrainResult): Promise<void> {
+  private finish(folder: string, result: InAppTrainResult, progress: TrainingProgressView): void {
     if (result.error) {
-      this.setProgress(null, "");
+      progress.setProgress(null, "");
       this.trainEl.createDiv({ cls: "lesson-lab-error", text: `Not trained: ${result.error}.` });
       return;
     }
     const secs = result.seconds.total.toFixed(1);
-    this.setProgress(null, `Trained in ${secs} s: ${result.embedded} images embedded, ${result.cached} from the cache.`);
+    progress.setProgress(null, `Trained in ${secs} s: ${result.embedded} images embedded, ${result.cached} from the cache.`);
     // Only what the dataset overview above does not already list (each problem is shown once).
     const warnings = result.warnings.filter((w) => !this.shownProblems.has(w));
     const unreadable = result.unreadable.filter((u) => !this.shownProblems.has(u.path));
@@ -513,23 +283,14 @@ export class ClassifierPanel extends Component {
         this.fileList(box, unreadable, "lesson-lab-unreadable");
       }
     }
-    const results = resultsDataOf(result);
     this.trained.set(folder, result);
-    if (result.model) {
-      // The interpretation beside the model, so that the panel can show it again later.
-      await this.store.writeText(`${result.model.folder}/results.json`, JSON.stringify(results)).catch(() => undefined);
-      const data = await this.host.loadClassifierData();
-      data.lastModel = result.model.folder;
-      await this.host.saveClassifierData(data);
-      const pruned = result.model.previous ? await trashOlderModels(this.app, result.model.folder) : null;
-      this.renderModelInfo(result.model.folder, new Date().toISOString(), result.model.previous, pruned);
-    }
-    renderResults(this.resultsEl, results, this.images);
+    if (result.model) this.renderModelInfo(result.model.folder, new Date().toISOString(), result.model.previous, result.pruned?.trashed.length ?? 0);
+    renderResults(this.resultsEl, resultsDataOf(result), this.images);
     this.renderCleanerButton(folder);
     if (result.model) this.renderExportSection(result.model.folder);
   }
 
-  private renderModelInfo(modelFolder: string, trainedAt: string, previous: string | null, pruned: PruneResult | null = null): void {
+  private renderModelInfo(modelFolder: string, trainedAt: string, previous: string | null, trashed = 0): void {
     const el = this.modelEl;
     el.empty();
     el.createEl("h4", { text: "Model" });
@@ -539,8 +300,7 @@ export class ClassifierPanel extends Component {
     const when = new Date(trainedAt);
     line.createSpan({ text: ` on ${Number.isNaN(when.getTime()) ? trainedAt : when.toLocaleString()}` });
     if (previous) el.createDiv({ cls: "lesson-lab-muted", text: `The model trained before was kept as ${previous}/.` });
-    if (pruned && pruned.trashed.length > 0) el.createDiv({ cls: "lesson-lab-muted", text: `${pruned.trashed.length} older model folder(s) moved to the trash.` });
-    for (const f of pruned?.failed ?? []) el.createDiv({ cls: "lesson-lab-warning", text: `Could not move ${f.path}/ to the trash: ${f.error}` });
+    if (trashed > 0) el.createDiv({ cls: "lesson-lab-muted", text: `${trashed} older model folder(s) moved to the trash.` });
   }
 
   /** "Export as web app" under the results (production/obsidian/export-command.ts, loaded on first use). */
@@ -578,17 +338,13 @@ export class ClassifierPanel extends Component {
     this.renderModelInfo(modelFolder, meta.trainedAt, null);
     this.modelEl.createDiv({ cls: "lesson-lab-muted", text: `Backbone ${meta.backbone}; labels: ${meta.labels.join(", ")}.` });
     let results: ResultsData | null = null;
-    if (await this.store.exists(`${modelFolder}/results.json`)) {
-      results = parseResults(await this.store.readText(`${modelFolder}/results.json`), meta.labels);
-      if (!results) warnings.push(`"${modelFolder}/results.json" is damaged or does not match the model's labels; the results from metadata.json are shown.`);
+    if (await this.store.exists(`${modelFolder}/${RESULTS_FILE}`)) {
+      results = parseResults(await this.store.readText(`${modelFolder}/${RESULTS_FILE}`), meta.labels);
+      if (!results) warnings.push(`"${modelFolder}/${RESULTS_FILE}" is damaged or does not match the model's labels; the results from metadata.json are shown.`);
     }
     for (const w of warnings) this.modelEl.createDiv({ cls: "lesson-lab-warning", text: w });
     const epochs = meta.metrics.epochs;
-    if (epochs.length > 0 && this.epochTable && this.curveEl) {
-      this.epochTable.tableEl.show();
-      for (const e of epochs) this.epochTable.add(e);
-      renderLossCurve(this.curveEl, epochs);
-    }
+    this.progress?.addEpochs(epochs);
     const fromMetadata: ResultsData = {
       labels: meta.labels,
       epochs,
@@ -606,15 +362,10 @@ export class ClassifierPanel extends Component {
     } catch (error) {
       // A results.json of the right shape with wrong values: say so and show metadata.json's metrics.
       this.resultsEl.empty();
-      this.modelEl.createDiv({ cls: "lesson-lab-warning", text: `"${modelFolder}/results.json" could not be shown (${errorText(error)}); the results from metadata.json are shown.` });
+      this.modelEl.createDiv({ cls: "lesson-lab-warning", text: `"${modelFolder}/${RESULTS_FILE}" could not be shown (${errorText(error)}); the results from metadata.json are shown.` });
       renderResults(this.resultsEl, fromMetadata, this.images);
     }
     this.renderCleanerButton(folder);
     this.renderExportSection(modelFolder);
-  }
-
-  /** Images of the picked dataset (for tests and the cleaner). */
-  datasetImages(): string[] {
-    return this.scan?.items.map((i) => i.path).filter(isImagePath) ?? [];
   }
 }

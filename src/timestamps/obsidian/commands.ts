@@ -51,6 +51,14 @@ export function registerTimestampCommands(plugin: Plugin, host: Pick<TimestampsH
     if (!checking) run(p);
     return true;
   };
+  /** Seeks by the seek step, backwards (-1) or forwards (+1). */
+  const seekStep = (direction: 1 | -1) => withPlayer((p) => p.seek(stepSeconds(p.currentTime(), direction * host.settings.seekStepSeconds, p.duration())));
+  /** One speed step slower (-1) or faster (+1), said in a notice. */
+  const rateStep = (direction: 1 | -1) =>
+    withPlayer((p) => {
+      p.setRate(stepRate(p.rate(), direction));
+      new Notice(`Playback speed ${p.rate()}×`);
+    });
 
   plugin.addCommand({
     id: "insert-timestamp",
@@ -72,7 +80,7 @@ export function registerTimestampCommands(plugin: Plugin, host: Pick<TimestampsH
     name: "Play this timestamp",
     editorCheckCallback: (checking: boolean, editor: Editor, ctx: MarkdownView | MarkdownFileInfo): boolean => {
       const cursor = editor.getCursor("head");
-      const found = timestampAtCursor(scanNoteInApp(plugin.app, ctx.file?.path, editor.getValue()), editor.getLine(cursor.line), cursor.line, cursor.ch);
+      const found = timestampAtCursor(scanNoteInApp(plugin.app, ctx.file?.path, editor.getValue()), cursor.line, cursor.ch);
       if (!found) return false;
       if (checking) return true;
       if (!found.target) {
@@ -98,31 +106,25 @@ export function registerTimestampCommands(plugin: Plugin, host: Pick<TimestampsH
   plugin.addCommand({
     id: "seek-back",
     name: "Seek back",
-    checkCallback: withPlayer((p) => p.seek(stepSeconds(p.currentTime(), -host.settings.seekStepSeconds, p.duration()))),
+    checkCallback: seekStep(-1),
   });
 
   plugin.addCommand({
     id: "seek-forward",
     name: "Seek forward",
-    checkCallback: withPlayer((p) => p.seek(stepSeconds(p.currentTime(), host.settings.seekStepSeconds, p.duration()))),
+    checkCallback: seekStep(1),
   });
 
   plugin.addCommand({
     id: "slower",
     name: "Play slower",
-    checkCallback: withPlayer((p) => {
-      p.setRate(stepRate(p.rate(), -1));
-      new Notice(`Playback speed ${p.rate()}×`);
-    }),
+    checkCallback: rateStep(-1),
   });
 
   plugin.addCommand({
     id: "faster",
     name: "Play faster",
-    checkCallback: withPlayer((p) => {
-      p.setRate(stepRate(p.rate(), 1));
-      new Notice(`Playback speed ${p.rate()}×`);
-    }),
+    checkCallback: rateStep(1),
   });
 
   plugin.addCommand({

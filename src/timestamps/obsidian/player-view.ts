@@ -6,6 +6,7 @@ import type { Player } from "../player/player";
 import type { VideoRef } from "../types";
 import { describeVideo } from "../lookup";
 
+/** The view type of the "Lesson video" pane. */
 export const PLAYER_VIEW_TYPE = "lesson-lab-player";
 
 /** Chapter highlighting follows playback at most this often (ms). */
@@ -22,6 +23,10 @@ export interface PlayerHost {
   flushPositions(): void;
 }
 
+/**
+ * The "Lesson video" pane: one player reused for every seek (seeking a loaded video never reloads
+ * it), what is playing, and the chapters of the note it was opened from, highlighted as it plays.
+ */
 export class PlayerView extends ItemView {
   private player: Player | null = null;
   private video: VideoRef | null = null;
@@ -93,6 +98,7 @@ export class PlayerView extends ItemView {
     return this.player;
   }
 
+  /** The video loaded in the player, or null. */
   getVideo(): VideoRef | null {
     return this.video;
   }

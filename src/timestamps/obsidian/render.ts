@@ -67,6 +67,7 @@ function attachChild(el: HTMLElement, run: number, child: LinkChild, ctx: Markdo
   ctx.addChild(child);
 }
 
+/** Appends `text` (as text) to `parent` in the plugin's error style; returns the new span. */
 export function renderError(parent: HTMLElement, text: string): HTMLElement {
   return parent.createSpan({ cls: "lesson-lab-error", text });
 }

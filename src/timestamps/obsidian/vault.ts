@@ -2,6 +2,10 @@
 import { normalizePath, TFile, type App } from "obsidian";
 import type { VideoRef } from "../types";
 
+/**
+ * The vault file a `vault` video names: a link resolved from the note at `sourcePath` as Obsidian
+ * resolves links, else the normalized path from the vault root. Null for other kinds or when absent.
+ */
 export function resolveVaultVideo(app: App, video: VideoRef, sourcePath: string): TFile | null {
   if (video.kind !== "vault") return null;
   const linked = app.metadataCache.getFirstLinkpathDest(video.id, sourcePath);

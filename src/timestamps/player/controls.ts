@@ -1,5 +1,6 @@
 // Arithmetic behind the playback commands and the chapter list. Pure: no DOM, no Obsidian.
 
+/** Playback rates the speed commands allow (multiples of normal speed) and their step. */
 export const MIN_RATE = 0.25;
 export const MAX_RATE = 4;
 export const RATE_STEP = 0.25;
@@ -23,6 +24,7 @@ export function stepRate(rate: number, direction: 1 | -1): number {
   return clampRate(snapped + direction * RATE_STEP);
 }
 
+/** `rate` within MIN_RATE–MAX_RATE; 1 (normal speed) when it is not a finite number. */
 export function clampRate(rate: number): number {
   if (!Number.isFinite(rate)) return 1;
   return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
@@ -36,10 +38,15 @@ export function stepSeconds(current: number, delta: number, duration: number | n
   return target;
 }
 
+/** One entry of the pane's chapter list: a timestamp of the note that seeks the open video. */
 export interface Chapter {
+  /** Where it seeks, in seconds. */
   seconds: number;
+  /** The time as written in the note ("06:45"). */
   time: string;
+  /** Its label, else the heading after its block, else "". */
   title: string;
+  /** Its 0-based line in the note. */
   line: number;
 }
 

@@ -6,6 +6,10 @@ import type { Player, PlayerOptions } from "./player";
 import { VimeoPlayer } from "./vimeo";
 import { YoutubePlayer } from "./youtube";
 
+/**
+ * A new player for `video` in `container`: the YouTube or Vimeo iframe player for those kinds, else
+ * an HTML5 <video> (<audio> for audio file extensions). Nothing is loaded until Player.load.
+ */
 export function createPlayer(video: VideoRef, container: HTMLElement, options: PlayerOptions): Player {
   switch (video.kind) {
     case "youtube":

@@ -1,5 +1,6 @@
 // Embed URLs and postMessage payloads for the YouTube and Vimeo players. Pure: no DOM, no Obsidian.
 
+/** Origins whose postMessage replies the iframe players accept. */
 export const YOUTUBE_ORIGINS: readonly string[] = ["https://www.youtube.com", "https://www.youtube-nocookie.com"];
 export const VIMEO_ORIGIN = "https://player.vimeo.com";
 
@@ -26,6 +27,10 @@ function wholeSeconds(seconds: number): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
 }
 
+/**
+ * The YouTube iframe URL for video `id` from `startSeconds` (whole seconds, floored; invalid → 0),
+ * with the JS API enabled and the embed identity of `pageOrigin` (see embedIdentity).
+ */
 export function youtubeEmbedUrl(id: string, startSeconds: number, pageOrigin: string | null | undefined, autoplay: boolean): string {
   const identity = embedIdentity(pageOrigin);
   const params = new URLSearchParams({
@@ -55,6 +60,7 @@ export function vimeoHash(url: string): string {
   }
 }
 
+/** The Vimeo iframe URL for video `id` (with its privacy `hash`, or ""), from `startSeconds` (whole seconds). */
 export function vimeoEmbedUrl(id: string, hash: string, startSeconds: number, autoplay: boolean): string {
   const params = new URLSearchParams();
   if (hash !== "") params.set("h", hash);
@@ -68,6 +74,7 @@ export function youtubeListening(playerId: string): string {
   return JSON.stringify({ event: "listening", id: playerId, channel: "widget" });
 }
 
+/** A YouTube iframe API command (`func` with `args`, e.g. "seekTo", [42, true]) as a postMessage payload. */
 export function youtubeCommand(func: string, args: unknown[], playerId: string): string {
   return JSON.stringify({ event: "command", func, args, id: playerId, channel: "widget" });
 }
@@ -148,6 +155,7 @@ export function youtubeErrorText(code: number): string {
   }
 }
 
+/** A Vimeo player API message (`method`, with `value` for setters) as a postMessage payload. */
 export function vimeoMessage(method: string, value?: unknown): string {
   return JSON.stringify(value === undefined ? { method } : { method, value });
 }

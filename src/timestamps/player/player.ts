@@ -1,6 +1,7 @@
 // The common face of the HTML5, YouTube and Vimeo players. DOM only: never imports `obsidian`.
 import type { VideoRef } from "../types";
 
+/** A video player in a container element. Times are in seconds; rates are multiples of normal speed. */
 export interface Player {
   /** The element this player put in its container (a <video>, <audio> or <iframe>). */
   readonly element: HTMLElement;
@@ -27,6 +28,7 @@ export interface Player {
   destroy(): void;
 }
 
+/** Options read by a player at each load and seek (a getter keeps them live). */
 export interface PlayerOptions {
   /** Start playing after a load or a seek. Players never rely on it succeeding. */
   autoplay: boolean;

@@ -14,7 +14,7 @@ import { parseClassifyBlock } from "../../../src/classifier/model-lookup";
 import { createVaultStore } from "../../../src/classifier/obsidian/vault-store";
 import { resolveBackboneSpec } from "../../../src/classifier/backbone";
 import { loadModel, readMetadata } from "../../../src/classifier/model-io";
-import { parseResults } from "../../../src/classifier/obsidian/results-view";
+import { parseResults } from "../../../src/classifier/results-file";
 import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
 import { createFsStore } from "../../../src/node/fs-store";
 import { run as predictCli } from "../../../src/cli/predict";

@@ -7,12 +7,11 @@ import {
   epochTicks,
   niceTicks,
   formatSeconds,
-  parseResults,
   renderLossCurve,
   renderResults,
   type ImageHost,
-  type ResultsData,
 } from "../../../src/classifier/obsidian/results-view";
+import { parseResults, type ResultsData } from "../../../src/classifier/results-file";
 
 const LABELS = ["cat", "dog", "fox"];
 

@@ -3,15 +3,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { scanNote } from "../../../../src/timestamps/note";
-import { timestampAtCursor } from "../../../../src/timestamps/lookup";
+import { scanNote } from "../../../src/timestamps/note";
+import { timestampAtCursor } from "../../../src/timestamps/lookup";
 
 const YT = { kind: "youtube" as const, id: "F4tvM4Vb3A0", url: "https://www.youtube.com/watch?v=F4tvM4Vb3A0" };
-const SHARED = path.resolve(__dirname, "../../../../../shared/samples/Lesson 2.md");
-const FIXTURE = path.resolve(__dirname, "../../../fixtures/Lesson 2.md");
+const SHARED = path.resolve(__dirname, "../../../../shared/samples/Lesson 2.md");
+const FIXTURE = path.resolve(__dirname, "../../fixtures/Lesson 2.md");
 
 function at(text: string, line: number, ch: number) {
-  return timestampAtCursor(scanNote(text), text.split(/\r\n|\r|\n/)[line] ?? "", line, ch);
+  return timestampAtCursor(scanNote(text), line, ch);
 }
 
 function target(text: string, line: number, ch: number) {
