@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -15,5 +16,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker less than the cores: one worker on a 2-core machine, where
+    // the files then run one after another and half the machine idles. Two at least.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

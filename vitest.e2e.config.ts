@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/e2e/**/*.test.ts"],
+    // One Chromium per test file, a fresh context per harness (tests/e2e/harness/setup.ts).
+    setupFiles: ["tests/e2e/harness/setup.ts"],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -84,7 +84,7 @@ function sectionsOf(binding: NoteBinding): Array<{ range: { lineStart: number; l
   return [...sections.values()];
 }
 
-function measure(make: (salt: number) => string, runs: number, warmups = 5): NoteFigures {
+function measure(make: (salt: number) => string, runs: number, warmups = 10): NoteFigures {
   const notes = Array.from({ length: warmups + runs }, (_, salt) => make(salt));
   const scans: number[] = [];
   const scanCpu: number[] = [];

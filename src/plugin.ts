@@ -5,9 +5,9 @@ import { Plugin } from "obsidian";
 import type { VideoRef } from "./timestamps/types";
 import { TimestampsFeature } from "./timestamps/obsidian/feature";
 import { ClassifierFeature } from "./classifier/obsidian/feature";
-import type { ReviewReport } from "./cleaner/obsidian/cards";
+import type { ReviewReport } from "./cleaner/review-items";
 import type { TrainResult } from "./classifier/pipeline";
-import { CleanerController } from "./cleaner/obsidian/wiring";
+import { CleanerFeature } from "./cleaner/obsidian/feature";
 import { setUpEngine } from "./engine/assets";
 import { PluginDataStore } from "./shared/obsidian/data-store";
 
@@ -18,8 +18,14 @@ export default class LessonLabPlugin extends Plugin {
   readonly timestamps = new TimestampsFeature(this, this.data);
   /** The classifier's panel, classify block, commands and menus (src/classifier/obsidian); owns "classifier". */
   readonly classifier = new ClassifierFeature(this, this.data, { openCleaner: (folder, result) => this.openCleaner(folder, result) });
-  /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian). */
-  readonly cleaner = new CleanerController(this);
+  /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
+  readonly cleaner = new CleanerFeature(this, this.data, {
+    trainer: {
+      train: async (folder, progress, signal) => (await import("./cleaner/obsidian/analysis")).trainForCleaner(this, folder, progress, signal),
+      backend: async () => (await import("./classifier/browser/app-runtime")).currentBackend(),
+    },
+    thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
+  });
 
   override async onload(): Promise<void> {
     const stored = await this.data.load();

@@ -9,7 +9,9 @@
 // flag is checked before the backbone loads); 130 cancelled with Ctrl-C (the embeddings made
 // so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
-import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
+import { failureDetails, formatSkipped } from "./train";
+import { datasetProblem, locateDataset } from "../node/dataset-location";
+import { trainOnDisk } from "../node/train-on-disk";
 import { countSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
 import { cancelledCacheNote, choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";

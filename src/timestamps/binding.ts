@@ -263,17 +263,21 @@ export function placeInline(binding: NoteBinding, codes: readonly RenderedInline
   const keys = codes.map((c) => inlineKey(c.text, c.label));
   const index = binding.inlineKeys;
   const { order } = index;
-  // The positions of `key`, ascending, are order[from, to).
-  const positionsOf = (key: string): { from: number; to: number } => {
+  // The positions of `key`, ascending, are order[firstOf(key), endOf(key)).
+  const firstOf = (key: string): number => {
     const g = index.groups.get(key);
-    return g === undefined ? { from: 0, to: 0 } : { from: index.start[g], to: index.start[g + 1] };
+    return g === undefined ? 0 : index.start[g];
+  };
+  const endOf = (key: string): number => {
+    const g = index.groups.get(key);
+    return g === undefined ? 0 : index.start[g + 1];
   };
 
   // Where does the whole run occur in the range?
   const starts: number[] = [];
-  const firstPositions = keys.length > 0 ? positionsOf(keys[0]) : { from: 0, to: 0 };
+  const firstEnd = keys.length > 0 ? endOf(keys[0]) : 0;
   let checked = 0;
-  for (let p = lowerBound(order, lo, firstPositions.from, firstPositions.to); p < firstPositions.to && checked < MAX_CANDIDATES; p += 1, checked += 1) {
+  for (let p = keys.length > 0 ? lowerBound(order, lo, firstOf(keys[0]), firstEnd) : 0; p < firstEnd && checked < MAX_CANDIDATES; p += 1, checked += 1) {
     const at = order[p];
     if (at + keys.length > hi) break;
     if (keys.every((k, i) => index.keys[at + i] === k)) starts.push(at);
@@ -287,9 +291,9 @@ export function placeInline(binding: NoteBinding, codes: readonly RenderedInline
   // Each on its own.
   let context: Context | null | undefined;
   return codes.map((c, i): PlacedInline => {
-    const positions = positionsOf(keys[i]);
-    const from = lowerBound(order, lo, positions.from, positions.to);
-    const to = lowerBound(order, hi, from, positions.to);
+    const end = endOf(keys[i]);
+    const from = lowerBound(order, lo, firstOf(keys[i]), end);
+    const to = lowerBound(order, hi, from, end);
     if (to - from > MAX_CANDIDATES) return { error: UNPLACED_ERROR };
     if (to > from) {
       const first = occ[order[from]].entry;

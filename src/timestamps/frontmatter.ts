@@ -8,6 +8,7 @@
 import type { VideoRef } from "./types";
 import { parseVideoSource } from "./video";
 
+/** The note's `video` property: the video it names, or why it names none (exactly one of the two is set). */
 export interface FrontmatterVideo {
   /** The property's value as text: a string, or the one item of a one-element list. */
   raw: string;
@@ -17,6 +18,7 @@ export interface FrontmatterVideo {
   line: number;
 }
 
+/** A note's front matter as read: its properties, or why they cannot be read, and where its lines are. */
 export interface FrontMatter {
   /** The properties, or null when the YAML cannot be read (then `error` says why). */
   data: Record<string, unknown> | null;

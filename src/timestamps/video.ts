@@ -4,6 +4,7 @@
 import getVideoId from "get-video-id";
 import type { VideoRef } from "./types";
 
+/** A video source as read: the video, or a sentence saying why the text names none. */
 export type VideoResult = { video: VideoRef } | { error: string };
 
 /** Extensions of the video and audio files a player can seek (Obsidian's own media set). */

@@ -7,7 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ReviewReport } from "../../src/cleaner/obsidian/cards";
+import type { ReviewReport } from "../../src/cleaner/review-items";
 import { makeTempVault, openHarness, REPO_ROOT, type Harness } from "./harness";
 import { closeChecked } from "./harness/checks";
 import { keepModalsInPage } from "./harness/modals";
@@ -211,8 +211,8 @@ describe("cleaner pane in Chromium", () => {
 
     // A fresh page and plugin, given the plugin data the first one saved.
     const data = await page.evaluate(async () => {
-      const plugin = window.lessonLabHarness.plugin as unknown as { cleaner: { host: { store: { save(): Promise<void> } } }; loadData(): Promise<unknown> };
-      await plugin.cleaner.host.store.save();
+      const plugin = window.lessonLabHarness.plugin as unknown as { cleaner: { decisions: { save(): Promise<void> } }; loadData(): Promise<unknown> };
+      await plugin.cleaner.decisions.save();
       return JSON.stringify(await plugin.loadData());
     });
     expect(JSON.parse(data)).toMatchObject({ cleaner: { books: { ds: { entries: [{ path: "ds/cat/a.png" }, { path: "ds/cat/b.png" }] } } } });

@@ -1,15 +1,20 @@
 // Training and suspect finding for the pane, on the classifier panel's app runtime. Heavy
 // (tfjs, the backbone): the plugin imports this module on first use only.
 import type { Plugin } from "obsidian";
-import type { DataHost } from "./store";
 import { currentBackend } from "../../classifier/browser/app-runtime";
 import type { TrainResult } from "../../classifier/pipeline";
 import { classifierHost } from "../../classifier/obsidian/feature";
 import { TrainingService } from "../../classifier/obsidian/training-service";
 import { findIssues } from "../find";
-import type { ReviewReport } from "./cards";
-import { describeFindProgress, describeTrainProgress, toReviewReport } from "./report";
-import type { Progress } from "./view";
+import type { Progress } from "../ports";
+import type { ReviewReport } from "../review-items";
+import { describeFindProgress, describeTrainProgress, toReviewReport } from "../review-report";
+
+/** What training needs from the plugin: its data (the panel's settings per folder). */
+export interface DataHost {
+  loadData(): Promise<unknown>;
+  updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
+}
 
 /** Trains on `folder` with the panel's settings for it, through the classifier's training service (shared cache, results.json, last model, pruning). */
 export async function trainForCleaner(plugin: Plugin & DataHost, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult> {

@@ -2,15 +2,16 @@
 // on app.fileManager, app.vault and, for the vault's `.trash` folder (outside Obsidian's file
 // index), vault.adapter. Backlinks from metadataCache.resolvedLinks; the log note through
 // vault.process.
-import { normalizePath, TFile, type App } from "obsidian";
+import { normalizePath, TFile, TFolder, type App } from "obsidian";
 import type { FileOps, TrashResult } from "../apply";
 import { newTrashEntry, trashBehaviour, type TrashBehaviour } from "../apply";
 import type { Fingerprint } from "../decisions";
 import { appendLogEntry, logNotePath, parseLog, type ParsedLog } from "../log";
 import { baseName, joinPath, splitName } from "../names";
-import { requireVaultPath, VAULT_TRASH, type CleanerScope } from "../paths";
-import type { VaultView } from "../plan";
-import { CleanerWorkflow, type LogStore } from "../workflow";
+import { requireVaultPath, VAULT_TRASH } from "../paths";
+import type { DatasetView } from "../ports";
+import { cleanerScope } from "../session";
+import type { LogStore } from "../workflow";
 import { sha256Hex } from "../../shared/hash";
 
 export { VAULT_TRASH };
@@ -38,7 +39,7 @@ function indexed(app: App, path: string): ReturnType<App["vault"]["getAbstractFi
   return null;
 }
 
-export class ObsidianVaultView implements VaultView {
+export class ObsidianVaultView implements DatasetView {
   constructor(
     private readonly app: App,
     private readonly datasetFolder: string,
@@ -55,6 +56,15 @@ export class ObsidianVaultView implements VaultView {
 
   labelFolder(label: string): string {
     return joinPath(this.datasetFolder, label);
+  }
+
+  labelFolders(): string[] {
+    const folder = this.app.vault.getAbstractFileByPath(this.datasetFolder);
+    if (!(folder instanceof TFolder)) return [];
+    return folder.children
+      .filter((c): c is TFolder => c instanceof TFolder && !c.name.startsWith("."))
+      .map((c) => c.name)
+      .sort();
   }
 }
 
@@ -203,15 +213,4 @@ export function obsidianLogStore(app: App, datasetFolder: string): LogStore {
       else await app.vault.create(path, change(""));
     },
   };
-}
-
-/** What the cleaner may touch for `datasetFolder`: its label folders and the vault's .trash. */
-export function cleanerScope(datasetFolder: string): CleanerScope {
-  const dataset = datasetFolder.replace(/\/+$/, "");
-  return { dataset, trash: VAULT_TRASH, logNote: logNotePath(dataset) };
-}
-
-/** The apply / undo / recovery workflow of one dataset in the vault. */
-export function obsidianWorkflow(app: App, datasetFolder: string): CleanerWorkflow {
-  return new CleanerWorkflow({ scope: cleanerScope(datasetFolder), ops: new ObsidianFileOps(app), log: obsidianLogStore(app, datasetFolder) });
 }

@@ -7,9 +7,8 @@ import { App } from "obsidian-test-mocks/obsidian";
 import type { App as ObsidianApp, Plugin } from "obsidian";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { createSharpDecoder } from "../../../src/node/decode-sharp";
-import { analyseForCleaner, retrainForCleaner } from "../../../src/cleaner/obsidian/analysis";
+import { analyseForCleaner, retrainForCleaner, type DataHost } from "../../../src/cleaner/obsidian/analysis";
 import { cacheName } from "../../../src/classifier/panel-settings";
-import type { DataHost } from "../../../src/cleaner/obsidian/store";
 import { COLORS, fakeBackbone, noisyImage } from "../classifier/train-helpers";
 
 vi.mock("../../../src/classifier/browser/app-runtime", async (importOriginal) => {

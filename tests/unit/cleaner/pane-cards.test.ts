@@ -14,8 +14,8 @@ import {
   PAGE_SIZE,
   visibleItems,
   type ReviewItem,
-} from "../../../src/cleaner/obsidian/cards";
-import { NO_ISSUE, toReviewReport } from "../../../src/cleaner/obsidian/report";
+} from "../../../src/cleaner/review-items";
+import { NO_ISSUE, toReviewReport } from "../../../src/cleaner/review-report";
 import type { CleanReport } from "../../../src/cleaner/find";
 
 function item(path: string, score: number, extra: Partial<ReviewItem> = {}): ReviewItem {

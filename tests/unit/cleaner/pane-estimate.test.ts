@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { describeEstimate } from "../../../src/cleaner/obsidian/cards";
-import { toReviewReport } from "../../../src/cleaner/obsidian/report";
+import { describeEstimate } from "../../../src/cleaner/review-items";
+import { toReviewReport } from "../../../src/cleaner/review-report";
 import type { CleanReport } from "../../../src/cleaner/find";
 import { cleanerPlugin, press, sampleReport } from "./pane-support";
 

@@ -9,7 +9,7 @@ import { trainClassifier } from "../../../src/classifier/pipeline";
 import { createFsStore } from "../../../src/node/fs-store";
 import { createSharpDecoder } from "../../../src/node/decode-sharp";
 import { findIssues } from "../../../src/cleaner/find";
-import { toReviewReport } from "../../../src/cleaner/obsidian/report";
+import { toReviewReport } from "../../../src/cleaner/review-report";
 import { fakeBackbone, makeColorDataset } from "../classifier/train-helpers";
 import { cardPaths, cards, cleanerPlugin, press, choiceOf } from "./pane-support";
 

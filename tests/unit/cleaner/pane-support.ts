@@ -2,8 +2,8 @@
 // precomputed report, Obsidian's "Move to Obsidian trash" emulated, and modals that stay open.
 import { vi } from "vitest";
 import { Modal, TFile, type App } from "obsidian-test-mocks/obsidian";
-import type { ReviewItem, ReviewReport } from "../../../src/cleaner/obsidian/cards";
-import { CLEANER_VIEW_TYPE, CleanerView } from "../../../src/cleaner/obsidian/view";
+import type { ReviewItem, ReviewReport } from "../../../src/cleaner/review-items";
+import { CLEANER_VIEW_TYPE, CleanerView } from "../../../src/cleaner/obsidian/shell-view";
 import { makePlugin, type Harness } from "../timestamps/obsidian/helpers";
 
 export const DATASET: Record<string, string> = {

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CLEANER_VIEW_TYPE } from "../../../src/cleaner/obsidian/view";
-import { PAGE_SIZE } from "../../../src/cleaner/obsidian/cards";
+import { CLEANER_VIEW_TYPE } from "../../../src/cleaner/obsidian/shell-view";
+import type { TrainResult } from "../../../src/classifier/pipeline";
+import { PAGE_SIZE } from "../../../src/cleaner/review-items";
 import { cardPaths, cards, choiceOf, cleanerPlugin, keepModalsOpen, press, reviewItem, sampleReport } from "./pane-support";
 
 afterEach(() => {
@@ -186,7 +187,7 @@ describe("cleaner pane: decisions persist", () => {
     expect(choiceOf(root, "ds/cat/a.jpg")).toBe("relabel:dog");
     expect(choiceOf(root, "ds/dog/d.jpg")).toBe("delete");
 
-    await h.plugin.cleaner.host.store.save();
+    await h.plugin.cleaner.decisions.save();
     const data = (await h.plugin.loadData()) as Record<string, unknown>;
     expect(data.other).toEqual({ kept: true });
     expect(data.settings).toMatchObject({ autoplay: false });
@@ -220,7 +221,7 @@ describe("cleaner pane: decisions persist", () => {
     clear.click();
     await vi.waitFor(() => expect(choiceOf(root, "ds/cat/a.jpg")).toBe(""));
     expect(clear.textContent).toBe("Clear decisions");
-    await h.plugin.cleaner.host.store.save();
+    await h.plugin.cleaner.decisions.save();
     const data = (await h.plugin.loadData()) as { cleaner: { books: Record<string, unknown> } };
     expect(data.cleaner.books).toEqual({});
   });
@@ -358,10 +359,12 @@ describe("cleaner pane: apply, log, undo", () => {
   it("runs retrain and shows the error rate before and after", async () => {
     const h = await cleanerPlugin();
     const calls: string[] = [];
-    h.plugin.cleaner.host.retrain = (folder: string, progress: (text: string) => void) => {
-      calls.push(folder);
-      progress("Embedding: 6 of 6 (6 from the cache)");
-      return Promise.resolve({ errorRate: 0.05, embedded: 0, cached: 6 });
+    h.plugin.cleaner.trainer = {
+      train: (folder: string, progress: (text: string) => void) => {
+        calls.push(folder);
+        progress("Embedding: 6 of 6 (6 from the cache)");
+        return Promise.resolve({ errorRate: 0.05, embedded: 0, cached: 6 } as TrainResult);
+      },
     };
     await h.plugin.openCleaner("ds", sampleReport());
     await h.view().retrain();
@@ -373,11 +376,13 @@ describe("cleaner pane: apply, log, undo", () => {
 
   it("cancels a running analysis", async () => {
     const h = await cleanerPlugin();
-    h.plugin.cleaner.host.analyse = (_folder, progress, signal) =>
-      new Promise((_resolve, reject) => {
-        progress("Training: epoch 1 of 10");
-        signal.addEventListener("abort", () => reject(Object.assign(new Error("Cancelled"), { name: "AbortError" })));
-      });
+    h.plugin.cleaner.trainer = {
+      train: (_folder, progress, signal) =>
+        new Promise((_resolve, reject) => {
+          progress("Training: epoch 1 of 10");
+          signal.addEventListener("abort", () => reject(Object.assign(new Error("Cancelled"), { name: "AbortError" })));
+        }),
+    };
     await h.plugin.openCleaner("ds");
     const root = h.view().contentEl;
     root.querySelector<HTMLButtonElement>("button.lesson-lab-cleaner-analyse")?.click();
@@ -395,7 +400,7 @@ describe("cleaner pane: safety", () => {
     const view = h.view();
     cards(view.contentEl)[0].focus();
     press(cards(view.contentEl)[0], "d"); // ds/cat/a.jpg
-    const book = (view as unknown as { book: { get(p: string): { fingerprint: { hash?: string } } | undefined } }).book;
+    const book = (await view.pane()).session.book!;
     await vi.waitFor(() => expect(book.get("ds/cat/a.jpg")?.fingerprint.hash).toMatch(/^[0-9a-f]{64}$/));
     const file = h.app.vault.getFileByPath("ds/cat/a.jpg")!;
     const stat = { ...file.stat };

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FuzzySuggestModal, type TFolder } from "obsidian-test-mocks/obsidian";
-import { CLEANER_VIEW_TYPE } from "../../../src/cleaner/obsidian/view";
+import { CLEANER_VIEW_TYPE } from "../../../src/cleaner/obsidian/shell-view";
 import { cleanerPlugin, sampleReport } from "./pane-support";
 
 afterEach(() => {

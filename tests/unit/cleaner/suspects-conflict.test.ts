@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { conflictAction, describeConflict, findIssues, type CleanInput } from "../../../src/cleaner/find";
-import { toReviewReport } from "../../../src/cleaner/obsidian/report";
-import { issueKinds } from "../../../src/cleaner/obsidian/cards";
+import { toReviewReport } from "../../../src/cleaner/review-report";
+import { issueKinds } from "../../../src/cleaner/review-items";
 import { seededRandom } from "../../../src/shared/random";
 
 /** Two separable labels of 12 images; `copies` adds byte-identical copies (same hash, same embedding) under other labels. */

@@ -1,37 +1,66 @@
-// The cleaner's registrations: its pane, commands and the folder menu item. Light: the pane
-// module holds no TensorFlow; training and the suspect finder load on first use.
+// The cleaner feature: its pane (a light shell whose content loads on first use), its commands
+// and folder menu item, and its key in the plugin data ("cleaner": the pending decisions).
+// It gets what it needs from the classifier as ports (a Trainer, a Thumbnails factory), passed
+// in by src/plugin.ts.
 import { FuzzySuggestModal, normalizePath, Notice, TFolder, type App, type Plugin, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
-import type { ReviewReport } from "./cards";
-import { CleanerStore, type DataHost } from "./store";
-import { CLEANER_VIEW_TYPE, CleanerView, type CleanerHost } from "./view";
+import type { DecisionStore, ThumbnailsFactory, Trainer } from "../ports";
+import type { ReviewReport } from "../review-items";
+import type { CleanerServices } from "./cleaner-ports";
+import { CLEANER_VIEW_TYPE, CleanerView } from "./shell-view";
+import type { PluginDataStore } from "../../shared/obsidian/data-store";
 import { errorText } from "../../shared/errors";
 import { isAbortError } from "../../shared/abort";
 
-/** Where the pane and commands find the classifier (set by whoever provides it). */
-export type CleanerAnalysis = Pick<CleanerHost, "analyse" | "retrain">;
+/** The cleaner's key in data.json. */
+export const CLEANER_KEY = "cleaner";
 
-/** Training and the suspect finder, loaded on first use (tfjs stays out of plugin load). */
-function defaultAnalysis(plugin: Plugin & DataHost): CleanerAnalysis {
-  return {
-    analyse: async (folder, progress, signal) => (await import("./analysis")).analyseForCleaner(plugin, folder, progress, signal),
-    retrain: async (folder, progress, signal) => (await import("./analysis")).retrainForCleaner(plugin, folder, progress, signal),
-  };
+/** What the cleaner gets from the rest of the plugin. */
+export interface CleanerFeaturePorts {
+  /** Training in the app; absent when this build cannot train. */
+  trainer?: Trainer;
+  thumbnails: ThumbnailsFactory;
 }
 
-export class CleanerController {
-  readonly host: CleanerHost;
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export class CleanerFeature implements CleanerServices {
+  readonly reports = new Map<string, ReviewReport>();
+  trainer: Trainer | undefined;
+  readonly thumbnails: ThumbnailsFactory;
+  private store: Promise<DecisionStore> | null = null;
+  /** The decisions under the "cleaner" key; the store's code loads on first use. */
+  readonly decisions: DecisionStore = {
+    book: async (folder) => (await this.decisionStore()).book(folder),
+    save: async () => (await this.decisionStore()).save(),
+  };
 
   constructor(
-    private readonly plugin: Plugin & DataHost,
-    analysis: CleanerAnalysis = defaultAnalysis(plugin),
+    private readonly plugin: Plugin,
+    private readonly data: PluginDataStore,
+    ports: CleanerFeaturePorts,
   ) {
-    this.host = { store: new CleanerStore(plugin), reports: new Map(), ...analysis };
+    this.trainer = ports.trainer;
+    this.thumbnails = ports.thumbnails;
   }
 
+  private decisionStore(): Promise<DecisionStore> {
+    this.store ??= import("../decision-store").then(
+      ({ PluginDataDecisionStore }) =>
+        new PluginDataDecisionStore({
+          read: () => this.data.get(CLEANER_KEY),
+          update: (change) => this.data.update((d) => ({ ...d, [CLEANER_KEY]: change(isRecord(d[CLEANER_KEY]) ? d[CLEANER_KEY] : {}) })),
+        }),
+    );
+    return this.store;
+  }
+
+  /** Registers the pane, the two commands (no default hotkeys) and the folder menu item. */
   register(): void {
     const { plugin } = this;
-    plugin.registerView(CLEANER_VIEW_TYPE, (leaf) => new CleanerView(leaf, this.host));
+    plugin.registerView(CLEANER_VIEW_TYPE, (leaf) => new CleanerView(leaf, this));
     plugin.addCommand({
       id: "open-cleaner",
       name: "Open cleaner",
@@ -75,8 +104,9 @@ export class CleanerController {
   }
 
   /**
-   * Opens the pane on `folder` (reusing an open one). `given` is either a precomputed report, or
-   * a fresh training result of that folder in which the pane finds the suspects without retraining.
+   * Opens the pane on `folderPath` (reusing an open one). `given` is either a precomputed report,
+   * or a fresh training result of that folder in which the pane finds the suspects without
+   * retraining. Throws when the result is for another folder; null when no pane could be opened.
    */
   async open(folderPath: string, given?: ReviewReport | TrainResult): Promise<CleanerView | null> {
     const folder = normalizePath(folderPath);

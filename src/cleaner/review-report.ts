@@ -1,7 +1,7 @@
 // The suspect finder's CleanReport as the pane's cards. Pure: no Obsidian import.
-import type { TrainProgress } from "../../classifier/types";
-import { conflictAction, describeConflict, type CleanReport, type FindProgress } from "../find";
-import type { ReviewItem, ReviewReport } from "./cards";
+import type { TrainProgress } from "../classifier/types";
+import { conflictAction, describeConflict, type CleanReport, type FindProgress } from "./find";
+import type { ReviewItem, ReviewReport } from "./review-items";
 
 /** Issue shown for images the finder did not flag: the pane still pages through them, last. */
 export const NO_ISSUE = "no issue found";

@@ -1,8 +1,8 @@
 // The pane's card model: what a card shows, the order (most suspicious first), the filters,
 // paging and the triage keys. Pure: no Obsidian import, so it is tested without a DOM.
 
-import type { Decision } from "../decisions";
-import { baseName } from "../names";
+import type { Decision } from "./decisions";
+import { baseName } from "./names";
 
 export type SplitName = "train" | "valid";
 export type SplitFilter = "all" | SplitName;
