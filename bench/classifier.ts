@@ -58,7 +58,7 @@ export async function trainFolder(folder: string, backboneId: string, threads: n
   const t = performance.now();
   const location = await locateDataset(folder);
   const store = createFsStore(location.root);
-  const backbone = await openBackbone(backboneId, threads, location.root, store);
+  const { backbone } = await openBackbone(backboneId, threads, location.root, store);
   try {
     const { cache, ...trainOptions } = options;
     const result = await trainClassifier({

@@ -89,7 +89,7 @@ export function failureDetails(result: TrainResult): Record<string, unknown> {
 }
 
 /** The `--json` object; the first eight keys and their order are the contract. */
-export function trainJson(result: TrainResult, root: string): Record<string, unknown> {
+export function trainJson(result: TrainResult & { engine?: "onnxruntime" | "tfjs" }, root: string): Record<string, unknown> {
   return {
     labels: result.labels,
     counts: result.counts,
@@ -118,6 +118,8 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
     root,
     skipped: (result.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
     skipped_counts: countSkipped(result.skipped ?? []),
+    // The embedding engine: "onnxruntime", or "tfjs" (asked for, or a fallback named in warnings).
+    ...(result.engine ? { engine: result.engine } : {}),
   };
 }
 
@@ -210,6 +212,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       },
       onProgress: (p: TrainProgress) => progress.update(p),
       signal: controller.signal,
+      onWarning: (w) => {
+        progress.end();
+        io.err(`lesson-lab train: warning: ${w}\n`);
+      },
     });
     progress.end();
     if (result.error) return fail(result.error, failureDetails(result));

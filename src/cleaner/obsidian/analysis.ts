@@ -3,7 +3,7 @@
 import type { Plugin } from "obsidian";
 import { currentBackend } from "../../classifier/browser/app-runtime";
 import type { TrainResult } from "../../classifier/pipeline";
-import { classifierHost } from "../../classifier/obsidian/register";
+import { classifierHost } from "../../classifier/obsidian/feature";
 import { TrainingService } from "../../classifier/obsidian/training-service";
 import { findIssues } from "../find";
 import type { Progress } from "../ports";
@@ -19,7 +19,12 @@ export interface DataHost {
 /** Trains on `folder` with the panel's settings for it, through the classifier's training service (shared cache, results.json, last model, pruning). */
 export async function trainForCleaner(plugin: Plugin & DataHost, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult> {
   progress("Loading the backbone");
-  const result = await new TrainingService(plugin.app, classifierHost(plugin)).train(folder, { onProgress: (p) => progress(describeTrainProgress(p)), signal });
+  // The classifier's key of data.json, through this plugin's data functions.
+  const data = {
+    get: async (key: string): Promise<unknown> => ((await plugin.loadData()) as Record<string, unknown> | null)?.[key],
+    set: (key: string, value: unknown) => plugin.updatePluginData((d) => ({ ...d, [key]: value })),
+  };
+  const result = await new TrainingService(plugin.app, classifierHost({ app: plugin.app, manifest: plugin.manifest, data })).train(folder, { onProgress: (p) => progress(describeTrainProgress(p)), signal });
   if (result.error) throw new Error(`Could not train on "${folder}": ${result.error}.`);
   return result;
 }

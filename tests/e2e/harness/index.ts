@@ -231,6 +231,9 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
   });
 
   const closeAll = async (): Promise<void> => {
+    // A route still answering (a release download the page started last) would otherwise fail
+    // with "Request context disposed" once the context is gone.
+    await context.unrouteAll({ behavior: "ignoreErrors" }).catch(() => undefined);
     await context.close().catch(() => undefined);
     await server.close();
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
