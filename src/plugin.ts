@@ -4,7 +4,7 @@
 import { Plugin } from "obsidian";
 import type { VideoRef } from "./timestamps/types";
 import { TimestampsFeature } from "./timestamps/obsidian/feature";
-import { openClassifierPanel, registerClassifier } from "./classifier/obsidian/register";
+import { classifierHost, openClassifierPanel, registerClassifier } from "./classifier/obsidian/register";
 import type { ReviewReport } from "./cleaner/review-items";
 import type { TrainResult } from "./classifier/pipeline";
 import { CleanerFeature } from "./cleaner/obsidian/feature";
@@ -18,10 +18,7 @@ export default class LessonLabPlugin extends Plugin {
   readonly timestamps = new TimestampsFeature(this, this.data);
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
   readonly cleaner = new CleanerFeature(this, this.data, {
-    trainer: {
-      train: async (folder, progress, signal) => (await import("./cleaner/obsidian/analysis")).trainForCleaner(this, folder, progress, signal),
-      backend: async () => (await import("./classifier/browser/app-runtime")).currentBackend(),
-    },
+    trainer: { train: async (folder, request) => new (await import("./classifier/obsidian/training-service")).TrainingService(this.app, classifierHost(this)).train(folder, request) },
     thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
   });
 
