@@ -1,5 +1,7 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import SlowFirstSequencer from "./tests/unit/support/sequencer";
 
 // Unit and DOM tests. `obsidian` (types only on npm) is replaced by the
 // obsidian-test-mocks stand-in, extended in tests/standin/ where it falls short.
@@ -15,5 +17,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker less than the cores: one worker on a 2-core machine, where
+    // the files then run one after another and half the machine idles. Two at least.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Without timings from an earlier run, the slow files first (tests/unit/support/sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

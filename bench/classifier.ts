@@ -1,5 +1,5 @@
 // The classifier end to end, as `lesson-lab train` runs it (same store, decoder, backbone
-// loading and cache folder as src/cli/train.ts): time from a folder of 1,000 Fashion-MNIST
+// loading and cache folder as src/node/train-on-disk.ts): time from a folder of 1,000 Fashion-MNIST
 // images (test split, 100/class, written by shared/datasets/fashion_to_folders.py) to a trained
 // model, cold (empty cache) and warm (the cache, after re-encoding 20 of the images with a
 // changed pixel), validation accuracy per backbone, and sharp's decode+resize rate on those files.
@@ -16,7 +16,8 @@ import { DEFAULT_BACKBONE_ID } from "../src/classifier/backbone";
 import { trainClassifier, type TrainOptions, type TrainResult } from "../src/classifier/pipeline";
 import { createFsStore } from "../src/node/fs-store";
 import { createSharpDecoder } from "../src/node/decode-sharp";
-import { cacheFolderFor, locateDataset, openBackbone } from "../src/cli/train";
+import { cacheFolderOnDisk, locateDataset } from "../src/node/dataset-location";
+import { openBackbone } from "../src/node/train-on-disk";
 import { benchEmbed, decodeRate as photoDecodeRate } from "./embed";
 
 const SCRIPT = path.resolve(__dirname, "../../shared/datasets/fashion_to_folders.py");
@@ -57,7 +58,7 @@ export async function trainFolder(folder: string, backboneId: string, threads: n
   const t = performance.now();
   const location = await locateDataset(folder);
   const store = createFsStore(location.root);
-  const backbone = await openBackbone(backboneId, threads, location.root, store);
+  const { backbone } = await openBackbone(backboneId, threads, location.root, store);
   try {
     const { cache, ...trainOptions } = options;
     const result = await trainClassifier({
@@ -65,7 +66,7 @@ export async function trainFolder(folder: string, backboneId: string, threads: n
       folder: location.folder,
       decoder: createSharpDecoder(),
       backbone,
-      cacheFolder: cache === false ? null : cacheFolderFor(location),
+      cacheFolder: cache === false ? null : cacheFolderOnDisk(location),
       options: { save: false, ...trainOptions },
     });
     if (result.error) throw new Error(`training ${folder} failed: ${result.error}`);

@@ -30,7 +30,7 @@ import { setupTf } from "../src/classifier/tf-setup";
 import { DEFAULT_BACKBONE_ID, loadBackbone, standardizeByDefault } from "../src/classifier/backbone";
 import { trainClassifier, TRAIN_DEFAULTS, type ItemEmbedding } from "../src/classifier/pipeline";
 import type { RgbImage } from "../src/classifier/types";
-import { Head, HEAD_DEFAULTS } from "../src/classifier/head";
+import { Head, HEAD_DEFAULTS, headL2 } from "../src/classifier/head";
 import { fitHead, seededRandom, shuffled } from "../src/classifier/train";
 import { argmax } from "../src/classifier/metrics";
 import { createFsStore } from "../src/node/fs-store";
@@ -76,7 +76,7 @@ export function injectNoise(labels: readonly number[], numLabels: number, noise:
 
 /**
  * fastai's ranking: one head trained on every image, ranked by its in-sample loss (highest
- * first). "classifier": the head as the classifier panel trains it (HEAD_DEFAULTS,
+ * first). "classifier": the head as the classifier panel trains it (HEAD_DEFAULTS and headL2,
  * TRAIN_DEFAULTS.epochs; augmentation off), which is what a fastai user ranks with;
  * "kfold_head": the k-fold heads' own settings (their stronger L2 and epochs), to show what
  * out-of-fold scoring adds on its own.
@@ -84,7 +84,7 @@ export function injectNoise(labels: readonly number[], numLabels: number, noise:
 async function fastaiRanking(x: Float32Array[], y: number[], numLabels: number, seed: number, standardize: boolean, head: "classifier" | "kfold_head"): Promise<number[]> {
   const settings =
     head === "classifier"
-      ? { lr: HEAD_DEFAULTS.lr, l2: HEAD_DEFAULTS.l2, epochs: TRAIN_DEFAULTS.epochs, batchSize: TRAIN_DEFAULTS.batchSize }
+      ? { lr: HEAD_DEFAULTS.lr, l2: headL2(standardize), epochs: TRAIN_DEFAULTS.epochs, batchSize: TRAIN_DEFAULTS.batchSize }
       : { lr: KFOLD_DEFAULTS.lr, l2: kfoldL2(standardize), epochs: kfoldEpochs(standardize), batchSize: KFOLD_DEFAULTS.batchSize };
   const model = Head.create(x[0].length, numLabels, { lr: settings.lr, seed, l2: settings.l2, standardize });
   try {

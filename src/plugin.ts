@@ -4,7 +4,7 @@
 import { Plugin } from "obsidian";
 import type { VideoRef } from "./timestamps/types";
 import { TimestampsFeature } from "./timestamps/obsidian/feature";
-import { classifierHost, openClassifierPanel, registerClassifier } from "./classifier/obsidian/register";
+import { ClassifierFeature } from "./classifier/obsidian/feature";
 import type { ReviewReport } from "./cleaner/review-items";
 import type { TrainResult } from "./classifier/pipeline";
 import { CleanerFeature } from "./cleaner/obsidian/feature";
@@ -16,9 +16,11 @@ export default class LessonLabPlugin extends Plugin {
   readonly data = new PluginDataStore(this);
   /** Timestamps, the player pane and the settings tab (src/timestamps/obsidian); owns "settings" and "positions". */
   readonly timestamps = new TimestampsFeature(this, this.data);
+  /** The classifier's panel, classify block, commands and menus (src/classifier/obsidian); owns "classifier". */
+  readonly classifier = new ClassifierFeature(this, this.data, { openCleaner: (folder, result) => this.openCleaner(folder, result) });
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
   readonly cleaner = new CleanerFeature(this, this.data, {
-    trainer: { train: async (folder, request) => new (await import("./classifier/obsidian/training-service")).TrainingService(this.app, classifierHost(this)).train(folder, request) },
+    trainer: this.classifier.trainer,
     thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
   });
 
@@ -28,7 +30,7 @@ export default class LessonLabPlugin extends Plugin {
     // The classifier and cleaner load their engine files from the plugin's folder on first use.
     setUpEngine(this);
     this.timestamps.register();
-    registerClassifier(this);
+    this.classifier.register();
     this.cleaner.register();
   }
 
@@ -56,6 +58,6 @@ export default class LessonLabPlugin extends Plugin {
 
   /** Opens the classifier panel, showing `folder` when given. */
   async openClassifier(folder?: string): Promise<void> {
-    await openClassifierPanel(this, folder);
+    await this.classifier.openPanel(folder);
   }
 }

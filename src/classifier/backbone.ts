@@ -171,7 +171,15 @@ function checkImage(img: RgbImage, index: number, size: number): void {
   }
 }
 
-/** Loads a backbone; tfjs and the weights are imported here, on first use. */
+/**
+ * Loads the frozen feature extractor `id` (see BackboneId for the ids): tfjs and the weights are
+ * imported here, on first use. The returned Backbone embeds `inputSize`² RGB images into `dim`-d
+ * float32 vectors (4-d layer outputs global-average-pooled, several layers concatenated), with
+ * BatchNorm folded into the convolutions (compile/compiler.ts) unless `opts.fold` is false or the
+ * model has a layer the compiler refuses (then the plain LayersModel runs; `folded` says which).
+ * Throws a readable Error for an unknown id, a missing layer, a model without a square RGB input,
+ * or weights that cannot be read or downloaded. The caller disposes it.
+ */
 export async function loadBackbone(id: BackboneId = DEFAULT_BACKBONE_ID, opts: LoadBackboneOptions = {}): Promise<Backbone> {
   const spec = resolveBackboneSpec(id);
   await setupTf(opts.tf);

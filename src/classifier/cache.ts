@@ -1,8 +1,11 @@
-// Embedding cache: one file per backbone, `embeddings-<backbone>.bin`, in a folder the caller
-// chooses (the plugin: `<configDir>/plugins/lesson-lab/cache`; the CLI: the vault's
-// `.obsidian/plugins/lesson-lab/cache` when the dataset is in a vault, else
-// `.lesson-lab-cache` beside the dataset folder). Keyed by (content sha256, view id), so that a
-// renamed or relabelled file is still a hit and an edited file is a miss.
+// Embedding cache: one file per backbone, `embeddings-<backbone>.bin`, in the dataset's cache
+// folder. The app and the CLI use the same folder for the same dataset, cacheFolderFor(pluginDir,
+// datasetFolder) = `<pluginDir>/cache/<cacheName(datasetFolder)>`, with pluginDir the plugin's
+// folder (`<configDir>/plugins/lesson-lab` in the app, the vault's `.obsidian/plugins/lesson-lab`
+// in the CLI), so a model trained by one reuses the embeddings the other made. (The CLI on a
+// folder outside any vault uses `.lesson-lab-cache/` beside it, src/node/dataset-location.ts.)
+// Keyed by (content sha256, view id), so that a renamed or relabelled file is still a hit and an
+// edited file is a miss.
 //
 // File format (little-endian): "LLEC" | u32 version (1) | u32 header byte length |
 // header JSON {backbone, dim, preprocess, keys: ["<sha256>:<view>", ...]} | zero padding to a
@@ -20,6 +23,29 @@ const MAGIC = "LLEC";
 const VERSION = 1;
 /** Entries not used by the latest run are dropped beyond this many. */
 export const MAX_CACHE_ENTRIES = 100_000;
+
+/**
+ * A short, safe folder name for a dataset's embedding cache: the dataset's store path with runs
+ * of characters other than A-Z a-z 0-9 _ - turned into "_" (first 40 kept), then "-" and a
+ * 32-bit hash of the whole path in base 36 (so that "a/b" and "a_b" differ).
+ */
+export function cacheName(folder: string): string {
+  let h = 0;
+  for (let i = 0; i < folder.length; i++) h = (Math.imul(h, 31) + folder.charCodeAt(i)) | 0;
+  return `${folder.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${(h >>> 0).toString(36)}`;
+}
+
+/**
+ * The one embedding-cache folder of a dataset, for the app and the CLI alike:
+ * `<pluginDir>/cache/<cacheName(datasetFolder)>`. `pluginDir` is the plugin's folder as a store
+ * path (the app: its manifest's dir, `<configDir>/plugins/lesson-lab`; the CLI: the vault's
+ * `.obsidian/plugins/lesson-lab`); `datasetFolder` is the dataset's store path ("Datasets/Bears").
+ * Slashes at either end of either argument are ignored, so "Bears/" and "Bears" share a cache.
+ */
+export function cacheFolderFor(pluginDir: string, datasetFolder: string): string {
+  const trim = (p: string): string => p.replace(/^\/+|\/+$/g, "");
+  return `${trim(pluginDir)}/cache/${cacheName(trim(datasetFolder))}`;
+}
 
 export function cacheKey(hash: string, view: string): string {
   return `${hash}:${view}`;

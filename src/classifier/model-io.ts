@@ -116,8 +116,13 @@ function storeSaveHandler(store: FileStore, folder: string): T.io.IOHandler {
 }
 
 /**
- * Saves head + metadata as `<dataset>.model/` (see the layout above). The head must already
- * have its standardisation folded in (Head.foldStandardization).
+ * Saves head + metadata as `<datasetFolder>.model/` (the layout in this file's header): the head
+ * as a tfjs layers model (input [batch, embeddingDim] float32, output [batch, labels] logits) and
+ * metadata.json. The head must already have its standardisation folded in
+ * (Head.foldStandardization). Writes a temporary folder first and swaps it in complete; an
+ * existing model becomes `<datasetFolder>.model.previous-<time>/` (returned as `previous`).
+ * Throws for a vault-root dataset, the store's write errors (the temporary folder removed), and
+ * AbortError when `options.signal` fires before the swap (nothing changed).
  */
 export async function saveModel(
   store: FileStore,
@@ -274,7 +279,13 @@ export function nonFiniteWeights(bytes: Uint8Array): number {
   return n;
 }
 
-/** Reads `<modelFolder>/{metadata.json, model.json, weights.bin}`. */
+/**
+ * Reads the model saved in `modelFolder` (`<modelFolder>/{metadata.json, model.json, weights.bin}`)
+ * and checks it before use: metadata fields and types, the weight file's size against
+ * model.json ([embeddingDim, labels] float32 kernels and biases), weights that are all finite
+ * numbers, and a head tfjs can build. Throws an Error naming the folder and what is wrong (a
+ * model folder may come from anywhere); the caller disposes the returned head.
+ */
 export async function loadModel(store: FileStore, modelFolder: string): Promise<LoadedModel> {
   const folder = trimSlashes(modelFolder);
   for (const name of ["metadata.json", "model.json", "weights.bin"]) {

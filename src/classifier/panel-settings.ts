@@ -170,9 +170,5 @@ export function normalizeClassifierData(raw: unknown): ClassifierData {
   return out;
 }
 
-/** A short, safe name for a folder's embedding cache (the classifier panel and the cleaner share it). */
-export function cacheName(folder: string): string {
-  let h = 0;
-  for (let i = 0; i < folder.length; i++) h = (Math.imul(h, 31) + folder.charCodeAt(i)) | 0;
-  return `${folder.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${(h >>> 0).toString(36)}`;
-}
+/** A short, safe name for a folder's embedding cache: classifier/cache.ts, where cacheFolderFor uses it. */
+export { cacheName } from "./cache";

@@ -63,6 +63,13 @@ export function probabilitiesObject(ranked: readonly RankedLabel[]): Record<stri
   return out;
 }
 
+/**
+ * Classifies images: `images` are `backbone.inputSize`² RGB (decoded and resized by the caller),
+ * embedded by `backbone` ([dim] each), then the model's head gives softmax probabilities over
+ * `model.metadata.labels`. One Prediction per image, in order: the top label and every label
+ * ranked by probability (0..1, summing to 1). Throws when the backbone is not the model's (id or
+ * dim, assertCompatible) and when the head's outputs are not finite probabilities (a damaged model).
+ */
 export async function predictImages(model: LoadedModel, backbone: Embedder, images: RgbImage[]): Promise<Prediction[]> {
   assertCompatible(model, backbone);
   if (images.length === 0) return [];
@@ -76,6 +83,7 @@ export async function predictImages(model: LoadedModel, backbone: Embedder, imag
   return outputs.map((p) => toPrediction(model.metadata.labels, p));
 }
 
+/** predictImages for one image. */
 export async function predictImage(model: LoadedModel, backbone: Embedder, rgb: RgbImage): Promise<Prediction> {
   return (await predictImages(model, backbone, [rgb]))[0];
 }

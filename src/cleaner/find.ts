@@ -171,6 +171,22 @@ export function findProblem(count: number, numLabels: number, options: FindOptio
 
 const PRECEDENCE: IssueKind[] = ["unreadable", "conflict", "leak", "duplicate", "outlier", "label"];
 
+/**
+ * The images of a trained dataset worth a look, most suspicious first (the steps in this file's
+ * header). `input` is trainClassifier's result, or the same embeddings as a CleanInput: one
+ * [dim] float32 embedding per image with its label, split and content hash.
+ *
+ * Methods: out-of-fold probabilities from k-fold heads (kfold.ts: 5 folds, twice, each head
+ * averaged with a 10-nearest-neighbour vote); label issues by confident learning (Northcutt et
+ * al. 2021, cleanlab's find_label_issues: per-label thresholds t_j, `method` picks the filter,
+ * `rankBy` the order: cleanlab's self_confidence, or the log ratio of the likeliest other label);
+ * exact and near-duplicates by centred cosine similarity (duplicates.ts); outliers that fit no label. Probabilities are
+ * in [0, 1]; `seconds` are wall-clock seconds.
+ *
+ * Throws an Error for options or data it cannot use (findProblem: too few images per fold, one
+ * label, a label not in `labels`), and AbortError when `signal` fires. `onProgress` hears each
+ * k-fold head and the later phases.
+ */
 export async function findIssues(input: TrainResult | CleanInput, options: FindOptions = {}, signal?: AbortSignal, onProgress?: (p: FindProgress) => void): Promise<CleanReport> {
   const started = Date.now();
   const labels = [...input.labels];

@@ -22,7 +22,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { CliIo } from "./io";
 import { processIo } from "./io";
 import { shownPath } from "./paths";
-import { locateDataset } from "./train";
+import { locateDataset } from "../node/dataset-location";
 import { errorText } from "../shared/errors";
 
 /** One line of a decisions file, as `clean --json` prints paths (relative to its `root`). */

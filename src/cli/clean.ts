@@ -9,7 +9,9 @@
 // flag is checked before the backbone loads); 130 cancelled with Ctrl-C (the embeddings made
 // so far kept in the cache).
 import { createProgressWriter, formatTable } from "./table";
-import { datasetProblem, failureDetails, formatSkipped, locateDataset, trainOnDisk } from "./train";
+import { failureDetails, formatSkipped } from "./train";
+import { datasetProblem, locateDataset } from "../node/dataset-location";
+import { trainOnDisk } from "../node/train-on-disk";
 import { countSkipped, SKIPPED_SUMMARY, type SkippedFile } from "../classifier/dataset";
 import { cancelledCacheNote, choiceProblem, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
@@ -102,7 +104,17 @@ export function duplicateDetails(report: CleanReport, show: (storePath: string) 
 /** The `--json` object; its first four keys, and the seven keys of each suspect, are the contract. `hashes`: SHA-256 per path, for `--apply`. */
 export function cleanJson(
   report: CleanReport,
-  extra: { top?: number; root: string; embedded: number; cached: number; hashes?: ReadonlyMap<string, string>; skipped?: readonly SkippedFile[] },
+  extra: {
+    top?: number;
+    root: string;
+    embedded: number;
+    cached: number;
+    hashes?: ReadonlyMap<string, string>;
+    skipped?: readonly SkippedFile[];
+    /** The embedding engine, and the dataset's and the engine's warnings (a tfjs fallback names its reason). */
+    engine?: "onnxruntime" | "tfjs";
+    warnings?: readonly string[];
+  },
 ): Record<string, unknown> {
   const suspects = extra.top === undefined ? report.suspects : report.suspects.slice(0, extra.top);
   return {
@@ -139,6 +151,8 @@ export function cleanJson(
     skipped: (extra.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
     skipped_counts: countSkipped(extra.skipped ?? []),
     conflicts: report.conflicts.map((c) => ({ paths: c.paths, labels: c.labels, evidence: c.evidence, probabilities: c.probabilities })),
+    ...(extra.engine ? { engine: extra.engine } : {}),
+    ...(extra.warnings ? { warnings: extra.warnings } : {}),
   };
 }
 
@@ -242,6 +256,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       options: { augment: false, save: false, epochs: 1, seed: flags.seed },
       onProgress: (p: TrainProgress) => progress.update(p),
       signal: controller.signal,
+      onWarning: (w) => {
+        progress.end();
+        io.err(`lesson-lab clean: warning: ${w}\n`);
+      },
     });
     if (trained.error) {
       progress.end();
@@ -256,7 +274,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     progress.end();
     if (json) {
       const hashes = await hashSuspects(location.root, (flags.top === undefined ? report.suspects : report.suspects.slice(0, flags.top)).map((s) => s.path));
-      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes, skipped: trained.skipped }))}\n`);
+      io.out(`${JSON.stringify(cleanJson(report, { top: flags.top, root: location.root, embedded: trained.embedded, cached: trained.cached, hashes, skipped: trained.skipped, engine: trained.engine, warnings: trained.warnings }))}\n`);
     }
     else {
       const show = (p: string): string => shownPath(location.root, p);

@@ -7,13 +7,7 @@ import { EXIT_FAILURE, EXIT_USAGE, integerProblem, parseArgs, type ArgSpec, type
 import type { CliIo } from "./io";
 import { errorText } from "../shared/errors";
 
-export async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
+export { isDirectory } from "../node/dataset-location";
 
 /** Why `p` is not a usable folder, naming it (as given and absolute); null when it is one. */
 export async function folderProblem(p: string): Promise<string | null> {

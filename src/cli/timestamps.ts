@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { readYamlWithLibrary } from "../timestamps/frontmatter-yaml";
-import { scanNote } from "../timestamps/note";
+import { problemsOf, scanNote, type NoteScan } from "../timestamps/note";
 import { showInvisible } from "../timestamps/video";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
@@ -32,8 +32,12 @@ export interface TimestampRecord {
 
 const USAGE = `usage: lesson-lab timestamps FILE_OR_DIR... [--json] [--vault DIR]
 
-Lists every timestamp of the notes (directories: their .md files, recursively), in order.
-  --json       one JSON array of {file, line, text, seconds, label, video, error}
+Lists every timestamp of the notes (directories: their .md files, recursively), in order, and
+the blocks Obsidian does not render as timestamps (a wrong-case \`\`\`TIMESTAMP, an unclosed block)
+as errors with the fix. Links (to folders or notes) inside a directory are not followed: each
+one is named on stderr.
+  --json       one JSON array of {file, line, text, seconds, label, video, error}; when no file
+               could be read, or on a usage error, {"error": "..."} instead
   --vault DIR  vault root for [[video.mp4]] links (default: the nearest folder above the note
                holding .obsidian, else the note's folder)
 Exit code 0 when every file was read, even if timestamps have errors; 1 when a file could not be read.
@@ -51,8 +55,11 @@ function fileErrorText(error: unknown): string {
   return errorText(error);
 }
 
-/** All files under `root` (vault-relative, "/"-separated), skipping hidden and tool folders. */
-async function listFiles(root: string, keep: (rel: string) => boolean): Promise<string[]> {
+/**
+ * All files under `root` (vault-relative, "/"-separated), skipping hidden and tool folders.
+ * Symbolic links are not followed (they can lead outside `root` or loop); `onLink` gets each one.
+ */
+async function listFiles(root: string, keep: (rel: string) => boolean, onLink?: (rel: string) => void): Promise<string[]> {
   const found: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     let entries;
@@ -69,6 +76,8 @@ async function listFiles(root: string, keep: (rel: string) => boolean): Promise<
         if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) await walk(child);
       } else if (e.isFile() && keep(child)) {
         found.push(child);
+      } else if (e.isSymbolicLink() && !e.name.startsWith(".")) {
+        onLink?.(child);
       }
     }
   };
@@ -134,6 +143,28 @@ class VaultIndex {
   }
 }
 
+/**
+ * The note's blocks that Obsidian does not render as timestamp blocks (a language differing only
+ * by case, a block left open), as records in the listing's shape: `text` is the opening fence,
+ * `error` the app's "Report timestamp problems" message with the fix. Such a block does not bind
+ * the times below it, so a time under a wrong-case video block seeks another video: say so.
+ */
+export function blockProblemRecords(file: string, scan: NoteScan): TimestampRecord[] {
+  const fences = new Map<number, string>();
+  for (const b of scan.misnamedBlocks) fences.set(b.line, `\`\`\`${b.language}`);
+  for (const b of scan.blocks) if (!b.closed) fences.set(b.startLine, `\`\`\`${b.kind}`);
+  // problemsOf without the timestamps' own errors (listed with each timestamp) and the video errors (named by the times they break).
+  return problemsOf({ ...scan, timestamps: [], videoBlocks: [], frontmatterVideo: null }).map((p) => ({
+    file,
+    line: p.line + 1,
+    text: fences.get(p.line) ?? "",
+    seconds: null,
+    label: "",
+    video: null,
+    error: p.message,
+  }));
+}
+
 function recordOf(file: string, e: TimestampEntry): TimestampRecord {
   return {
     file,
@@ -163,30 +194,29 @@ function textLineRaw(r: TimestampRecord): string {
 
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(args, { json: "boolean", vault: "string", help: { type: "boolean", short: "h" } });
-  if ("error" in parsed) {
-    io.err(`lesson-lab timestamps: ${parsed.error}\n\n${USAGE}`);
+  const wantsJson = "error" in parsed ? args.includes("--json") : parsed.flags.json === true;
+  const usageError = (message: string, usage = true): number => {
+    io.err(`lesson-lab timestamps: ${message}\n${usage ? `\n${USAGE}` : ""}`);
+    if (wantsJson) io.out(`${JSON.stringify({ error: message })}\n`);
     return 2;
-  }
+  };
+  if ("error" in parsed) return usageError(parsed.error);
   if (parsed.flags.help === true) {
     io.out(USAGE);
     return 0;
   }
-  if (parsed.positional.length === 0) {
-    io.err(`lesson-lab timestamps: no file given\n\n${USAGE}`);
-    return 2;
-  }
+  if (parsed.positional.length === 0) return usageError("no file given");
   let vaultRoot: string | null = null;
   if (parsed.flags.vault !== undefined) {
     vaultRoot = path.resolve(parsed.flags.vault);
-    if (parsed.flags.vault.trim() === "" || !(await isDirectory(vaultRoot))) {
-      io.err(`lesson-lab timestamps: --vault "${parsed.flags.vault}" is not a directory\n`);
-      return 2;
-    }
+    if (parsed.flags.vault.trim() === "" || !(await isDirectory(vaultRoot))) return usageError(`--vault "${parsed.flags.vault}" is not a directory`, false);
   }
 
   let code = 0;
+  const failures: string[] = [];
   const fail = (message: string): void => {
-    io.err(`lesson-lab timestamps: ${message}\n`);
+    io.err(`lesson-lab timestamps: ${showInvisible(message)}\n`);
+    failures.push(message);
     code = 1;
   };
 
@@ -201,7 +231,11 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       continue;
     }
     if (info.isDirectory()) {
-      const notes = await listFiles(arg, (rel) => rel.toLowerCase().endsWith(".md"));
+      const notes = await listFiles(
+        arg,
+        (rel) => rel.toLowerCase().endsWith(".md"),
+        (rel) => io.err(`lesson-lab timestamps: not followed: "${showInvisible(path.join(arg, rel))}" is a link (links inside a directory are skipped; give the target itself to list it)\n`),
+      );
       if (notes.length === 0) fail(`no .md files in directory "${arg}"`);
       files.push(...notes.map((rel) => path.join(arg, rel)));
     } else {
@@ -211,7 +245,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
   const indexes = new Map<string, VaultIndex>();
   const records: TimestampRecord[] = [];
-  let withTimestamps = 0;
+  let read = 0;
+  let timestampCount = 0;
   for (const file of files) {
     let text: string;
     try {
@@ -220,6 +255,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       fail(`cannot read "${file}": ${fileErrorText(error)}`);
       continue;
     }
+    read += 1;
     const scan = scanNote(text.replace(/^\uFEFF/, ""), undefined, readYamlWithLibrary);
     const root = vaultRoot ?? (await findVaultRoot(path.dirname(file)));
     let index = indexes.get(root);
@@ -248,8 +284,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       }
       fileRecords.push(record);
     }
-    if (fileRecords.length > 0) withTimestamps += 1;
-    else if (parsed.flags.json !== true) io.out(`${showInvisible(file)}: no timestamps\n`);
+    timestampCount += fileRecords.length;
+    fileRecords.push(...blockProblemRecords(file, scan));
+    fileRecords.sort((a, b) => a.line - b.line);
+    if (fileRecords.length === 0 && parsed.flags.json !== true) io.out(`${showInvisible(file)}: no timestamps\n`);
     for (const r of fileRecords) {
       records.push(r);
       if (parsed.flags.json !== true) io.out(textLine(r));
@@ -257,11 +295,13 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   }
 
   if (parsed.flags.json === true) {
-    io.out(`${JSON.stringify(records, null, 2)}\n`);
-  } else if (files.length > 0) {
+    // Nothing read at all: the {error} object every command prints; else the listing (exit 1 when a file was unreadable).
+    if (read === 0 && failures.length > 0) io.out(`${JSON.stringify({ error: failures.join("; ") })}\n`);
+    else io.out(`${JSON.stringify(records, null, 2)}\n`);
+  } else if (read > 0) {
     const errors = records.filter((r) => r.error !== null).length;
     const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
-    io.out(`${plural(records.length, "timestamp")} in ${plural(withTimestamps, "file")}, ${plural(errors, "error")}\n`);
+    io.out(`${plural(timestampCount, "timestamp")} in ${plural(read, "file")}, ${plural(errors, "error")}\n`);
   }
   return code;
 }

@@ -4,22 +4,23 @@
 // Paths: the CLI works in the vault that holds FOLDER (the nearest folder above it with
 // `.obsidian`), else in FOLDER's parent (the store root, `root` in --json). The text output
 // prints paths relative to the working directory (absolute when outside it, paths.ts); --json
-// keeps them relative to `root`, as the plugin would show them. The embedding cache goes to
-// the vault's `.obsidian/plugins/lesson-lab/cache` (shared with the plugin), else to
-// `.lesson-lab-cache/` beside FOLDER.
+// keeps them relative to `root`, as the plugin would show them. The embedding cache is the
+// plugin's own for this dataset when FOLDER is in a vault, else `.lesson-lab-cache/` beside
+// FOLDER (src/node/dataset-location.ts). Loading and training live in src/node/; this file
+// handles the arguments and the output.
 //
 // Exit codes: 0 trained; 1 nothing trained (bad folder, one label…) or a failure; 2 usage
 // (every flag is checked before the backbone loads); 130 cancelled with Ctrl-C (no model
 // written, the embeddings made so far kept in the cache, dataset untouched).
-import path from "node:path";
 import { createProgressWriter, formatNumber, formatPercent, formatTable } from "./table";
-import type { FileStore, TrainProgress } from "../classifier/types";
-import type { TrainOptions, TrainResult } from "../classifier/pipeline";
+import type { TrainProgress } from "../classifier/types";
+import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../shared/abort";
 import { describeInterval } from "../classifier/metrics";
-import type { Embedder } from "../classifier/predict";
 import { processIo, type CliIo } from "./io";
-import { isDirectory, startDatasetCommand } from "./dataset-command";
+import { startDatasetCommand } from "./dataset-command";
+import { datasetProblem, locateDataset } from "../node/dataset-location";
+import { trainOnDisk } from "../node/train-on-disk";
 import { cancelledCacheNote, firstProblem, integerProblem, EXIT_CANCELLED, type Flags } from "./args";
 import { pathsNote, shownPath } from "./paths";
 import { formatEpochTime } from "../classifier/format-time";
@@ -79,88 +80,6 @@ export function trainFlagsProblem(flags: Flags<typeof SPEC>): string | null {
   );
 }
 
-export interface DatasetLocation {
-  /** Absolute store root: the vault above the folder, else the folder's parent. */
-  root: string;
-  /** The folder as a store path. */
-  folder: string;
-  /** Whether root is an Obsidian vault. */
-  inVault: boolean;
-}
-
-/** Where FOLDER sits: the nearest vault root strictly above it, else its parent directory. */
-export async function locateDataset(folderArg: string): Promise<DatasetLocation> {
-  const absolute = path.resolve(folderArg);
-  let dir = path.dirname(absolute);
-  for (;;) {
-    if (await isDirectory(path.join(dir, ".obsidian"))) {
-      return { root: dir, folder: path.relative(dir, absolute).split(path.sep).join("/"), inVault: true };
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return { root: path.dirname(absolute), folder: path.basename(absolute), inVault: false };
-}
-
-export function cacheFolderFor(location: DatasetLocation): string {
-  return location.inVault ? ".obsidian/plugins/lesson-lab/cache" : ".lesson-lab-cache";
-}
-
-/**
- * The CLI's backbone: in this process for one thread, else a pool of worker threads (also used by
- * bench/classifier.ts); onnxruntime by default, tfjs where it is unavailable (LESSON_LAB_ENGINE=tfjs forces tfjs).
- */
-export async function openBackbone(backboneId: string, threads: number, root: string, store: FileStore): Promise<Embedder> {
-  if (threads > 1) {
-    const { createEmbedPool } = await import("../node/embed-pool");
-    return createEmbedPool({ backboneId, threads, storeRoot: root });
-  }
-  // onnxruntime where it loads and the backbone converts, else tfjs (src/node/onnx/node-backbone.ts).
-  const { loadNodeBackbone } = await import("../node/onnx/node-backbone");
-  return (await loadNodeBackbone(backboneId, { store })).backbone;
-}
-
-/**
- * Trains on a located dataset the way every CLI command does: the directory's file store, the
- * sharp decoder, the embedding cache (unless `noCache`), and a backbone loaded here and disposed
- * when done (one thread: in this process; more: a pool of worker threads).
- */
-export async function trainOnDisk(
-  location: DatasetLocation,
-  run: { backboneId?: string; threads?: number; noCache?: boolean; options: TrainOptions; onProgress: (p: TrainProgress) => void; signal: AbortSignal },
-): Promise<TrainResult> {
-  const [{ createFsStore }, { createSharpDecoder }, { DEFAULT_BACKBONE_ID }, { trainClassifier }] = await Promise.all([
-    import("../node/fs-store"),
-    import("../node/decode-sharp"),
-    import("../classifier/backbone"),
-    import("../classifier/pipeline"),
-  ]);
-  const store = createFsStore(location.root);
-  const backboneId = run.backboneId ?? DEFAULT_BACKBONE_ID;
-  run.onProgress({ phase: "scanning", message: `Loading backbone ${backboneId}` });
-  let backbone: Embedder;
-  try {
-    backbone = await openBackbone(backboneId, run.threads ?? 1, location.root, store);
-  } catch (error) {
-    throw new Error(`could not load backbone "${backboneId}": ${errorText(error)}`);
-  }
-  try {
-    return await trainClassifier({
-      store,
-      folder: location.folder,
-      decoder: createSharpDecoder(),
-      backbone,
-      cacheFolder: run.noCache ? null : cacheFolderFor(location),
-      options: run.options,
-      onProgress: run.onProgress,
-      signal: run.signal,
-    });
-  } finally {
-    backbone.dispose?.();
-  }
-}
-
 /** With --json, what joins `error` when nothing was trained: the files that could not be used, with why. */
 export function failureDetails(result: TrainResult): Record<string, unknown> {
   return {
@@ -170,7 +89,7 @@ export function failureDetails(result: TrainResult): Record<string, unknown> {
 }
 
 /** The `--json` object; the first eight keys and their order are the contract. */
-export function trainJson(result: TrainResult, root: string): Record<string, unknown> {
+export function trainJson(result: TrainResult & { engine?: "onnxruntime" | "tfjs" }, root: string): Record<string, unknown> {
   return {
     labels: result.labels,
     counts: result.counts,
@@ -199,6 +118,8 @@ export function trainJson(result: TrainResult, root: string): Record<string, unk
     root,
     skipped: (result.skipped ?? []).map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })),
     skipped_counts: countSkipped(result.skipped ?? []),
+    // The embedding engine: "onnxruntime", or "tfjs" (asked for, or a fallback named in warnings).
+    ...(result.engine ? { engine: result.engine } : {}),
   };
 }
 
@@ -261,16 +182,6 @@ export function formatSkipped(skipped: readonly SkippedFile[], show: (storePath:
   return `\nNot used: ${skipped.length} file(s) (${describeSkipped(skipped)}):\n${lines.join("")}`;
 }
 
-/**
- * The dataset's own problems (empty folder, one label…), found by listing it: reported before
- * the backbone loads. Null when it can be trained on as far as a listing can tell.
- */
-export async function datasetProblem(location: DatasetLocation): Promise<{ error: string; skipped: SkippedFile[] } | null> {
-  const [{ createFsStore }, { scanDataset }] = await Promise.all([import("../node/fs-store"), import("../classifier/dataset")]);
-  const scan = await scanDataset(createFsStore(location.root), location.folder);
-  return scan.error === null ? null : { error: scan.error, skipped: scan.skipped };
-}
-
 export async function run(args: string[], io: CliIo = processIo): Promise<number> {
   const started = await startDatasetCommand("train", args, SPEC, USAGE, io, trainFlagsProblem);
   if (typeof started === "number") return started;
@@ -301,6 +212,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       },
       onProgress: (p: TrainProgress) => progress.update(p),
       signal: controller.signal,
+      onWarning: (w) => {
+        progress.end();
+        io.err(`lesson-lab train: warning: ${w}\n`);
+      },
     });
     progress.end();
     if (result.error) return fail(result.error, failureDetails(result));

@@ -81,6 +81,7 @@ export function scanInlineLine(lineText: string, comment: OpenComment = null): I
 /**
  * scanInlineLine for a note's scan: each timestamp goes to `sink` as it is found (no arrays, no
  * match objects) and the comment left open at the line's end is returned. Same results, same order.
+ * The sink must not scan another line itself (the backtick runs are kept in module-level slots).
  */
 export function scanInlineInto(line: string, comment: OpenComment, sink: InlineSink): OpenComment {
   // The next `%`, `<` and backslash at or after the scan's position (-1: none left), each found

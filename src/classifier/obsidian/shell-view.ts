@@ -3,7 +3,6 @@
 import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { ClassifierHost } from "../app-ports";
 import type { ClassifierPanel } from "./panel";
-import { markClassifierUsed } from "./used";
 import { errorText } from "../../shared/errors";
 
 export const CLASSIFIER_VIEW_TYPE = "lesson-lab-classifier";
@@ -15,6 +14,8 @@ export class ClassifierShellView extends ItemView {
   constructor(
     leaf: WorkspaceLeaf,
     private readonly host: ClassifierHost,
+    /** Told when the view loads the classifier's code (the feature frees tfjs memory at unload only then). */
+    private readonly onUse: () => void = () => undefined,
   ) {
     super(leaf);
   }
@@ -32,7 +33,7 @@ export class ClassifierShellView extends ItemView {
   }
 
   override async onOpen(): Promise<void> {
-    markClassifierUsed();
+    this.onUse();
     // The panel's code is an engine file of the plugin, read (or downloaded once) on first use.
     this.contentEl.empty();
     this.contentEl.createDiv({ cls: "lesson-lab-muted", text: "Loading the classifier…" });

@@ -5,7 +5,8 @@
 import { requestUrl, type App } from "obsidian";
 import type { ClassifierHost } from "../app-ports";
 import { loadRuntime, mainSlicer, slicedDecoder, slicedEmbedder, slicedStore } from "../browser/app-runtime";
-import { backboneIdOf, cacheName, PANEL_DEFAULTS, type PanelSettings } from "../panel-settings";
+import { backboneIdOf, PANEL_DEFAULTS, type PanelSettings } from "../panel-settings";
+import { cacheFolderFor } from "../cache";
 import { trainClassifier, type TrainResult } from "../pipeline";
 import { RESULTS_FILE, resultsDataOf } from "../results-file";
 import type { TrainProgress } from "../types";
@@ -34,14 +35,6 @@ export interface InAppTrainResult extends TrainResult {
   backend: string;
   /** Older model folders moved to the trash after the save; null when no model was saved or none was older. */
   pruned: PruneResult | null;
-}
-
-/**
- * The embedding cache folder of a dataset: `<pluginDir>/cache/<cacheName(folder)>` (the cleaner's
- * retrains reuse the panel's embeddings). The only place the app builds this path.
- */
-function cacheFolderOf(pluginDir: string, datasetFolder: string): string {
-  return `${pluginDir}/cache/${cacheName(datasetFolder)}`;
 }
 
 /** Trains classifiers on vault folders, one sequence for every caller in the app. */
@@ -85,7 +78,8 @@ export class TrainingService {
       folder,
       decoder: slicedDecoder(runtime.decoder, mainSlicer),
       backbone: slicedEmbedder(runtime.backbone, mainSlicer),
-      cacheFolder: cacheFolderOf(this.host.pluginDir(), folder),
+      // The one cache folder of the dataset, the CLI's too (cache.ts cacheFolderFor).
+      cacheFolder: cacheFolderFor(this.host.pluginDir(), folder),
       options: { epochs: settings.epochs, validPct: settings.validPct / 100, seed: settings.seed, lr: settings.lr, augment: settings.augment },
       onProgress: request.onProgress,
       signal,

@@ -164,8 +164,8 @@ export function kerasToOnnx(tf: Tf, model: LayersModel, targets: string[]): Onnx
     if (df != null && df !== "channelsLast") throw new UnsupportedGraphError(`${name}: data format ${JSON.stringify(df)}`);
     const xs = inputs.map(valueOf);
     const x = xs[0];
-    const out = (shape: Shape = outShape, as = name): Value => {
-      const v = { name: as, shape };
+    const out = (shape: Shape = outShape): Value => {
+      const v = { name, shape };
       values.set(name, v);
       return v;
     };

@@ -12,8 +12,16 @@ export const STANDIN_BUNDLE = join(BUILD_DIR, "standin.js");
 
 let built: Promise<string> | null = null;
 
-/** Builds tests/e2e/.build/standin.js once per process and returns its path. */
+/**
+ * Set (to the bundle's path) by the browser tests' globalSetup once it has built the stand-in, so
+ * that the test files, which may run at the same time, use that build instead of each writing it.
+ */
+export const STANDIN_BUILT_ENV = "LESSON_LAB_STANDIN_BUILT";
+
+/** Builds tests/e2e/.build/standin.js once per process (once per test run under vitest) and returns its path. */
 export function buildStandIn(): Promise<string> {
+  const prebuilt = process.env[STANDIN_BUILT_ENV];
+  if (prebuilt) return Promise.resolve(prebuilt);
   built ??= (async () => {
     await mkdir(BUILD_DIR, { recursive: true });
     await build({

@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
-import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from "playwright-core";
 import type { BootResult, RenderResult } from "../../standin/browser-harness";
 import { buildStandIn, REPO_ROOT } from "./build";
 import { fakeEmbedHtml, fakeProviderFor, type Provider } from "./fake-embeds";
@@ -64,6 +64,34 @@ export async function engineFiles(mainJs: string): Promise<string[]> {
   const described = /manifest = (\{.*?\});\n/.exec(await readFile(mainJs, "utf8"));
   if (!described) throw new Error(`${mainJs} describes no engine files (was it built by esbuild.config.mjs?)`);
   return (JSON.parse(described[1]) as { files: { name: string }[] }).files.map((f) => f.name).sort();
+}
+
+let sharing = false;
+let shared: Promise<Browser> | null = null;
+
+/**
+ * From now on in this process, every harness opens a fresh browser context (its own cookies,
+ * storage and cache, as a fresh profile has) in one Chromium launched on first use, instead of
+ * launching Chromium each time. The browser tests call it (tests/e2e/harness/setup.ts, with
+ * closeSharedBrowser after a file); the benches do not, so their start-up figures keep a fresh
+ * browser each time.
+ */
+export function shareOneBrowser(): void {
+  sharing = true;
+}
+
+/** Closes the Chromium that shareOneBrowser's harnesses share, if one was launched. */
+export async function closeSharedBrowser(): Promise<void> {
+  const browser = shared;
+  shared = null;
+  if (browser) await (await browser.catch(() => null))?.close();
+}
+
+function sharedBrowser(): Promise<Browser> {
+  shared ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // A failed launch is tried again by the next harness.
+  shared.catch(() => (shared = null));
+  return shared;
 }
 
 /** The in-page vault's plugin folder (the stand-in's manifest has no `dir`). */
@@ -173,13 +201,11 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
     : {};
   const server = await startServer({ files: routes, inline, vaultDir, extraHeaders });
 
-  const userDataDir = await mkdtemp(join(tmpdir(), "lesson-lab-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: options.viewport ?? { width: 1280, height: 800 },
-  });
+  const viewport = options.viewport ?? { width: 1280, height: 800 };
+  const userDataDir = sharing ? null : await mkdtemp(join(tmpdir(), "lesson-lab-chromium-"));
+  const context = userDataDir
+    ? await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport })
+    : await (await sharedBrowser()).newContext({ viewport });
   const externalRequests: string[] = [];
   const fakeRequests: string[] = [];
   const releaseRequests: string[] = [];
@@ -205,9 +231,12 @@ export async function openHarness(options: HarnessOptions = {}): Promise<Harness
   });
 
   const closeAll = async (): Promise<void> => {
+    // A route still answering (a release download the page started last) would otherwise fail
+    // with "Request context disposed" once the context is gone.
+    await context.unrouteAll({ behavior: "ignoreErrors" }).catch(() => undefined);
     await context.close().catch(() => undefined);
     await server.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   };
 
   try {

@@ -13,7 +13,7 @@ import { Head } from "../../../src/classifier/head";
 import { MODEL_FORMAT, MODEL_VERSION, saveModel, type ModelMetadata } from "../../../src/classifier/model-io";
 import { createVaultStore } from "../../../src/shared/obsidian/vault-store";
 import { ClassifyModal, disposeModels } from "../../../src/classifier/obsidian/classify";
-import { classifierHost } from "../../../src/classifier/obsidian/register";
+import { classifierHost } from "../../../src/classifier/obsidian/feature";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "../../../src/classifier/obsidian/shell-view";
 import { makeCtx, makePlugin, type Harness } from "../timestamps/obsidian/helpers";
 

@@ -155,7 +155,7 @@ describe("classifier wiring", () => {
 
   it("keeps the other features' data when it saves its own", async () => {
     const h = await setup({ settings: { autoplay: false }, positions: { v: 3 } });
-    const { classifierHost } = await import("../../../src/classifier/obsidian/register");
+    const { classifierHost } = await import("../../../src/classifier/obsidian/feature");
     const host = classifierHost(h.plugin);
     const data = await host.loadClassifierData();
     data.lastModel = "Pets.model";

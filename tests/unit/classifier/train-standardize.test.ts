@@ -3,7 +3,7 @@
 // scaled by thousands.
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTf } from "../../../src/classifier/tf-setup";
-import { Head } from "../../../src/classifier/head";
+import { Head, HEAD_DEFAULTS, STANDARDIZED_HEAD_L2, headL2 } from "../../../src/classifier/head";
 import { seededRandom } from "../../../src/shared/random";
 
 beforeAll(async () => {
@@ -38,5 +38,17 @@ describe("standardised head", () => {
     expect(p0[0]).toBeGreaterThan(0.5);
     expect(p1[1]).toBeGreaterThan(0.5);
     head.dispose();
+  });
+
+  it("penalises a standardised head more than a raw one unless told otherwise", () => {
+    expect(STANDARDIZED_HEAD_L2).toBeGreaterThan(HEAD_DEFAULTS.l2);
+    expect(headL2(true)).toBe(STANDARDIZED_HEAD_L2);
+    expect(headL2(false)).toBe(HEAD_DEFAULTS.l2);
+    expect(headL2(true, 0)).toBe(0);
+    const standardised = Head.create(4, 2, { standardize: true });
+    const raw = Head.create(4, 2);
+    const given = Head.create(4, 2, { standardize: true, l2: 0.5 });
+    expect([standardised.config.l2, raw.config.l2, given.config.l2]).toEqual([STANDARDIZED_HEAD_L2, HEAD_DEFAULTS.l2, 0.5]);
+    [standardised, raw, given].forEach((h) => h.dispose());
   });
 });

@@ -49,7 +49,7 @@ async function vault(): Promise<{ app: ObsidianApp; host: TrainingHost & { data:
       host.data = structuredClone(d);
       return Promise.resolve();
     },
-    pluginDir: () => ".obsidian/plugins/lesson-lab",
+    pluginDir: () => `${app.vault.configDir}/plugins/lesson-lab`,
   };
   return { app, host, trashed };
 }
@@ -77,7 +77,7 @@ describe("the in-app training service", () => {
     expect(results?.errorRate).toBe(first.errorRate);
     expect(host.data.lastModel).toBe("colors.model");
     // The embeddings are cached where the panel and the cleaner both look.
-    expect(await app.vault.adapter.exists(".obsidian/plugins/lesson-lab/cache")).toBe(true);
+    expect(await app.vault.adapter.exists(`${app.vault.configDir}/plugins/lesson-lab/cache`)).toBe(true);
 
     // Explicit settings win over the remembered ones; the model before is kept as the previous one.
     const second = await service.train("colors", { settings: { ...PANEL_DEFAULTS, epochs: 1 } });

@@ -8,7 +8,7 @@ import { App } from "obsidian-test-mocks/obsidian";
 import type { App as ObsidianApp, Plugin } from "obsidian";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { createSharpDecoder } from "../../../src/node/decode-sharp";
-import { classifierHost } from "../../../src/classifier/obsidian/register";
+import { classifierHost } from "../../../src/classifier/obsidian/feature";
 import { TrainingService } from "../../../src/classifier/obsidian/training-service";
 import { cleanerPorts } from "../../../src/cleaner/obsidian/cleaner-ports";
 import type { Trainer } from "../../../src/cleaner/ports";
@@ -31,7 +31,11 @@ beforeAll(async () => {
   await setupTf({ backends: ["cpu"] });
 });
 
-type DataHost = Pick<Parameters<typeof classifierHost>[0], "loadData" | "updatePluginData">;
+/** The plugin's data as the stand-in keeps it (Plugin.loadData and the serialized update). */
+interface DataHost {
+  loadData(): Promise<unknown>;
+  updatePluginData(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
+}
 
 async function vaultPlugin(): Promise<{ app: App; plugin: Plugin & DataHost }> {
   const app = App.createConfigured__({ files: { "colors/": "" } });
@@ -55,9 +59,17 @@ async function vaultPlugin(): Promise<{ app: App; plugin: Plugin & DataHost }> {
   return { app, plugin };
 }
 
+/** The plugin's data as the classifier reads it: one key at a time. */
+function dataStoreOf(plugin: DataHost) {
+  return {
+    get: async (key: string) => ((await plugin.loadData()) as Record<string, unknown>)[key],
+    set: (key: string, value: unknown) => plugin.updatePluginData((d) => ({ ...d, [key]: value })),
+  };
+}
+
 /** The cleaner's session on the plugin's vault, training through the classifier's training service. */
 function sessionOf(plugin: Plugin & DataHost): CleanerSession {
-  const trainer: Trainer = { train: (folder, request) => new TrainingService(plugin.app, classifierHost(plugin)).train(folder, request) };
+  const trainer: Trainer = { train: (folder, request) => new TrainingService(plugin.app, classifierHost({ app: plugin.app, manifest: plugin.manifest, data: dataStoreOf(plugin) })).train(folder, request) };
   return new CleanerSession(
     cleanerPorts(plugin.app, { decisions: new MemoryDecisionStore(), reports: new Map(), trainer, thumbnails: () => Promise.reject(new Error("no thumbnails here")) }),
   );

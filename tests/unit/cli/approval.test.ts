@@ -9,11 +9,11 @@
 // the paths, the issues and every message. After a deliberate change of the
 // output, review the difference and approve it: UPDATE_APPROVALS=1 npx vitest run tests/unit/cli/approval.test.ts
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runBin, type BinResult } from "../support/run-bin";
 
 const REPO = path.resolve(__dirname, "../../..");
 const BIN = path.join(REPO, "bin", "lesson-lab.mjs");
@@ -33,9 +33,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: "utf8", timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function run(args: string[]): Promise<BinResult> {
+  return runBin(BIN, args, work, 240_000);
 }
 
 function normalise(text: string, numbers: boolean): string {
@@ -58,32 +57,32 @@ function approve(name: string, text: string, numbers = true): void {
 }
 
 describe("CLI text output (approved files)", () => {
-  it("timestamps", () => {
-    const r = run(["timestamps", "Lesson 2.md"]);
+  it("timestamps", async () => {
+    const r = await run(["timestamps", "Lesson 2.md"]);
     expect(r.code).toBe(0);
     approve("timestamps", r.stdout, false);
   });
 
-  it("train", () => {
-    const r = run(["train", "bears", "--epochs", "3", ...BACKBONE]);
+  it("train", async () => {
+    const r = await run(["train", "bears", "--epochs", "3", ...BACKBONE]);
     expect(r.code, r.stderr).toBe(0);
     approve("train", r.stdout);
   }, 240_000);
 
-  it("predict", () => {
-    const r = run(["predict", "bears", "bears/grizzly/vstripes_0.png", "bears/teddy/circle_5.png", "bears/teddy/broken.png"]);
+  it("predict", async () => {
+    const r = await run(["predict", "bears", "bears/grizzly/vstripes_0.png", "bears/teddy/circle_5.png", "bears/teddy/broken.png"]);
     expect(r.code).toBe(1); // broken.png cannot be read
     approve("predict", r.stdout);
   }, 120_000);
 
-  it("clean", () => {
-    const r = run(["clean", "bears", "--top", "8", "--folds", "4", ...BACKBONE]);
+  it("clean", async () => {
+    const r = await run(["clean", "bears", "--top", "8", "--folds", "4", ...BACKBONE]);
     expect(r.code, r.stderr).toBe(0);
     approve("clean", r.stdout);
   }, 240_000);
 
-  it("demo", () => {
-    const r = run(["demo", "vault"]);
+  it("demo", async () => {
+    const r = await run(["demo", "vault"]);
     expect(r.code, r.stderr).toBe(0);
     approve("demo", r.stdout);
   }, 240_000);

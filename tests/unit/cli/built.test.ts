@@ -2,19 +2,19 @@
 // run it: the `lesson-lab` bin and `npm run -s cli`, as child processes. Exit codes, --help on
 // every command, usage errors before any model loads, and Ctrl-C while it embeds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { makeColorDataset } from "../classifier/train-helpers";
+import { runBin, type BinResult } from "../support/run-bin";
 
 const REPO = path.resolve(__dirname, "../../..");
 const BIN = path.join(REPO, "bin", "lesson-lab.mjs");
 
-function cli(args: string[], cwd = REPO): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[], cwd = REPO): Promise<BinResult> {
+  return runBin(BIN, args, cwd, 60_000);
 }
 
 let root = "";
@@ -42,22 +42,22 @@ describe("the built lesson-lab CLI", () => {
     expect(code).toBe(0);
   });
 
-  it("runs JavaScript, not a TypeScript loader", () => {
+  it("runs JavaScript, not a TypeScript loader", async () => {
     expect(existsSync(path.join(REPO, "dist", "cli", "main.js"))).toBe(true);
-    const r = cli(["--help"]);
+    const r = await cli(["--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("usage: lesson-lab <command> [options]");
     expect(r.stdout).toContain("Exit codes: 0 done, 1 a failure, 2 a usage");
   });
 
-  it.each(["timestamps", "train", "predict", "clean", "demo"])("%s --help prints its usage and exits 0", (command) => {
-    const r = cli([command, "--help"]);
+  it.each(["timestamps", "train", "predict", "clean", "demo"])("%s --help prints its usage and exits 0", async (command) => {
+    const r = await cli([command, "--help"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^usage: lesson-lab ${command}`));
   });
 
-  it("every usage error exits 2 before any model loads; a failure exits 1", () => {
+  it("every usage error exits 2 before any model loads; a failure exits 1", async () => {
     const folder = path.join(root, "colors");
     const usage: [string[], RegExp][] = [
       [["nope"], /unknown command "nope"/],
@@ -72,17 +72,17 @@ describe("the built lesson-lab CLI", () => {
       [["predict", folder], /give a dataset or model folder and at least one image/],
     ];
     for (const [args, message] of usage) {
-      const r = cli(args);
+      const r = await cli(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/Loading backbone/);
     }
-    const json = cli(["train", folder, "--valid-pct", "150", "--json"]);
+    const json = await cli(["train", folder, "--valid-pct", "150", "--json"]);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({ error: expect.stringContaining("--valid-pct is a percentage") as unknown });
 
     // A dataset problem is a failure (1), also found before the backbone loads.
-    const one = cli(["train", path.join(folder, "red")]);
+    const one = await cli(["train", path.join(folder, "red")]);
     expect(one.code).toBe(1);
     expect(one.stderr).toMatch(/no labeled images/);
     expect(one.stderr).not.toMatch(/Loading backbone/);
@@ -119,7 +119,7 @@ describe("the built lesson-lab CLI", () => {
     expect(statSync(path.join(cache, files[0])).size).toBeGreaterThan(0);
 
     // The next run starts from what was kept.
-    const again = cli(["train", folder, "--json", "--epochs", "1", "--no-save"]);
+    const again = await cli(["train", folder, "--json", "--epochs", "1", "--no-save"]);
     expect(again.code, again.stderr).toBe(0);
     const result = JSON.parse(again.stdout) as { cached: number; embedded: number };
     expect(result.cached).toBeGreaterThanOrEqual(64);

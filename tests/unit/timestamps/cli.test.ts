@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -118,7 +118,7 @@ describe("timestamps command", () => {
   });
 
   it("gives usage and exit 2 without files or with an unknown option", async () => {
-    for (const args of [[], ["--json"], ["--nope", FIXTURE], ["--vault", path.join(tmp, "no-such-dir"), FIXTURE]]) {
+    for (const args of [[], ["--nope", FIXTURE], ["--vault", path.join(tmp, "no-such-dir"), FIXTURE]]) {
       const { code, out, err } = await cli(args);
       expect(code, JSON.stringify(args)).toBe(2);
       expect(out).toBe("");
@@ -242,5 +242,68 @@ describe("text output never passes invisible or direction-changing characters to
     expect(r.out).toContain("bidi\\u{202E}evil.md:5");
     expect(r.out).toContain("a\\u{200B}b");
     expect(r.out).toContain('"https://youtu.be/Qm4x7-Lb_2c\\u{202E}" contains invisible or text-direction characters');
+  });
+});
+
+// QA 1 (/work/coord/reports/qa1.md), findings 4, 5, 8 and 15; notes in tests/fixtures/qa1/.
+describe("QA 1: errors as JSON, wrong-case and unclosed blocks, file counts, links", () => {
+  const QA = path.join(ROOT, "tests/fixtures/qa1");
+
+  it("--json prints {error} when no file could be read or on a usage error (#4)", async () => {
+    const missing = path.join(tmp, "nope.md");
+    const one = await cli([missing, "--json"]);
+    expect(one.code).toBe(1);
+    expect(JSON.parse(one.out)).toEqual({ error: `cannot read "${missing}": no such file or directory` });
+    const emptyDir = path.join(tmp, "empty-for-json");
+    mkdirSync(emptyDir, { recursive: true });
+    const dir = await cli([emptyDir, "--json"]);
+    expect(dir.code).toBe(1);
+    expect((JSON.parse(dir.out) as { error: string }).error).toContain("no .md files");
+    for (const args of [["--json"], ["--json", "--nope", FIXTURE], ["--json", "--vault", path.join(tmp, "no-such-dir"), FIXTURE]]) {
+      const r = await cli(args);
+      expect(r.code, JSON.stringify(args)).toBe(2);
+      expect(typeof (JSON.parse(r.out) as { error: unknown }).error).toBe("string");
+    }
+  });
+
+  it("reports ```TIMESTAMP and ```Timestamp-URL with the fix, so the time below is not silently bound to another video (#5)", async () => {
+    const note = path.join(QA, "uppercase.md");
+    const { code, out } = await cli(["--json", note]);
+    expect(code).toBe(0);
+    const records = JSON.parse(out) as Array<Record<string, unknown>>;
+    for (const r of records) expect(Object.keys(r)).toEqual(KEYS);
+    expect(records.map((r) => [r.line, r.text, r.seconds])).toEqual([
+      [4, "```TIMESTAMP", null],
+      [7, "```Timestamp-URL", null],
+      [11, "02:00", 120],
+    ]);
+    expect(records[0].error).toContain("write ```timestamp");
+    expect(records[1].error).toContain("write ```timestamp-url");
+    const text = await cli([note]);
+    expect(text.out).toContain(`${note}:7  \`\`\`Timestamp-URL  error: \`\`\`Timestamp-URL is shown as plain code: block names are case-sensitive; write \`\`\`timestamp-url`);
+    expect(text.out).toContain("1 timestamp in 1 file, 2 errors");
+    const other = write("misnamed-mixed.md", "```TimeStamp\n1:00\n```\n```timestamp\n2:00\n");
+    const mixed = JSON.parse((await cli(["--json", other])).out) as Array<{ line: number; text: string; error: string | null }>;
+    expect(mixed.map((r) => [r.line, r.text])).toEqual([[1, "```TimeStamp"], [4, "```timestamp"], [5, "2:00"]]);
+    expect(mixed[1].error).toContain("not closed");
+  });
+
+  it("counts every file read in the summary, with or without timestamps (#8)", async () => {
+    const { out } = await cli([path.join(QA, "plain.md"), path.join(QA, "lists.md")]);
+    expect(out.trimEnd().split("\n").pop()).toBe("7 timestamps in 2 files, 0 errors");
+    const none = await cli([path.join(QA, "plain.md")]);
+    expect(none.out.trimEnd().split("\n").pop()).toBe("0 timestamps in 1 file, 0 errors");
+  });
+
+  it("names each link it does not follow inside a directory (#15)", async () => {
+    const dir = path.join(tmp, "links");
+    copyFileSync(path.join(QA, "lists.md"), write("links/lists.md", ""));
+    symlinkSync(path.join(ROOT, "tests/fixtures"), path.join(dir, "outside"));
+    symlinkSync(dir, path.join(dir, "self"));
+    const { code, out, err } = await cli([dir]);
+    expect(code).toBe(0);
+    expect(out).toContain("7 timestamps in 1 file");
+    expect(err).toContain(`not followed: "${path.join(dir, "outside")}" is a link`);
+    expect(err).toContain(`not followed: "${path.join(dir, "self")}" is a link`);
   });
 });
