@@ -294,6 +294,11 @@ export async function scanDataset(store: FileStore & Partial<FolderLister>, fold
       );
     }
   }
+  for (const twins of sameAfterNormalization(scan.labels)) {
+    scan.warnings.push(
+      `label folders ${twins.map((l) => `"${l}" (${codePoints(l)})`).join(" and ")} differ only in Unicode normalization (one was probably copied from a Mac or a sync): they look alike but are ${twins.length} labels; merge them into one folder`,
+    );
+  }
   if (scan.unlabeled.length > 0) {
     scan.warnings.push(
       `${plural(scan.unlabeled.length, "image")} directly in ${shown} ${scan.unlabeled.length === 1 ? "has" : "have"} no label and ${scan.unlabeled.length === 1 ? "is" : "are"} left out: move ${scan.unlabeled.length === 1 ? "it" : "them"} into a label's sub-folder`,
@@ -349,3 +354,24 @@ export async function readDatasetImage(
     return { unreadable: { path, reason: `truncated or corrupt: ${errorText(error)}` } };
   }
 }
+
+/** Groups of labels equal once NFC-normalized (e.g. "café" with é as U+00E9 and as e + U+0301): each group has 2 or more. */
+export function sameAfterNormalization(labels: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const label of labels) {
+    const key = label.normalize("NFC");
+    const group = groups.get(key);
+    if (group) group.push(label);
+    else groups.set(key, [label]);
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** The label with every character outside printable ASCII written as U+XXXX, so look-alike names can be told apart. */
+function codePoints(label: string): string {
+  return Array.from(label, (ch) => (/^[\x20-\x7e]$/.test(ch) ? ch : ` U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} `))
+    .join("")
+    .replace(/ {2,}/g, " ")
+    .trim();
+}
+

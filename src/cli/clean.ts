@@ -17,6 +17,7 @@ import { cancelledCacheNote, choiceProblem, firstProblem, integerProblem, EXIT_C
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
 import { processIo, type CliIo } from "./io";
+import { terminalIo } from "./terminal";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../shared/abort";
@@ -225,7 +226,9 @@ export function foldProgress(done: number, total: number, folds: number): string
   return passes > 1 ? `Cross-validation: fold ${fold} of ${folds} trained (pass ${pass} of ${passes})` : `Cross-validation: fold ${fold} of ${folds} trained`;
 }
 
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
+  // Names from the dataset reach the terminal escaped (QA 1 #13); progress draws its own escapes.
+  const io = terminalIo(rawIo, args.includes("--json"));
   const started = await startDatasetCommand("clean", args, SPEC, USAGE, io, cleanFlagsProblem);
   if (typeof started === "number") return started;
   const { folder, flags, json, fail } = started;
@@ -240,7 +243,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   const problem = await datasetProblem(location);
   if (problem) return fail(problem.error, { unreadable: [], skipped: problem.skipped.map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })) });
   const { findIssues } = await import("../cleaner/find");
-  const progress = createProgressWriter(io.err, io.errIsTty === true);
+  const progress = createProgressWriter(rawIo.err, rawIo.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.on("SIGINT", onSigint);

@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "./args";
 import { formatPercent } from "./table";
 import { processIo, type CliIo } from "./io";
+import { terminalIo } from "./terminal";
 import { probabilitiesObject, type RankedLabel } from "../classifier/predict";
 import { errorText } from "../shared/errors";
 
@@ -59,7 +60,9 @@ function readErrorText(error: unknown): string {
   return errorText(error);
 }
 
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
+  // Names from the dataset reach the terminal escaped (QA 1 #13); progress draws its own escapes.
+  const io = terminalIo(rawIo, args.includes("--json"));
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
     io.err(`lesson-lab predict: ${parsed.error}\n\n${USAGE}`);

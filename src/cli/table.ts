@@ -1,16 +1,27 @@
 // Text output helpers for the CLI: fixed-width tables, numbers, a progress line on stderr.
 // (The epoch table's time column: classifier/format-time.ts, shared with the panel.)
 import type { TrainProgress } from "../classifier/types";
+import { displayWidth, forTerminal } from "./terminal";
 
-/** Right-aligns numbers, left-aligns the rest; columns separated by two spaces. */
+/**
+ * Right-aligns numbers, left-aligns the rest; columns separated by two spaces. Cells are escaped
+ * for the terminal (forTerminal, also "\n" and "\t") and aligned by their on-screen width.
+ */
 export function formatTable(headers: string[], rows: string[][], rightAligned: boolean[] = headers.map(() => false)): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const cell = (c: string | undefined): string => forTerminal(c ?? "").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
+  const shownHeaders = headers.map(cell);
+  const shownRows = rows.map((r) => headers.map((_, i) => cell(r[i])));
+  const widths = shownHeaders.map((h, i) => Math.max(displayWidth(h), ...shownRows.map((r) => displayWidth(r[i]))));
+  const pad = (c: string, i: number): string => {
+    const fill = " ".repeat(Math.max(0, widths[i] - displayWidth(c)));
+    return rightAligned[i] ? fill + c : c + fill;
+  };
   const line = (cells: string[]): string =>
     cells
-      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .map(pad)
       .join("  ")
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n") + "\n";
+  return [line(shownHeaders), ...shownRows.map(line)].join("\n") + "\n";
 }
 
 /** A number with `digits` decimals, or "—" for NaN/null (no validation set). */
@@ -53,7 +64,7 @@ export function createProgressWriter(write: (text: string) => void, isTty: boole
   let open = false;
   return {
     update(p) {
-      const text = describeProgress(p);
+      const text = forTerminal(describeProgress(p));
       if (isTty) {
         write(`\r\x1b[2K${text}`);
         open = true;

@@ -18,6 +18,7 @@ import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../shared/abort";
 import { describeInterval } from "../classifier/metrics";
 import { processIo, type CliIo } from "./io";
+import { terminalIo } from "./terminal";
 import { startDatasetCommand } from "./dataset-command";
 import { datasetProblem, locateDataset } from "../node/dataset-location";
 import { trainOnDisk } from "../node/train-on-disk";
@@ -182,7 +183,9 @@ export function formatSkipped(skipped: readonly SkippedFile[], show: (storePath:
   return `\nNot used: ${skipped.length} file(s) (${describeSkipped(skipped)}):\n${lines.join("")}`;
 }
 
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
+  // Names from the dataset reach the terminal escaped (QA 1 #13); progress draws its own escapes.
+  const io = terminalIo(rawIo, args.includes("--json"));
   const started = await startDatasetCommand("train", args, SPEC, USAGE, io, trainFlagsProblem);
   if (typeof started === "number") return started;
   const { folder, flags, json, fail } = started;
@@ -193,7 +196,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   if (location.folder === "") return fail(`the dataset folder must not be a vault root (${location.root})`);
   const problem = await datasetProblem(location);
   if (problem) return fail(problem.error, { unreadable: [], skipped: problem.skipped.map((f) => ({ path: f.path, kind: f.kind, reason: f.reason })) });
-  const progress = createProgressWriter(io.err, io.errIsTty === true);
+  const progress = createProgressWriter(rawIo.err, rawIo.errIsTty === true);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.on("SIGINT", onSigint);

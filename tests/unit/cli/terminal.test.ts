@@ -1,0 +1,105 @@
+// QA 1 (/work/coord/reports/qa1.md), findings 13 and 14: file and folder names come from the web.
+// train, clean and predict print them with control characters escaped, as timestamps does (a
+// label folder named x<ESC>[31mred, a file bad<ESC>[2Jname.png), align tables by on-screen width,
+// and warn about two label folders that differ only in Unicode normalization (café as U+00E9 and
+// as e + U+0301). The dataset is the QA's, kept in tests/fixtures/qa1/nfd-ansi-dataset.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { CliIo } from "../../../src/cli/io";
+import { formatTable } from "../../../src/cli/table";
+import { displayWidth, forTerminal } from "../../../src/cli/terminal";
+import { sameAfterNormalization } from "../../../src/classifier/dataset";
+import { run as train } from "../../../src/cli/train";
+import { run as clean } from "../../../src/cli/clean";
+import { run as predict } from "../../../src/cli/predict";
+
+const ESC = "\u001b";
+const COMMON = ["--backbone", "mobilenet_v2-nsfwjs", "--no-cache"];
+
+let work = "";
+let ds = "";
+beforeAll(async () => {
+  work = await realpath(await mkdtemp(path.join(tmpdir(), "lesson-lab-terminal-")));
+  ds = path.join(work, "ds");
+  await cp(path.resolve(__dirname, "../../fixtures/qa1/nfd-ansi-dataset/ds"), ds, { recursive: true });
+});
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  return { io: { out: (t) => void (out += t), err: (t) => void (err += t) }, out: () => out, err: () => err };
+}
+
+/** No control character but line breaks, and no bidi control, reaches the terminal. */
+function expectSafe(text: string): void {
+  // eslint-disable-next-line no-control-regex -- the test looks for exactly these control characters
+  expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+}
+
+describe("terminal text", () => {
+  it("escapes control and bidi characters but keeps the layout's line breaks and tabs", () => {
+    expect(forTerminal(`a${ESC}[2Jb\n\tc\u202Ed`)).toBe("a\\u{001B}[2Jb\n\tc\\u{202E}d");
+    expect(forTerminal(forTerminal(`x${ESC}`))).toBe("x\\u{001B}");
+  });
+
+  it("aligns table cells by on-screen width and escapes them", () => {
+    expect(displayWidth("cafe\u0301")).toBe(4);
+    const table = formatTable(["label", "n"], [["cafe\u0301", "1"], ["caf\u00e9", "2"], [`x${ESC}[31mred`, "3"], ["a\nb", "4"]], [false, true]);
+    const lines = table.trimEnd().split("\n");
+    expect(lines).toHaveLength(5);
+    expectSafe(table);
+    const widths = lines.map((l) => displayWidth(l));
+    expect(new Set(widths).size).toBe(1);
+    expect(lines[3]).toContain("x\\u{001B}[31mred");
+  });
+
+  it("groups labels equal after NFC normalization", () => {
+    expect(sameAfterNormalization(["Dress", "cafe\u0301", "caf\u00e9", "x"])).toEqual([["cafe\u0301", "caf\u00e9"]]);
+    expect(sameAfterNormalization(["a", "b"])).toEqual([]);
+  });
+});
+
+describe("train, clean and predict on the QA dataset (real backbone)", () => {
+  it("train: escaped names on stdout and stderr, and a warning naming both café folders", async () => {
+    const c = capture();
+    const code = await train([ds, "--epochs", "1", "--no-save", ...COMMON], c.io);
+    expect(code, c.err()).toBe(0);
+    expectSafe(c.out());
+    expectSafe(c.err());
+    expect(c.out()).toContain("x\\u{001B}[31mred");
+    expect(c.out()).toContain("bad\\u{001B}[2Jname.png");
+    expect(c.out()).toMatch(/warning: label folders "cafe\u0301" \(cafe U\+0301\) and "caf\u00e9" \(caf U\+00E9\) differ only in Unicode normalization/);
+    const json = capture();
+    expect(await train([ds, "--epochs", "1", "--no-save", "--json", ...COMMON], json.io)).toBe(0);
+    const parsed = JSON.parse(json.out()) as { labels: string[]; warnings: string[] };
+    expect(parsed.labels).toContain(`x${ESC}[31mred`);
+    expect(parsed.warnings.some((w) => w.includes("Unicode normalization"))).toBe(true);
+  }, 180_000);
+
+  it("clean: escaped names", async () => {
+    const c = capture();
+    const code = await clean([ds, "--top", "30", "--folds", "2", ...COMMON], c.io);
+    expect(code, c.err()).toBe(0);
+    expectSafe(c.out());
+    expectSafe(c.err());
+    expect(c.out()).toContain("bad\\u{001B}[2Jname.png");
+  }, 180_000);
+
+  it("predict: escaped names in its error line", async () => {
+    const model = path.join(work, "model-src");
+    await cp(ds, model, { recursive: true });
+    const t = capture();
+    expect(await train([model, "--epochs", "1", ...COMMON], t.io), t.err()).toBe(0);
+    const c = capture();
+    const code = await predict([model, path.join(model, "Dress", `bad${ESC}[2Jname.png`), path.join(model, "Dress", "00013.png")], c.io);
+    expect(code).toBe(1);
+    expectSafe(c.out());
+    expectSafe(c.err());
+    expect(c.out()).toContain("bad\\u{001B}[2Jname.png: error");
+  }, 180_000);
+});
