@@ -47,6 +47,34 @@ export default defineConfig([
     },
   },
   {
+    // Layering (issue 9): the cores never import Obsidian; only the adapters in obsidian/ folders
+    // and the wiring (src/plugin.ts) do. src/engine/assets.ts, the engine-file loader that browser
+    // code also imports, is not split into a core and an adapter yet.
+    files: ["src/**/*.ts"],
+    ignores: ["src/**/obsidian/**", "src/plugin.ts", "src/engine/assets.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "obsidian", message: "Core modules never import obsidian: put this in the feature's obsidian/ folder, or take a port." }] }],
+    },
+  },
+  // A feature's obsidian/ adapters never import another feature's: the consumer declares a port
+  // and src/plugin.ts passes it in. src/shared/obsidian/ is for every feature.
+  ...["timestamps", "classifier", "cleaner", "production"].map((feature) => ({
+    files: [`src/${feature}/obsidian/**/*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["timestamps", "classifier", "cleaner", "production"].filter((f) => f !== feature).map((f) => `**/${f}/obsidian/**`),
+              message: "A feature's obsidian/ adapters never import another feature's: declare a port in your feature and let src/plugin.ts pass it in.",
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
     // The browser harness evaluates main.js the way Obsidian loads a plugin:
     // new Function(module, exports, require, source), timed (bench start-up figures).
     files: ["tests/standin/browser-harness.ts"],

@@ -20,10 +20,7 @@ export default class LessonLabPlugin extends Plugin {
   readonly classifier = new ClassifierFeature(this, this.data, { openCleaner: (folder, result) => this.openCleaner(folder, result) });
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
   readonly cleaner = new CleanerFeature(this, this.data, {
-    trainer: {
-      train: async (folder, progress, signal) => (await import("./cleaner/obsidian/analysis")).trainForCleaner(this, folder, progress, signal),
-      backend: async () => (await import("./classifier/browser/app-runtime")).currentBackend(),
-    },
+    trainer: this.classifier.trainer,
     thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
   });
 

@@ -324,9 +324,17 @@ export interface ApplyOptions {
 }
 
 /**
- * Carries out a confirmed plan: every step re-checks its file first, a move never targets an
- * existing path, one failing file is recorded while the batch goes on, and no path outside the
- * dataset's label folders is touched (refused with a message naming it).
+ * Carries out a confirmed plan (planBatch) through `ops`: every step re-checks its file first
+ * (size, time and, when recorded, content hash), a move never targets an existing path (a free
+ * name is taken), one failing file is recorded in `failed` with its reason while the batch goes
+ * on, and no path outside the dataset's label folders and the trash is touched (refused with a
+ * message naming it).
+ *
+ * Returns the AppliedBatch (`id`, `at` = `now` as ISO 8601, `moves`, `trashed` with where each
+ * file went, `failed`), which the log records and undo reverses. Throws only when the journal
+ * (`options.journal`, the write-ahead log) cannot be written: the step it was for is not carried
+ * out. The pane and the CLI run it through CleanerWorkflow (workflow.ts), which adds the
+ * write-ahead log and one run per dataset at a time.
  */
 export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string = makeBatchId(now), options: ApplyOptions = {}): Promise<AppliedBatch> {
   const batch: AppliedBatch = { id, at: now.toISOString(), moves: [], trashed: [], failed: [] };

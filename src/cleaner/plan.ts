@@ -94,6 +94,21 @@ export function labelOf(path: string, labels: readonly string[], vault: VaultVie
   return best;
 }
 
+/**
+ * The batch the pending decisions of `book` make, for the user to confirm before anything
+ * changes. Reads the vault only (through `ctx.vault`), changes nothing.
+ *
+ * - relabel → a PlannedMove into `<dataset>/<label>/`, under a free name ("a (2).jpg") when the
+ *   file's own name is taken there or by an earlier move of the batch; the label folder is listed
+ *   in `newFolders` when it does not exist yet;
+ * - delete → a PlannedDeletion; keep → counted in `kept`, nothing happens;
+ * - a decision on a file that is gone, changed since review (size, time: fingerprintMismatch),
+ *   outside the dataset's label folders, already in the target label, or naming a bad label →
+ *   `skipped` with a code and a reason for the user.
+ *
+ * Never throws for a bad decision (it is skipped with its reason); the result lists every
+ * decision exactly once.
+ */
 export function planBatch(book: DecisionBook, ctx: PlanContext): Plan {
   const { datasetFolder, labels, vault } = ctx;
   const plan: Plan = { datasetFolder, moves: [], deletions: [], skipped: [], newFolders: [], kept: 0 };

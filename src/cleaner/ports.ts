@@ -2,6 +2,7 @@
 // consumer: the Obsidian adapters (src/cleaner/obsidian/) and src/plugin.ts provide them, tests
 // pass fakes. Pure: no Obsidian import.
 import type { TrainResult } from "../classifier/pipeline";
+import type { TrainProgress } from "../classifier/types";
 import type { FileOps } from "./apply";
 import type { DecisionBook } from "./decisions";
 import type { CleanReport } from "./find";
@@ -12,19 +13,27 @@ import type { LogStore } from "./workflow";
 /** Reports a long task's progress as one line of text for the status line. */
 export type Progress = (text: string) => void;
 
+/** What a training run reports and how it is cancelled. */
+export interface TrainRequest {
+  /** The pipeline's progress events (classifier/types.ts TrainProgress). */
+  onProgress?: (p: TrainProgress) => void;
+  /** Cancels between steps: the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
 /**
- * Trains the classifier on a dataset folder (sub-folders are labels), in the app: the one
- * in-app training service (the classifier panel's settings for that folder, the shared
- * embedding cache, the model saved and older ones pruned).
+ * Trains the classifier on a dataset folder (sub-folders are labels), in the app: the one in-app
+ * training service (src/classifier/obsidian/training-service.ts: the panel's settings for that
+ * folder, the shared embedding cache, the model saved and older ones pruned), passed in by
+ * src/plugin.ts.
  */
 export interface Trainer {
   /**
-   * The training result of `folder` (vault path). Throws when nothing could be trained (the
-   * message names the folder and the reason) and an AbortError when `signal` aborts.
+   * The training result of `folder` (vault path), with the tfjs backend it ran on ("webgl",
+   * "wasm", "cpu") when known. Resolves with `error` set when the folder cannot be trained on;
+   * rejects when the runtime cannot load, and with an AbortError when `request.signal` aborts.
    */
-  train(folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult>;
-  /** The TensorFlow.js backend the training ran on ("webgl", "wasm", "cpu"), null before any. */
-  backend?(): Promise<string | null>;
+  train(folder: string, request: TrainRequest): Promise<TrainResult & { backend?: string }>;
 }
 
 /** Finds the suspects in a training result (src/cleaner/find.ts findIssues, loaded on first use). */

@@ -10,9 +10,9 @@ import { describeDecision, sameDecision, type Decision, type DecisionBook, type 
 import { logNotePath, type LoggedBatch } from "./log";
 import { VAULT_TRASH, type CleanerScope } from "./paths";
 import { planBatch, type Plan } from "./plan";
-import type { CleanerPorts, Progress } from "./ports";
+import type { CleanerPorts, Progress, Trainer } from "./ports";
 import { afterApply, afterUndo, displayName, formatRate, labelFromPath, type ReviewItem, type ReviewReport } from "./review-items";
-import { toReviewReport } from "./review-report";
+import { describeTrainProgress, toReviewReport } from "./review-report";
 import { CleanerWorkflow, interruptedMessage, warningsText, type ApplyOutcome } from "./workflow";
 import { errorText } from "../shared/errors";
 
@@ -236,10 +236,9 @@ export class CleanerSession {
     const trainer = this.ports.trainer;
     const folder = this.folderPath;
     if (!trainer || !folder) return null;
-    const result = await trainer.train(folder, progress, signal);
+    const result = await this.train(trainer, folder, progress, signal);
     const report = await this.findIn(result, progress, signal);
-    const backend = trainer.backend ? await trainer.backend() : null;
-    report.warnings = [...(report.warnings ?? []), ...(backend ? [`Trained on ${backend}.`] : []), ...result.warnings];
+    report.warnings = [...(report.warnings ?? []), ...(result.backend ? [`Trained on ${result.backend}.`] : []), ...result.warnings];
     return this.showFound(folder, report);
   }
 
@@ -251,6 +250,14 @@ export class CleanerSession {
     if (result.error) throw new Error(`The classifier was not trained: ${result.error}.`);
     const report = await this.findIn(result, progress, signal);
     return this.showFound(result.folder, report);
+  }
+
+  /** Trains through the Trainer port with progress as text; throws when nothing was trained (the message names the folder). */
+  private async train(trainer: Trainer, folder: string, progress: Progress, signal: AbortSignal): Promise<TrainResult & { backend?: string }> {
+    progress("Loading the backbone");
+    const result = await trainer.train(folder, { onProgress: (p) => progress(describeTrainProgress(p)), signal });
+    if (result.error) throw new Error(`Could not train on "${folder}": ${result.error}.`);
+    return result;
   }
 
   private async findIn(result: TrainResult, progress: Progress, signal: AbortSignal): Promise<ReviewReport> {
@@ -272,7 +279,7 @@ export class CleanerSession {
     const trainer = this.ports.trainer;
     if (!trainer || !this.folderPath) return null;
     const before = this.rateBeforeApply !== undefined ? this.rateBeforeApply : this.heldReport?.errorRate;
-    const { errorRate, embedded, cached } = await trainer.train(this.folderPath, progress, signal);
+    const { errorRate, embedded, cached } = await this.train(trainer, this.folderPath, progress, signal);
     if (this.heldReport) this.heldReport.errorRate = errorRate;
     const reuse = embedded !== undefined && cached !== undefined ? ` (${embedded} views embedded, ${cached} from the cache)` : "";
     return { status: `Error rate before: ${formatRate(before)}; after: ${formatRate(errorRate)}${reuse}.` };

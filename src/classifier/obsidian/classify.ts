@@ -7,7 +7,7 @@ import { ImageReadError } from "../types";
 import { loadRuntime, macrotask, preferredBackend } from "../browser/app-runtime";
 import type { ClassifierHost } from "../app-ports";
 import { findModelFor, modelFolderProblem, parseClassifyBlock } from "../model-lookup";
-import { createVaultStore } from "./vault-store";
+import { createVaultStore } from "../../shared/obsidian/vault-store";
 import { errorText } from "../../shared/errors";
 
 /** Loaded heads by model folder, with the mtime of the metadata.json they came from. */

@@ -14,7 +14,7 @@ import { findUnreadable } from "../precheck";
 import { parseResults, RESULTS_FILE, resultsDataOf, type ResultsData } from "../results-file";
 import { renderGallery, renderResults, type ImageHost } from "./results-view";
 import { Thumbnailer } from "./thumbnails";
-import type { VaultStore } from "./vault-store";
+import type { VaultStore } from "../../shared/obsidian/vault-store";
 import { errorText } from "../../shared/errors";
 import { FolderSuggest } from "./folder-suggest";
 import { TrainingSettingsForm } from "./settings-form";

@@ -13,7 +13,7 @@ import type { TrainProgress } from "../types";
 import { throwIfAborted } from "../../shared/abort";
 import { errorText } from "../../shared/errors";
 import { trashOlderModels, type PruneResult } from "./prune-models";
-import { createVaultStore, type VaultStore } from "./vault-store";
+import { createVaultStore, type VaultStore } from "../../shared/obsidian/vault-store";
 
 /** What the service needs from the plugin. */
 export type TrainingHost = Pick<ClassifierHost, "loadClassifierData" | "saveClassifierData" | "pluginDir">;

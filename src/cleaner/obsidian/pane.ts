@@ -6,31 +6,28 @@ import { ButtonComponent, Component, debounce, Notice, TFile, type App } from "o
 import type { TrainResult } from "../../classifier/pipeline";
 import type { AppliedBatch } from "../apply";
 import type { Decision } from "../decisions";
-import type { Progress, Thumbnails } from "../ports";
+import type { Thumbnails } from "../ports";
 import {
   clampPage,
   describeEstimate,
   issueKinds,
-  issueTitle,
   keyAction,
   moveIndex,
   NO_FILTERS,
-  pageCount,
   pageSlice,
   PAGE_SIZE,
   visibleItems,
   type Filters,
   type ReviewItem,
   type ReviewReport,
-  type SplitFilter,
 } from "../review-items";
-import { CleanerSession, type Outcome } from "../session";
+import { CleanerSession } from "../session";
 import { ApplySummaryModal } from "./apply-modal";
-import { choiceDecision, refreshCard, renderCard } from "./card-view";
+import { choiceDecision, columnsOf, focusCardAt, readFilter, refreshCard, renderCard, renderFilters, renderPager } from "./grid-view";
 import { cleanerPorts, type CleanerServices } from "./cleaner-ports";
 import { linkedFrom, trashSetting } from "./file-ops";
+import { StatusLine } from "./status-line";
 import { errorText } from "../../shared/errors";
-import { isAbortError } from "../../shared/abort";
 
 /** Thumbnail bitmaps are this many pixels square (the card shows them at most 120 CSS px). */
 const THUMB_PIXELS = 160;
@@ -44,14 +41,13 @@ export class CleanerPane extends Component {
   private page = 0;
   private focusIndex = 0;
   private visible: ReviewItem[] = [];
-  private task: AbortController | null = null;
   /** "Clear decisions" was clicked once; a second click before this time clears. */
   private clearArmedUntil = 0;
   private thumbs: Thumbnails | null = null;
 
   private rootEl: HTMLElement;
   private titleEl: HTMLElement;
-  private statusEl: HTMLElement;
+  private status: StatusLine;
   private warningsEl: HTMLElement;
   private countsEl: HTMLElement;
   private estimateEl: HTMLElement;
@@ -75,7 +71,7 @@ export class CleanerPane extends Component {
     const button = (key: string, text: string, run: () => Promise<unknown>, cta = false): void => {
       const b = new ButtonComponent(bar).setButtonText(text).setClass(`lesson-lab-cleaner-${key}`);
       if (cta) b.setCta();
-      this.registerDomEvent(b.buttonEl, "click", () => void this.guard(run));
+      this.registerDomEvent(b.buttonEl, "click", () => void this.status.guard(run));
       this.buttons[key] = b.buttonEl;
     };
     button("analyse", "Find suspects", () => this.analyse());
@@ -85,7 +81,7 @@ export class CleanerPane extends Component {
     this.buttons.finish.addClass("is-hidden");
     button("retrain", "Retrain", () => this.retrain());
     button("clear", "Clear decisions", () => this.clearDecisions());
-    this.statusEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-status", attr: { "aria-live": "polite" } });
+    this.status = new StatusLine(this.rootEl.createDiv({ cls: "lesson-lab-cleaner-status", attr: { "aria-live": "polite" } }));
     this.warningsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-warnings" });
     this.countsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-counts" });
     this.estimateEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-estimate" });
@@ -108,8 +104,8 @@ export class CleanerPane extends Component {
       if (b?.hasClass("lesson-lab-cleaner-prev")) this.goPage(this.page - 1, 0);
       else if (b?.hasClass("lesson-lab-cleaner-next")) this.goPage(this.page + 1, 0);
     });
-    this.registerDomEvent(this.statusEl, "click", (e) => {
-      if ((e.target as HTMLElement | null)?.closest(".lesson-lab-cleaner-cancel-task")) this.task?.abort();
+    this.registerDomEvent(this.status.el, "click", (e) => {
+      if ((e.target as HTMLElement | null)?.closest(".lesson-lab-cleaner-cancel-task")) this.status.cancel();
     });
     // Files renamed or deleted elsewhere: the cards follow.
     this.registerEvent(
@@ -123,7 +119,7 @@ export class CleanerPane extends Component {
       }),
     );
     this.register(() => {
-      this.task?.abort();
+      this.status.cancel();
       this.redrawSoon.cancel();
       this.thumbs?.close();
       this.thumbs = null;
@@ -141,7 +137,7 @@ export class CleanerPane extends Component {
       };
       this.thumbs = await this.services.thumbnails({ readBinary }, THUMB_PIXELS);
     } catch (e) {
-      this.setStatus(`Thumbnails are not available: ${errorText(e)}`, true);
+      this.status.set(`Thumbnails are not available: ${errorText(e)}`, true);
     }
   }
 
@@ -151,15 +147,8 @@ export class CleanerPane extends Component {
 
   /** Shows `folder`; `report` replaces the suspects held for it (none: the last ones this session). */
   async show(folder: string, report?: ReviewReport): Promise<void> {
-    const outcome = await this.session.show(folder, report);
-    this.filters = { ...NO_FILTERS };
-    this.page = 0;
-    this.focusIndex = 0;
-    this.showOutcome(outcome);
-    this.render();
-    const interrupted = await this.session.checkInterrupted();
-    this.buttons.finish.toggleClass("is-hidden", !this.session.hasInterruptedRun);
-    if (interrupted) this.showOutcome(interrupted);
+    this.status.show(await this.session.show(folder, report));
+    await this.afterShow();
   }
 
   // Rendering
@@ -184,38 +173,11 @@ export class CleanerPane extends Component {
   }
 
   private renderFilters(): void {
-    this.filtersEl.empty();
-    const select = (label: string, key: keyof Filters, options: [string, string][], value: string): void => {
-      const wrap = this.filtersEl.createEl("label", { cls: "lesson-lab-cleaner-filter", text: `${label} ` });
-      const sel = wrap.createEl("select", { cls: `dropdown lesson-lab-cleaner-filter-${key}`, attr: { "data-filter": key } });
-      for (const [v, t] of options) sel.createEl("option", { value: v, text: t });
-      sel.value = value;
-    };
-    const labels = this.session.labels();
-    select("Label", "label", [["", "All labels"], ...labels.map((l): [string, string] => [l, l])], this.filters.label ?? "");
-    select(
-      "Split",
-      "split",
-      [
-        ["all", "All"],
-        ["train", "Train"],
-        ["valid", "Validation"],
-      ],
-      this.filters.split,
-    );
-    const kinds = issueKinds(this.session.items);
-    select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, issueTitle(k)])], this.filters.issue ?? "");
+    renderFilters(this.filtersEl, this.session.labels(), issueKinds(this.session.items), this.filters);
   }
 
   private onFilter(e: Event): void {
-    const sel = e.target;
-    if (!(sel instanceof HTMLSelectElement)) return;
-    const v = sel.value;
-    const key = sel.dataset.filter;
-    if (key === "label") this.filters.label = v === "" ? null : v;
-    else if (key === "split") this.filters.split = v as SplitFilter;
-    else if (key === "issue") this.filters.issue = v === "" ? null : v;
-    else return;
+    if (!readFilter(e.target, this.filters)) return;
     this.page = 0;
     this.focusIndex = 0;
     this.renderGrid();
@@ -247,13 +209,7 @@ export class CleanerPane extends Component {
   }
 
   private renderPager(): void {
-    this.pagerEl.empty();
-    const pages = pageCount(this.visible.length);
-    const prev = this.pagerEl.createEl("button", { text: "Previous page", cls: "lesson-lab-cleaner-prev" });
-    prev.disabled = this.page === 0;
-    this.pagerEl.createSpan({ cls: "lesson-lab-cleaner-page", text: `Page ${this.page + 1} of ${pages} (${this.visible.length} images)` });
-    const next = this.pagerEl.createEl("button", { text: "Next page", cls: "lesson-lab-cleaner-next" });
-    next.disabled = this.page >= pages - 1;
+    renderPager(this.pagerEl, this.page, this.visible.length);
   }
 
   private goPage(page: number, focus: number, takeFocus = false): void {
@@ -280,28 +236,7 @@ export class CleanerPane extends Component {
 
   /** Moves the roving focus to the card at `focusIndex`. */
   private focusCard(): void {
-    const cards = this.cardEls();
-    cards.forEach((c, i) => {
-      const on = i === this.focusIndex;
-      c.setAttr("tabindex", on ? "0" : "-1");
-      c.setAttr("aria-selected", on ? "true" : "false");
-      c.toggleClass("is-focused", on);
-    });
-    cards[this.focusIndex]?.focus();
-  }
-
-  /** Cards per row, from the layout (1 where nothing is laid out). */
-  private columns(): number {
-    const cards = this.cardEls();
-    if (cards.length < 2) return 1;
-    const top = cards[0].getBoundingClientRect().top;
-    if (cards[0].getBoundingClientRect().width === 0) return 1;
-    let n = 0;
-    for (const c of cards) {
-      if (Math.abs(c.getBoundingClientRect().top - top) > 1) break;
-      n++;
-    }
-    return Math.max(1, n);
+    focusCardAt(this.cardEls(), this.focusIndex);
   }
 
   private focusAbsolute(index: number): void {
@@ -349,7 +284,7 @@ export class CleanerPane extends Component {
     const item = pageSlice(this.visible, this.page)[this.focusIndex];
     switch (action.kind) {
       case "move": {
-        const next = moveIndex(this.page * PAGE_SIZE + this.focusIndex, this.visible.length, action.delta, action.rows, this.columns());
+        const next = moveIndex(this.page * PAGE_SIZE + this.focusIndex, this.visible.length, action.delta, action.rows, columnsOf(this.cardEls()));
         if (next !== null) this.focusAbsolute(next);
         return;
       }
@@ -376,7 +311,7 @@ export class CleanerPane extends Component {
     this.refreshCard(item.path);
     if (advance && absolute + 1 < this.visible.length) this.focusAbsolute(absolute + 1);
     else this.focusCard();
-    this.setStatus(done.status);
+    this.status.set(done.status);
   }
 
   private refreshCard(path: string): void {
@@ -394,14 +329,14 @@ export class CleanerPane extends Component {
       const index = this.visible.findIndex((i) => i.path === path);
       if (index >= 0) this.focusAbsolute(index);
     }
-    this.showOutcome(outcome);
+    this.status.show(outcome);
   }
 
   /** Clears every decision of the dataset; the first click only asks (clearing cannot be undone with u). */
   async clearDecisions(): Promise<void> {
     const n = this.session.book?.size ?? 0;
     if (n === 0) {
-      this.setStatus("No decisions to clear.");
+      this.status.set("No decisions to clear.");
       return;
     }
     const button = this.buttons.clear;
@@ -416,68 +351,28 @@ export class CleanerPane extends Component {
     button.setText("Clear decisions");
     await this.session.clearDecisions();
     this.renderGrid();
-    this.setStatus(`Cleared ${n} decision${n === 1 ? "" : "s"}.`);
+    this.status.set(`Cleared ${n} decision${n === 1 ? "" : "s"}.`);
   }
 
   // Long tasks, apply, undo
 
-  private setStatus(text: string, isError = false): void {
-    this.statusEl.empty();
-    this.statusEl.setText(text);
-    this.statusEl.toggleClass("lesson-lab-cleaner-error", isError);
-  }
-
-  private showOutcome(o: Outcome | null): void {
-    if (!o) return;
-    if (o.status !== "") this.setStatus(o.status, o.isError === true);
-    if (o.notice) new Notice(o.notice);
-  }
-
-  private async guard(run: () => Promise<unknown>): Promise<void> {
-    try {
-      await run();
-    } catch (e) {
-      const message = errorText(e);
-      if (isAbortError(e)) this.setStatus("Cancelled.");
-      else {
-        this.setStatus(message, true);
-        new Notice(`Cleaner: ${message}`);
-      }
-    }
-  }
-
-  /** Runs a long task with progress in the status line and a cancel button. */
-  private async runTask<T>(what: string, run: (progress: Progress, signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (this.task) throw new Error("Another cleaner task is running; cancel it first.");
-    const controller = new AbortController();
-    this.task = controller;
-    this.statusEl.empty();
-    const text = this.statusEl.createSpan({ text: `${what}…` });
-    const cancel = this.statusEl.createEl("button", { text: "Cancel", cls: "lesson-lab-cleaner-cancel-task" });
-    try {
-      return await run((t) => text.setText(t), controller.signal);
-    } finally {
-      this.task = null;
-      cancel.remove();
-    }
-  }
-
   /** Trains on the folder and shows the suspects found (the "Find suspects" button). */
   async analyse(): Promise<void> {
     if (!this.session.canTrain || !this.session.folder) return;
-    const outcome = await this.runTask("Training the classifier", (p, s) => this.session.analyse(p, s));
+    const outcome = await this.status.run("Training the classifier", (p, s) => this.session.analyse(p, s));
     await this.afterShow();
-    this.showOutcome(outcome);
+    this.status.show(outcome);
   }
 
   /** Finds the suspects in a fresh training result (the classifier panel's): nothing is retrained. */
   async analyseResult(result: TrainResult): Promise<void> {
     if (result.error) throw new Error(`The classifier was not trained: ${result.error}.`);
-    const outcome = await this.runTask("Finding suspects", (p, s) => this.session.analyseResult(result, p, s));
+    const outcome = await this.status.run("Finding suspects", (p, s) => this.session.analyseResult(result, p, s));
     await this.afterShow();
-    this.showOutcome(outcome);
+    this.status.show(outcome);
   }
 
+  /** Draws the folder just shown from the start (no filters, first page), then looks for an interrupted batch. */
   private async afterShow(): Promise<void> {
     this.filters = { ...NO_FILTERS };
     this.page = 0;
@@ -485,14 +380,14 @@ export class CleanerPane extends Component {
     this.render();
     const interrupted = await this.session.checkInterrupted();
     this.buttons.finish.toggleClass("is-hidden", !this.session.hasInterruptedRun);
-    if (interrupted) this.showOutcome(interrupted);
+    if (interrupted) this.status.show(interrupted);
   }
 
   /** Plans the decisions, shows the summary, and applies the batch when confirmed. */
   async applyDecisions(): Promise<AppliedBatch | null> {
     const { batch, outcome } = await this.session.apply((plan) => new ApplySummaryModal(this.app, { plan, linkedFrom: (p) => linkedFrom(this.app, p), trash: trashSetting(this.app) }).ask());
     if (batch) this.renderGrid();
-    this.showOutcome(outcome);
+    this.status.show(outcome);
     return batch;
   }
 
@@ -501,7 +396,7 @@ export class CleanerPane extends Component {
     const { result, outcome } = await this.session.undoLastBatch();
     this.buttons.finish.toggleClass("is-hidden", !this.session.hasInterruptedRun);
     if (result) this.renderGrid();
-    this.showOutcome(outcome);
+    this.status.show(outcome);
   }
 
   /** Finishes a batch (or an undo) that was interrupted by a crash. */
@@ -509,13 +404,13 @@ export class CleanerPane extends Component {
     const outcome = await this.session.finishInterrupted();
     this.buttons.finish.toggleClass("is-hidden", !this.session.hasInterruptedRun);
     this.renderGrid();
-    this.showOutcome(outcome);
+    this.status.show(outcome);
   }
 
   /** Retrains after an apply and shows the error rate before and after. */
   async retrain(): Promise<void> {
     if (!this.session.canTrain || !this.session.folder) return;
-    const outcome = await this.runTask("Retraining", (p, s) => this.session.retrain(p, s));
-    this.showOutcome(outcome);
+    const outcome = await this.status.run("Retraining", (p, s) => this.session.retrain(p, s));
+    this.status.show(outcome);
   }
 }

@@ -5,7 +5,7 @@
 // else in the folder is touched. Loaded lazily (dynamic import) on first use.
 import { Component, Modal, normalizePath, requestUrl, Setting, TFile, TFolder, type App } from "obsidian";
 import type { ClassifierHost } from "../../classifier/app-ports";
-import { createVaultStore } from "../../classifier/obsidian/vault-store";
+import { createVaultStore } from "../../shared/obsidian/vault-store";
 import { ExportError, readModelBundle } from "../bundle";
 import { webAppFiles, writeWebApp, type ExportTarget, type WriteResult } from "../web-app";
 import { engineManifest, readEngineAsset } from "../../engine/assets";

@@ -11,7 +11,7 @@ import type { Runtime } from "../../../src/classifier/browser/app-runtime";
 import { setupTf } from "../../../src/classifier/tf-setup";
 import { Head } from "../../../src/classifier/head";
 import { MODEL_FORMAT, MODEL_VERSION, saveModel, type ModelMetadata } from "../../../src/classifier/model-io";
-import { createVaultStore } from "../../../src/classifier/obsidian/vault-store";
+import { createVaultStore } from "../../../src/shared/obsidian/vault-store";
 import { ClassifyModal, disposeModels } from "../../../src/classifier/obsidian/classify";
 import { classifierHost } from "../../../src/classifier/obsidian/feature";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "../../../src/classifier/obsidian/shell-view";

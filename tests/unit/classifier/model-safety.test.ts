@@ -11,7 +11,7 @@ import { TFile, type App as ObsidianApp } from "obsidian";
 import { classifyFile } from "../../../src/classifier/obsidian/classify";
 import type { ClassifierHost } from "../../../src/classifier/app-ports";
 import { parseClassifyBlock } from "../../../src/classifier/model-lookup";
-import { createVaultStore } from "../../../src/classifier/obsidian/vault-store";
+import { createVaultStore } from "../../../src/shared/obsidian/vault-store";
 import { resolveBackboneSpec } from "../../../src/classifier/backbone";
 import { loadModel, readMetadata } from "../../../src/classifier/model-io";
 import { parseResults } from "../../../src/classifier/results-file";

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { App } from "obsidian-test-mocks/obsidian";
 import type { App as ObsidianApp } from "obsidian";
-import { createVaultStore } from "../../../src/classifier/obsidian/vault-store";
+import { createVaultStore } from "../../../src/shared/obsidian/vault-store";
 import { scanDataset } from "../../../src/classifier/dataset";
 
 async function vault(): Promise<{ app: ObsidianApp; store: ReturnType<typeof createVaultStore> }> {

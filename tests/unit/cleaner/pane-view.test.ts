@@ -360,9 +360,9 @@ describe("cleaner pane: apply, log, undo", () => {
     const h = await cleanerPlugin();
     const calls: string[] = [];
     h.plugin.cleaner.trainer = {
-      train: (folder: string, progress: (text: string) => void) => {
+      train: (folder, request) => {
         calls.push(folder);
-        progress("Embedding: 6 of 6 (6 from the cache)");
+        request.onProgress?.({ phase: "embedding", done: 6, total: 6, imagesPerSecond: 100, cached: 6 });
         return Promise.resolve({ errorRate: 0.05, embedded: 0, cached: 6 } as TrainResult);
       },
     };
@@ -377,10 +377,10 @@ describe("cleaner pane: apply, log, undo", () => {
   it("cancels a running analysis", async () => {
     const h = await cleanerPlugin();
     h.plugin.cleaner.trainer = {
-      train: (_folder, progress, signal) =>
+      train: (_folder, request) =>
         new Promise((_resolve, reject) => {
-          progress("Training: epoch 1 of 10");
-          signal.addEventListener("abort", () => reject(Object.assign(new Error("Cancelled"), { name: "AbortError" })));
+          request.onProgress?.({ phase: "training", epoch: 1, epochs: 10 });
+          request.signal?.addEventListener("abort", () => reject(Object.assign(new Error("Cancelled"), { name: "AbortError" })));
         }),
     };
     await h.plugin.openCleaner("ds");

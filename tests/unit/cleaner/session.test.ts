@@ -158,12 +158,11 @@ describe("CleanerSession: analyse and retrain through the Trainer and Finder por
   it("trains, finds, shows the suspects with the backend and the training's warnings; retrain compares error rates", async () => {
     const calls: string[] = [];
     const h = sessionOn(undefined, {
-      train: (folder, progress) => {
+      train: (folder, request) => {
         calls.push(folder);
-        progress("Training: epoch 1 of 1");
-        return Promise.resolve(trained(calls.length === 1 ? 0.25 : 0.1));
+        request.onProgress?.({ phase: "training", epoch: 1, epochs: 1 });
+        return Promise.resolve({ ...trained(calls.length === 1 ? 0.25 : 0.1), backend: "wasm" });
       },
-      backend: () => Promise.resolve("wasm"),
     });
     h.ports.finder = () => Promise.resolve(clean);
     const progress: string[] = [];
@@ -173,9 +172,15 @@ describe("CleanerSession: analyse and retrain through the Trainer and Finder por
     expect(found).toEqual({ status: "1 images to review; validation error rate 25.0%." });
     expect(h.session.report?.warnings).toEqual(["Trained on wasm.", "one warning"]);
     expect(h.session.items.map((i) => i.path)).toEqual(["ds/cat/b.jpg"]);
-    expect(progress).toEqual(["Training: epoch 1 of 1"]);
+    expect(progress).toEqual(["Loading the backbone", "Training: epoch 1 of 1"]);
     const again = await h.session.retrain(() => undefined, new AbortController().signal);
     expect(again).toEqual({ status: "Error rate before: 25.0%; after: 10.0% (4 views embedded, 0 from the cache)." });
+  });
+
+  it("says why when the folder cannot be trained on", async () => {
+    const h = sessionOn(undefined, { train: (folder) => Promise.resolve({ ...trained(0), folder, error: "no label folders" }) });
+    await h.session.show("nowhere");
+    await expect(h.session.analyse(() => undefined, new AbortController().signal)).rejects.toThrow('Could not train on "nowhere": no label folders.');
   });
 
   it("analyses a given training result without training; a failed result throws", async () => {

@@ -1,11 +1,12 @@
-// The classifier core's FileStore over an Obsidian vault. Paths under the config folder
+// The vault as the classifier core's FileStore, for every feature that reads or writes model and
+// dataset files (the classifier, the production export). Paths under the config folder
 // (.obsidian/…: the plugin's caches and downloaded backbones) go through vault.adapter; everything
 // else through the Vault API, so that the model folders it writes appear in the file explorer.
 // It never writes over a user's file: vault writes only create new files.
 import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obsidian";
-import type { FileStore, StoredFile } from "../types";
-import type { FolderLister } from "../dataset";
-import { requireVaultPath } from "../../shared/vault-path";
+import type { FileStore, StoredFile } from "../../classifier/types";
+import type { FolderLister } from "../../classifier/dataset";
+import { requireVaultPath } from "../vault-path";
 
 export type VaultStore = FileStore & FolderLister;
 

@@ -1,8 +1,9 @@
-// One card of the cleaner grid: the image's thumbnail, what the finder saw, and the decision
-// control. Drawing only; the decisions are the session's.
+// The cleaner grid's parts: a card (the image's thumbnail, what the finder saw, the decision
+// control), the filters, the pager and the roving focus. Drawing only; the decisions are the
+// session's.
 import type { Decision } from "../decisions";
 import type { Thumbnails } from "../ports";
-import { cardReason, decisionText, displayName, formatLoss, formatProbability, issueTitle, type ReviewItem } from "../review-items";
+import { cardReason, decisionText, displayName, formatLoss, formatProbability, issueTitle, pageCount, type Filters, type ReviewItem, type SplitFilter } from "../review-items";
 
 /** The card's accessible name: the file, its labels and the decision. */
 export function cardLabel(item: ReviewItem, decision: Decision | undefined): string {
@@ -92,4 +93,74 @@ export function refreshCard(card: HTMLElement, item: ReviewItem, decision: Decis
   card.setAttr("aria-label", cardLabel(item, decision));
   const choice = card.querySelector<HTMLSelectElement>("select.lesson-lab-cleaner-choice");
   if (choice) choice.value = choiceValue(decision);
+}
+
+/** Draws the label, split and issue filters (each a select with `data-filter`). */
+export function renderFilters(el: HTMLElement, labels: readonly string[], kinds: readonly string[], filters: Filters): void {
+  el.empty();
+  const select = (label: string, key: keyof Filters, options: [string, string][], value: string): void => {
+    const wrap = el.createEl("label", { cls: "lesson-lab-cleaner-filter", text: `${label} ` });
+    const sel = wrap.createEl("select", { cls: `dropdown lesson-lab-cleaner-filter-${key}`, attr: { "data-filter": key } });
+    for (const [v, t] of options) sel.createEl("option", { value: v, text: t });
+    sel.value = value;
+  };
+  select("Label", "label", [["", "All labels"], ...labels.map((l): [string, string] => [l, l])], filters.label ?? "");
+  select(
+    "Split",
+    "split",
+    [
+      ["all", "All"],
+      ["train", "Train"],
+      ["valid", "Validation"],
+    ],
+    filters.split,
+  );
+  select("Issue", "issue", [["", "All issues"], ...kinds.map((k): [string, string] => [k, issueTitle(k)])], filters.issue ?? "");
+}
+
+/** Applies a filter select's change to `filters`; false when the event came from elsewhere. */
+export function readFilter(target: EventTarget | null, filters: Filters): boolean {
+  if (!(target instanceof HTMLSelectElement)) return false;
+  const v = target.value;
+  const key = target.dataset.filter;
+  if (key === "label") filters.label = v === "" ? null : v;
+  else if (key === "split") filters.split = v as SplitFilter;
+  else if (key === "issue") filters.issue = v === "" ? null : v;
+  else return false;
+  return true;
+}
+
+/** Draws the pager: previous, "Page p of n (total images)", next. */
+export function renderPager(el: HTMLElement, page: number, total: number): void {
+  el.empty();
+  const pages = pageCount(total);
+  const prev = el.createEl("button", { text: "Previous page", cls: "lesson-lab-cleaner-prev" });
+  prev.disabled = page === 0;
+  el.createSpan({ cls: "lesson-lab-cleaner-page", text: `Page ${page + 1} of ${pages} (${total} images)` });
+  const next = el.createEl("button", { text: "Next page", cls: "lesson-lab-cleaner-next" });
+  next.disabled = page >= pages - 1;
+}
+
+/** Moves the roving focus to card `index` (tabindex, aria-selected, DOM focus). */
+export function focusCardAt(cards: readonly HTMLElement[], index: number): void {
+  cards.forEach((c, i) => {
+    const on = i === index;
+    c.setAttr("tabindex", on ? "0" : "-1");
+    c.setAttr("aria-selected", on ? "true" : "false");
+    c.toggleClass("is-focused", on);
+  });
+  cards[index]?.focus();
+}
+
+/** Cards per row, from the layout (1 where nothing is laid out). */
+export function columnsOf(cards: readonly HTMLElement[]): number {
+  if (cards.length < 2) return 1;
+  const top = cards[0].getBoundingClientRect().top;
+  if (cards[0].getBoundingClientRect().width === 0) return 1;
+  let n = 0;
+  for (const c of cards) {
+    if (Math.abs(c.getBoundingClientRect().top - top) > 1) break;
+    n++;
+  }
+  return Math.max(1, n);
 }
