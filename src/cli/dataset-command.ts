@@ -25,6 +25,30 @@ export async function folderProblem(p: string): Promise<string | null> {
   }
 }
 
+interface SharedFlags {
+  seed?: number;
+  backbone?: string;
+}
+
+/**
+ * The checks every dataset command makes before anything loads (exit 2): --seed a whole number,
+ * --backbone an id the loader knows (backbone.ts resolveBackboneSpec; its layers are checked when
+ * it loads), and LESSON_LAB_ENGINE one of auto, onnxruntime, tfjs when set.
+ */
+async function sharedFlagProblem(flags: SharedFlags): Promise<string | null> {
+  if (flags.seed !== undefined && !Number.isSafeInteger(flags.seed)) return `--seed must be a whole number; got ${flags.seed}`;
+  if (flags.backbone !== undefined) {
+    const { resolveBackboneSpec } = await import("../classifier/backbone");
+    try {
+      resolveBackboneSpec(flags.backbone);
+    } catch (error) {
+      return `--backbone "${flags.backbone}": ${errorText(error)}`;
+    }
+  }
+  const { engineSettingProblem } = await import("../node/onnx/node-backbone");
+  return engineSettingProblem(process.env.LESSON_LAB_ENGINE);
+}
+
 export interface DatasetCommand<S extends ArgSpec> {
   folder: string;
   flags: Flags<S>;
@@ -62,7 +86,8 @@ export async function startDatasetCommand<S extends ArgSpec>(
   if (positional.length !== 1) {
     return usageError(`give exactly one dataset folder${positional.length > 1 ? ` (got ${positional.length}: ${positional.map((p) => `"${p}"`).join(", ")}; quote a path with spaces)` : ""}`);
   }
-  const problem = integerProblem("threads", (flags as { threads?: number }).threads, 1, 64) ?? check(flags);
+  if (positional[0].trim() === "") return usageError("FOLDER is empty: give the dataset folder (its sub-folders are the labels)");
+  const problem = integerProblem("threads", (flags as { threads?: number }).threads, 1, 64) ?? check(flags) ?? (await sharedFlagProblem(flags));
   if (problem) return usageError(problem);
   const fail = (message: string, details: Record<string, unknown> = {}): number => {
     io.err(`lesson-lab ${name}: ${message}\n`);

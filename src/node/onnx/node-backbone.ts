@@ -41,9 +41,16 @@ export async function loadNodeBackbone(id: BackboneId, opts: NodeBackboneOptions
   }
 }
 
+/** Why the LESSON_LAB_ENGINE value `value` is not usable; null when it is (unset, empty, or one of EMBED_ENGINES in any case). */
+export function engineSettingProblem(value: string | undefined): string | null {
+  const v = value?.trim().toLowerCase();
+  if (!v || (EMBED_ENGINES as readonly string[]).includes(v)) return null;
+  return `LESSON_LAB_ENGINE="${value}": use one of ${EMBED_ENGINES.join(", ")}`;
+}
+
 function engineFromEnv(): EmbedEngine | null {
+  const problem = engineSettingProblem(process.env.LESSON_LAB_ENGINE);
+  if (problem !== null) throw new Error(problem);
   const v = process.env.LESSON_LAB_ENGINE?.trim().toLowerCase();
-  if (!v) return null;
-  if ((EMBED_ENGINES as readonly string[]).includes(v)) return v as EmbedEngine;
-  throw new Error(`LESSON_LAB_ENGINE="${process.env.LESSON_LAB_ENGINE}": use one of ${EMBED_ENGINES.join(", ")}`);
+  return v ? (v as EmbedEngine) : null;
 }
