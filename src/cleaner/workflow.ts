@@ -10,43 +10,13 @@
 // - Exclusive: one apply, undo or finish at a time per dataset; a second call is refused with a
 //   message (BusyError).
 
-import {
-  makeBatchId,
-  planSteps,
-  planUndo,
-  recordResult,
-  runApplyStep,
-  runUndoJob,
-  stepPath,
-  stepRefusal,
-  undoOrder,
-  type AppliedBatch,
-  type ApplyStep,
-  type FailedFile,
-  type FileOps,
-  type StepJournal,
-  type StepResult,
-  type UndoJob,
-  type UndoResult,
-} from "./apply";
+import { makeBatchId, planSteps, recordResult, runApplyStep, stepPath, stepRefusal } from "./apply";
+import { planUndo, runUndoJob, undoOrder } from "./undo";
+import type { AppliedBatch, ApplyStep, FailedFile, FileOps, StepJournal, StepResult, UndoJob, UndoResult } from "./batch-types";
 import type { Fingerprint } from "./decisions";
-import {
-  appendLogEntry,
-  appendLogLine,
-  displayTime,
-  formatIntentEntry,
-  formatLogEntry,
-  formatStepLine,
-  formatUndoEntry,
-  formatUndoIntentEntry,
-  lastUndoable,
-  parseLog,
-  type ApplyIntent,
-  type LoggedBatch,
-  type OpenRun,
-  type ParsedLog,
-  type UndoIntent,
-} from "./log";
+import { appendLogEntry, appendLogLine, displayTime, formatIntentEntry, formatLogEntry, formatStepLine, formatUndoEntry, formatUndoIntentEntry } from "./log-format";
+import { lastUndoable, parseLog, type LoggedBatch, type OpenRun, type ParsedLog } from "./log-parse";
+import type { ApplyIntent, UndoIntent } from "./log";
 import { trashFileProblem, type CleanerScope } from "./paths";
 import { fingerprintMismatch, type Plan } from "./plan";
 

@@ -3,9 +3,10 @@
 // outside the dataset, a crash leaving moves no log knows, two undos at once, a trash that
 // throws after it worked, a swapped file acted on).
 import { describe, expect, it } from "vitest";
-import type { FileOps } from "../../../src/cleaner/apply";
+import type { FileOps } from "../../../src/cleaner/batch-types";
 import { DecisionBook, type Decision } from "../../../src/cleaner/decisions";
-import { logNotePath, parseLog } from "../../../src/cleaner/log";
+import { logNotePath } from "../../../src/cleaner/log";
+import { parseLog } from "../../../src/cleaner/log-parse";
 import { planBatch } from "../../../src/cleaner/plan";
 import { BusyError, CleanerWorkflow, type LogStore } from "../../../src/cleaner/workflow";
 import { contentKey, MemoryVault, type TrashMode } from "../support/memory-vault";
