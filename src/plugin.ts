@@ -21,7 +21,7 @@ export default class LessonLabPlugin extends Plugin {
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
   readonly cleaner = new CleanerFeature(this, this.data, {
     trainer: this.classifier.trainer,
-    thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
+    thumbnails: async (source, pixels) => new (await import("./classifier/browser/thumbnails")).Thumbnailer(source, pixels),
   });
 
   override async onload(): Promise<void> {
