@@ -8,7 +8,7 @@ import { ClassifierFeature } from "./classifier/obsidian/feature";
 import type { ReviewReport } from "./cleaner/review-items";
 import type { TrainResult } from "./classifier/pipeline";
 import { CleanerFeature } from "./cleaner/obsidian/feature";
-import { setUpEngine } from "./engine/assets";
+import { setUpEngine } from "./engine/obsidian/plugin-folder";
 import { PluginDataStore } from "./shared/obsidian/data-store";
 
 export default class LessonLabPlugin extends Plugin {
