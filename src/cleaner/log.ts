@@ -16,18 +16,7 @@
 // Paths are written as code, not [[wikilinks]]: Obsidian rewrites links when files move, which
 // would turn the history ("moved from A") into the present ("moved from B").
 
-import type {
-  AppliedBatch,
-  AppliedMove,
-  ApplyStep,
-  FailedFile,
-  NotRestorable,
-  RestoredFile,
-  StepResult,
-  TrashedFile,
-  UndoJob,
-  UndoResult,
-} from "./apply";
+import type { AppliedBatch, AppliedMove, ApplyStep, FailedFile, NotRestorable, RestoredFile, StepResult, TrashedFile, UndoJob, UndoResult } from "./batch-types";
 import type { Fingerprint } from "./decisions";
 import { joinPath } from "./names";
 import { datasetFileProblem, labelDestinationProblem, pathProblem, scopeProblem, trashFileProblem, type CleanerScope } from "./paths";

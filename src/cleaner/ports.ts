@@ -3,7 +3,7 @@
 // pass fakes. Pure: no Obsidian import.
 import type { TrainResult } from "../classifier/pipeline";
 import type { TrainProgress } from "../classifier/types";
-import type { FileOps } from "./apply";
+import type { FileOps } from "./batch-types";
 import type { DecisionBook } from "./decisions";
 import type { CleanReport } from "./find";
 import type { VaultView } from "./plan";

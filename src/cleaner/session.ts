@@ -5,7 +5,9 @@
 // interrupted batch, analyse and retrain through the Trainer and Finder ports. Pure: no Obsidian
 // import; everything outside goes through CleanerPorts (ports.ts), so it is tested without a DOM.
 import type { TrainResult } from "../classifier/pipeline";
-import { settleDecisions, undoMessage, type AppliedBatch, type UndoResult } from "./apply";
+import { settleDecisions } from "./apply";
+import { undoMessage } from "./undo";
+import type { AppliedBatch, UndoResult } from "./batch-types";
 import { describeDecision, sameDecision, type Decision, type DecisionBook, type Fingerprint } from "./decisions";
 import { logNotePath, type LoggedBatch } from "./log";
 import { VAULT_TRASH, type CleanerScope } from "./paths";

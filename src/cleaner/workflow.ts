@@ -10,25 +10,9 @@
 // - Exclusive: one apply, undo or finish at a time per dataset; a second call is refused with a
 //   message (BusyError).
 
-import {
-  makeBatchId,
-  planSteps,
-  planUndo,
-  recordResult,
-  runApplyStep,
-  runUndoJob,
-  stepPath,
-  stepRefusal,
-  undoOrder,
-  type AppliedBatch,
-  type ApplyStep,
-  type FailedFile,
-  type FileOps,
-  type StepJournal,
-  type StepResult,
-  type UndoJob,
-  type UndoResult,
-} from "./apply";
+import { makeBatchId, planSteps, recordResult, runApplyStep, stepPath, stepRefusal } from "./apply";
+import { planUndo, runUndoJob, undoOrder } from "./undo";
+import type { AppliedBatch, ApplyStep, FailedFile, FileOps, StepJournal, StepResult, UndoJob, UndoResult } from "./batch-types";
 import type { Fingerprint } from "./decisions";
 import {
   appendLogEntry,

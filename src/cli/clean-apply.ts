@@ -9,7 +9,7 @@ import { lstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as nodePath from "node:path";
 import { scanDataset } from "../classifier/dataset";
-import type { AppliedBatch, UndoResult } from "../cleaner/apply";
+import type { AppliedBatch, UndoResult } from "../cleaner/batch-types";
 import { DecisionBook, type Decision } from "../cleaner/decisions";
 import { labelProblem } from "../cleaner/names";
 import { datasetFileProblem, type CleanerScope } from "../cleaner/paths";

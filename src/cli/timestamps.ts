@@ -149,10 +149,13 @@ class VaultIndex {
  * `error` the app's "Report timestamp problems" message with the fix. Such a block does not bind
  * the times below it, so a time under a wrong-case video block seeks another video: say so.
  */
-export function blockProblemRecords(file: string, scan: NoteScan): TimestampRecord[] {
+export function blockProblemRecords(file: string, scan: NoteScan, noteText: string): TimestampRecord[] {
+  const lines = noteText.split(/\r\n|\r|\n/);
+  // The fence as written (``` or ~~~, and the language), without the quote and list markers before it.
+  const fenceText = (line: number, fallback: string): string => /(`{3,}|~{3,})[ \t]*(\S*)/.exec(lines[line] ?? "")?.slice(1, 3).join("") ?? fallback;
   const fences = new Map<number, string>();
-  for (const b of scan.misnamedBlocks) fences.set(b.line, `\`\`\`${b.language}`);
-  for (const b of scan.blocks) if (!b.closed) fences.set(b.startLine, `\`\`\`${b.kind}`);
+  for (const b of scan.misnamedBlocks) fences.set(b.line, fenceText(b.line, `\`\`\`${b.language}`));
+  for (const b of scan.blocks) if (!b.closed) fences.set(b.startLine, fenceText(b.startLine, `\`\`\`${b.kind}`));
   // problemsOf without the timestamps' own errors (listed with each timestamp) and the video errors (named by the times they break).
   return problemsOf({ ...scan, timestamps: [], videoBlocks: [], frontmatterVideo: null }).map((p) => ({
     file,
@@ -256,7 +259,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       continue;
     }
     read += 1;
-    const scan = scanNote(text.replace(/^\uFEFF/, ""), undefined, readYamlWithLibrary);
+    const noteText = text.replace(/^\uFEFF/, "");
+    const scan = scanNote(noteText, undefined, readYamlWithLibrary);
     const root = vaultRoot ?? (await findVaultRoot(path.dirname(file)));
     let index = indexes.get(root);
     if (!index) {
@@ -285,7 +289,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       fileRecords.push(record);
     }
     timestampCount += fileRecords.length;
-    fileRecords.push(...blockProblemRecords(file, scan));
+    fileRecords.push(...blockProblemRecords(file, scan, noteText));
     fileRecords.sort((a, b) => a.line - b.line);
     if (fileRecords.length === 0 && parsed.flags.json !== true) io.out(`${showInvisible(file)}: no timestamps\n`);
     for (const r of fileRecords) {

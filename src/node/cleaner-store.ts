@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { lstat, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import * as nodePath from "node:path";
-import type { FileOps, TrashResult } from "../cleaner/apply";
+import type { FileOps, TrashResult } from "../cleaner/batch-types";
 import type { Fingerprint } from "../cleaner/decisions";
 import { logNotePath } from "../cleaner/log";
 import { baseName, freeNameAsync, joinPath, splitName } from "../cleaner/names";

@@ -128,6 +128,17 @@ function isAtxHeadingStart(line: string, at: number): boolean {
   return k === line.length || line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9;
 }
 
+/** The fence opening at `at` of `text` (inside `quotes` quote markers, in a container whose content starts at `column`), or null. */
+function fenceAt(text: string, at: number, quotes: number, column: number): Fence | null {
+  const first = text.charCodeAt(at);
+  const m = (first === 96 && mayOpenBacktickFence(text, at)) || first === 126 ? /^(`{3,}|~{3,})(.*)$/.exec(text.slice(at)) : null;
+  // A backtick fence's info string may not hold backticks (otherwise it is inline code).
+  if (!m || (m[1].charAt(0) === "`" && m[2].includes("`"))) return null;
+  const char = m[1].charAt(0) === "`" ? "`" : "~";
+  const language = m[2].trim().split(/\s+/)[0] ?? "";
+  return { char, width: m[1].length, language, quotes, column };
+}
+
 export function isClosingFence(text: string, fence: Fence): boolean {
   const { columns } = indentOf(text);
   if (columns - fence.column > 3) return false;
@@ -182,14 +193,21 @@ export class BlockContext {
       columns = content;
       at = after + gap.chars;
     }
-    const first = rest.charCodeAt(at);
-    const m = (first === 96 && mayOpenBacktickFence(rest, at)) || first === 126 ? /^(`{3,}|~{3,})(.*)$/.exec(rest.slice(at)) : null;
-    // A backtick fence's info string may not hold backticks (otherwise it is inline code).
-    if (m && !(m[1].charAt(0) === "`" && m[2].includes("`"))) {
+    // A quote opened inside a list item ("- > ```timestamp"): its fence's lines carry the item's
+    // indent and then the quote markers, which stripQuotes removes when the indent is at most 3.
+    if (this.items.length > 0 && rest.charCodeAt(at) === 62) {
+      const inner = quotePrefix(rest.slice(at));
+      const indent = indentOf(inner.rest);
+      const fence = indent.columns < 4 ? fenceAt(inner.rest, indent.chars, quotes + inner.quotes, 0) : null;
+      if (fence) {
+        this.inParagraph = false;
+        return fence;
+      }
+    }
+    const fence = fenceAt(rest, at, quotes, base);
+    if (fence) {
       this.inParagraph = false;
-      const char = m[1].charAt(0) === "`" ? "`" : "~";
-      const language = m[2].trim().split(/\s+/)[0] ?? "";
-      return { char, width: m[1].length, language, quotes, column: base };
+      return fence;
     }
     this.inParagraph = !isAtxHeadingStart(rest, at) && !isThematicBreak(rest, at);
     return "text";

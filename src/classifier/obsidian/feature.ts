@@ -20,6 +20,7 @@ export const CLASSIFIER_KEY = "classifier";
 export interface ClassifierDataStore {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
+  update(change: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
 }
 
 /** What the classifier needs from the rest of the plugin; src/plugin.ts passes these in. */
@@ -36,6 +37,7 @@ export function classifierHost(plugin: ClassifierPlugin, ports: ClassifierPorts 
   return {
     loadClassifierData: async () => normalizeClassifierData(await plugin.data.get(CLASSIFIER_KEY)),
     saveClassifierData: (data) => plugin.data.set(CLASSIFIER_KEY, data),
+    updateClassifierData: (change) => plugin.data.update((d) => ({ ...d, [CLASSIFIER_KEY]: change(normalizeClassifierData(d[CLASSIFIER_KEY])) })),
     pluginDir: () => plugin.manifest.dir ?? `${plugin.app.vault.configDir}/plugins/${plugin.manifest.id}`,
     openCleaner: ports.openCleaner,
   };

@@ -16,7 +16,7 @@ import { trashOlderModels, type PruneResult } from "./prune-models";
 import { createVaultStore, type VaultStore } from "../../shared/obsidian/vault-store";
 
 /** What the service needs from the plugin. */
-export type TrainingHost = Pick<ClassifierHost, "loadClassifierData" | "saveClassifierData" | "pluginDir">;
+export type TrainingHost = Pick<ClassifierHost, "loadClassifierData" | "updateClassifierData" | "pluginDir">;
 
 export interface TrainRequest {
   /** The pipeline's progress events (types.ts TrainProgress). The backbone loads before the first one: say so before calling. */
@@ -57,7 +57,8 @@ export class TrainingService {
    * Resolves with `error` set (nothing saved) when the folder cannot be trained on (missing, fewer
    * than two labels, …). Rejects when the runtime cannot load (e.g. a broken vault backbone, no
    * network for a backbone to download) and with an AbortError when `signal` fires. Failures
-   * after the save (results.json, the trash) are added to `warnings`; the model stays.
+   * after the save (results.json, remembering the last model in data.json, the trash) are added
+   * to `warnings`; the model stays.
    */
   async train(folder: string, request: TrainRequest = {}): Promise<InAppTrainResult> {
     const { signal } = request;
@@ -96,9 +97,12 @@ export class TrainingService {
     } catch (error) {
       result.warnings.push(`Could not save ${modelFolder}/${RESULTS_FILE}: ${errorText(error)}`);
     }
-    const data = await this.host.loadClassifierData();
-    data.lastModel = modelFolder;
-    await this.host.saveClassifierData(data);
+    // One queued read-change-write of the "classifier" key, so no other write in between is lost.
+    try {
+      await this.host.updateClassifierData((data) => ({ ...data, lastModel: modelFolder }));
+    } catch (error) {
+      result.warnings.push(`Could not remember ${modelFolder} as the last model: ${errorText(error)}`);
+    }
     if (!hadPrevious) return;
     result.pruned = await trashOlderModels(this.app, modelFolder);
     for (const f of result.pruned.failed) result.warnings.push(`Could not move the older model ${f.path}/ to the trash: ${f.error}`);

@@ -2,7 +2,7 @@
 // reasons, the notes linking to each image, and the trash setting's warning. Nothing changes
 // until the user confirms.
 import { ButtonComponent, Modal, type App } from "obsidian";
-import type { TrashBehaviour } from "../apply";
+import type { TrashBehaviour } from "../trash";
 import { baseName } from "../names";
 import type { Plan } from "../plan";
 

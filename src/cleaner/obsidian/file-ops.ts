@@ -3,8 +3,8 @@
 // index), vault.adapter. Backlinks from metadataCache.resolvedLinks; the log note through
 // vault.process.
 import { normalizePath, TFile, TFolder, type App } from "obsidian";
-import type { FileOps, TrashResult } from "../apply";
-import { newTrashEntry, trashBehaviour, type TrashBehaviour } from "../apply";
+import type { FileOps, TrashResult } from "../batch-types";
+import { newTrashEntry, trashBehaviour, type TrashBehaviour } from "../trash";
 import type { Fingerprint } from "../decisions";
 import { appendLogEntry, logNotePath, parseLog, type ParsedLog } from "../log";
 import { baseName, joinPath, splitName } from "../names";

@@ -4,7 +4,7 @@
 // Loaded on first use by the pane's shell (shell-view.ts), so none of it is in main.js.
 import { ButtonComponent, Component, debounce, Notice, TFile, type App } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
-import type { AppliedBatch } from "../apply";
+import type { AppliedBatch } from "../batch-types";
 import type { Decision } from "../decisions";
 import type { Thumbnails } from "../ports";
 import {

@@ -3,7 +3,7 @@
 // pane is first shown, so none of it is in main.js.
 import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
-import type { AppliedBatch } from "../apply";
+import type { AppliedBatch } from "../batch-types";
 import type { ReviewReport } from "../review-items";
 import type { CleanerServices } from "./cleaner-ports";
 import type { CleanerPane } from "./pane";

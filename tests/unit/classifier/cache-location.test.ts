@@ -117,8 +117,8 @@ describe("the embedding cache's one location", () => {
       // manifest.dir of the plugin in a vault whose config folder is .obsidian.
       pluginDir: () => ".obsidian/plugins/lesson-lab",
       loadClassifierData: () => Promise.resolve(data),
-      saveClassifierData: (d: ClassifierData) => {
-        data = d;
+      updateClassifierData: (change: (d: ClassifierData) => ClassifierData) => {
+        data = change(data);
         return Promise.resolve();
       },
     });

@@ -24,6 +24,7 @@ async function setUp(): Promise<{ app: ObsidianApp; file: TFile; host: Classifie
       return data;
     },
     saveClassifierData: async () => undefined,
+    updateClassifierData: async () => undefined,
     pluginDir: () => `${app.vault.configDir}/plugins/lesson-lab`,
   };
   return { app, file, host, release };

@@ -47,6 +47,7 @@ describe("case 7: model folders from notes and files stay inside the vault", () 
     const host = (lastModel: string | null): ClassifierHost => ({
       loadClassifierData: () => Promise.resolve({ perFolder: {}, lastModel }),
       saveClassifierData: () => Promise.resolve(),
+      updateClassifierData: () => Promise.resolve(),
       pluginDir: () => `${app.vault.configDir}/plugins/lesson-lab`,
     });
     const messages: string[] = [];

@@ -12,6 +12,8 @@ import { normalizeClassifierData, PANEL_DEFAULTS, type ClassifierData } from "..
 import { parseResults } from "../../../src/classifier/results-file";
 import { TrainingService, type TrainingHost } from "../../../src/classifier/obsidian/training-service";
 import { isAbortError } from "../../../src/shared/abort";
+import { PluginDataStore } from "../../../src/shared/obsidian/data-store";
+import { classifierHost, CLASSIFIER_KEY } from "../../../src/classifier/obsidian/feature";
 import { COLORS, fakeBackbone, noisyImage } from "./train-helpers";
 
 vi.mock("../../../src/classifier/browser/app-runtime", async (importOriginal) => {
@@ -45,8 +47,8 @@ async function vault(): Promise<{ app: ObsidianApp; host: TrainingHost & { data:
   const host = {
     data: normalizeClassifierData({ perFolder: { colors: { ...PANEL_DEFAULTS, epochs: 2 } } }),
     loadClassifierData: () => Promise.resolve(structuredClone(host.data)),
-    saveClassifierData: (d: ClassifierData) => {
-      host.data = structuredClone(d);
+    updateClassifierData: (change: (d: ClassifierData) => ClassifierData) => {
+      host.data = structuredClone(change(structuredClone(host.data)));
       return Promise.resolve();
     },
     pluginDir: () => `${app.vault.configDir}/plugins/lesson-lab`,
@@ -111,5 +113,52 @@ describe("the in-app training service", () => {
     expect(isAbortError(error)).toBe(true);
     expect(app.vault.getAbstractFileByPath("colors.model")).toBeNull();
     expect(host.data.lastModel).toBeNull();
+  });
+
+  describe("remembering the last model through the plugin's data store", () => {
+    /** data.json in memory behind the real PluginDataStore; `onFirstLoad` runs once, inside the first read after training. */
+    function dataFile(app: ObsidianApp, failSave = false) {
+      let file: Record<string, unknown> = { cleaner: { kept: true } };
+      let onFirstLoad: (() => void) | null = null;
+      const store = new PluginDataStore({
+        loadData: () => {
+          const hook = onFirstLoad;
+          onFirstLoad = null;
+          hook?.();
+          return Promise.resolve(structuredClone(file));
+        },
+        saveData: (d: unknown) => {
+          if (failSave) return Promise.reject(new Error("disk full"));
+          file = structuredClone(d as Record<string, unknown>);
+          return Promise.resolve();
+        },
+      });
+      const host = classifierHost({ app, manifest: { id: "lesson-lab", dir: `${app.vault.configDir}/plugins/lesson-lab` } as never, data: store });
+      return { store, host, file: () => file, arm: (f: () => void) => (onFirstLoad = f) };
+    }
+
+    it("is one queued update: a write of the classifier key made meanwhile is kept", async () => {
+      const { app } = await vault();
+      const data = dataFile(app);
+      const other = { ...PANEL_DEFAULTS, epochs: 7 };
+      // Another write of the classifier key (the panel saving a folder's settings) starts while the service reads.
+      data.arm(() => void data.store.update((d) => ({ ...d, [CLASSIFIER_KEY]: { ...normalizeClassifierData(d[CLASSIFIER_KEY]), perFolder: { other } } })));
+      const result = await new TrainingService(app, data.host).train("colors", { settings: { ...PANEL_DEFAULTS, epochs: 1 } });
+      await data.store.update((d) => d);
+      expect(result.warnings).toEqual([]);
+      const stored = normalizeClassifierData(data.file()[CLASSIFIER_KEY]);
+      expect(stored.lastModel).toBe("colors.model");
+      expect(stored.perFolder.other?.epochs).toBe(7);
+      expect(data.file().cleaner).toEqual({ kept: true });
+    });
+
+    it("a failed write is a warning and the model is kept", async () => {
+      const { app } = await vault();
+      const data = dataFile(app, true);
+      const result = await new TrainingService(app, data.host).train("colors", { settings: { ...PANEL_DEFAULTS, epochs: 1 } });
+      expect(result.model?.folder).toBe("colors.model");
+      expect(result.warnings).toEqual([expect.stringContaining("Could not remember colors.model as the last model: disk full")]);
+      expect(await app.vault.adapter.exists("colors.model/metadata.json")).toBe(true);
+    });
   });
 });

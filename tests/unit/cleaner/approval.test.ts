@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { trashBehaviour } from "../../../src/cleaner/apply";
+import { trashBehaviour } from "../../../src/cleaner/trash";
 import { renderSummary } from "../../../src/cleaner/obsidian/apply-modal";
 import type { Plan } from "../../../src/cleaner/plan";
 import { summary } from "../../../src/cleaner/plan";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { applyPlan, type FileOps, newTrashEntry, settleDecisions, trashBehaviour, undoBatch, undoMessage } from "../../../src/cleaner/apply";
+import { applyPlan, settleDecisions } from "../../../src/cleaner/apply";
+import type { FileOps } from "../../../src/cleaner/batch-types";
+import { newTrashEntry, trashBehaviour } from "../../../src/cleaner/trash";
+import { undoBatch, undoMessage } from "../../../src/cleaner/undo";
 import { DecisionBook } from "../../../src/cleaner/decisions";
 import { planBatch } from "../../../src/cleaner/plan";
 import { MemoryVault, type TrashMode } from "../support/memory-vault";

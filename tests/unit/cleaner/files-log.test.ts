@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppliedBatch, UndoResult } from "../../../src/cleaner/apply";
+import type { AppliedBatch, UndoResult } from "../../../src/cleaner/batch-types";
 import {
   appendLogEntry,
   appendLogLine,

@@ -6,7 +6,8 @@
 // - every file is where the log note, parsed back, says (a location model driven by parseLog).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyPlan, settleDecisions, undoBatch } from "../../../src/cleaner/apply";
+import { applyPlan, settleDecisions } from "../../../src/cleaner/apply";
+import { undoBatch } from "../../../src/cleaner/undo";
 import { DecisionBook, type Decision } from "../../../src/cleaner/decisions";
 import { appendLogEntry, formatLogEntry, formatUndoEntry, lastUndoable, logNotePath, parseLog } from "../../../src/cleaner/log";
 import { baseName, candidateNames, isInside, parentOf } from "../../../src/cleaner/names";

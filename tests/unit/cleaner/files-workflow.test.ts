@@ -3,7 +3,7 @@
 // outside the dataset, a crash leaving moves no log knows, two undos at once, a trash that
 // throws after it worked, a swapped file acted on).
 import { describe, expect, it } from "vitest";
-import type { FileOps } from "../../../src/cleaner/apply";
+import type { FileOps } from "../../../src/cleaner/batch-types";
 import { DecisionBook, type Decision } from "../../../src/cleaner/decisions";
 import { logNotePath, parseLog } from "../../../src/cleaner/log";
 import { planBatch } from "../../../src/cleaner/plan";

@@ -64,6 +64,7 @@ function dataStoreOf(plugin: DataHost) {
   return {
     get: async (key: string) => ((await plugin.loadData()) as Record<string, unknown>)[key],
     set: (key: string, value: unknown) => plugin.updatePluginData((d) => ({ ...d, [key]: value })),
+    update: (change: (d: Record<string, unknown>) => Record<string, unknown>) => plugin.updatePluginData(change),
   };
 }
 

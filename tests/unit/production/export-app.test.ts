@@ -17,7 +17,7 @@ import { makePlugin, type Harness } from "../timestamps/obsidian/helpers";
 import { TINY_BACKBONE_FOLDER, writeTinyClassifier } from "../support/tiny-classifier";
 
 const RUNTIME = "/* stand-in for the built web-app.js */ window.LessonLab = {};";
-const host: ClassifierHost = { loadClassifierData: async () => ({ perFolder: {}, lastModel: null }), saveClassifierData: async () => undefined, pluginDir: () => ".obsidian/plugins/lesson-lab" };
+const host: ClassifierHost = { loadClassifierData: async () => ({ perFolder: {}, lastModel: null }), saveClassifierData: async () => undefined, updateClassifierData: async () => undefined, pluginDir: () => ".obsidian/plugins/lesson-lab" };
 const FILES = ["index.html", "lesson-lab.js", "model.js", "lesson-lab.mjs", "model-card.json", "README.md"];
 
 let tf: Tf;

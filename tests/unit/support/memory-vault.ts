@@ -2,7 +2,7 @@
 // `.trash/` folder, a simulated system trash and a record of permanent deletions, and refuses
 // (and records) any move onto an existing path, so tests can assert nothing was overwritten.
 
-import type { FileOps, TrashResult } from "../../../src/cleaner/apply";
+import type { FileOps, TrashResult } from "../../../src/cleaner/batch-types";
 import type { Fingerprint } from "../../../src/cleaner/decisions";
 import { baseName, freeName, isInside, joinPath, parentOf, splitName } from "../../../src/cleaner/names";
 import type { LogStore } from "../../../src/cleaner/workflow";

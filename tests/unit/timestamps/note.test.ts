@@ -467,3 +467,26 @@ describe("headings of blocks with several times", () => {
     ]);
   });
 });
+
+// QA 1 (/work/coord/reports/qa1.md) finding 6: a fenced block in a block quote opened on the list
+// marker's line ("- > ```timestamp") is a fence inside a quote inside a list item (CommonMark).
+describe("a quote opened on a list marker's line (QA 1 #6)", () => {
+  it("finds its fenced blocks, as the other list and quote nestings", () => {
+    const note = readFileSync(path.resolve(__dirname, "../../fixtures/qa1/list-quote.md"), "utf8");
+    const scan = scanNote(note);
+    expect(scan.timestamps.map((t) => [t.line + 1, t.seconds])).toEqual([
+      [5, 6],
+      [9, 7],
+      [14, 8],
+      [18, 9],
+    ]);
+  });
+
+  it("binds a time to a video block opened the same way, and ends the block with the quote", () => {
+    const scan = scanNote("* > ```timestamp-url\n  > https://youtu.be/BBBBBBBBBBB\n  > ```\n1. > ```timestamp\n   > 01:00\nafter\n```timestamp\n02:00\n```\n");
+    expect(scan.timestamps.map((t) => [t.line + 1, t.seconds, t.video?.id ?? null])).toEqual([
+      [5, 60, "BBBBBBBBBBB"],
+      [8, 120, "BBBBBBBBBBB"],
+    ]);
+  });
+});

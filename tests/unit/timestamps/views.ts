@@ -34,8 +34,10 @@ export async function cliSeeks(text: string): Promise<Shown[]> {
     let out = "";
     const code = await run([file, "--json"], { out: (t) => (out += t), err: () => undefined });
     if (code !== 0) throw new Error(`CLI exit code ${code}`);
-    const records = JSON.parse(out) as Array<{ seconds: number | null; video: { url: string } | null; error: string | null }>;
-    return records.map((r): Shown => (r.error === null && r.seconds !== null && r.video !== null ? { seconds: r.seconds, url: r.video.url } : "error"));
+    const records = JSON.parse(out) as Array<{ text: string; seconds: number | null; video: { url: string } | null; error: string | null }>;
+    // The listing also names blocks the app does not render as ours (a wrong-case or unclosed
+    // fence: `text` is that fence and its language): problems of the note, not timestamps a view shows.
+    return records.filter((r) => !(r.seconds === null && /^(`{3,}|~{3,})timestamp/i.test(r.text))).map((r): Shown => (r.error === null && r.seconds !== null && r.video !== null ? { seconds: r.seconds, url: r.video.url } : "error"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
