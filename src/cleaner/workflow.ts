@@ -14,23 +14,9 @@ import { makeBatchId, planSteps, recordResult, runApplyStep, stepPath, stepRefus
 import { planUndo, runUndoJob, undoOrder } from "./undo";
 import type { AppliedBatch, ApplyStep, FailedFile, FileOps, StepJournal, StepResult, UndoJob, UndoResult } from "./batch-types";
 import type { Fingerprint } from "./decisions";
-import {
-  appendLogEntry,
-  appendLogLine,
-  displayTime,
-  formatIntentEntry,
-  formatLogEntry,
-  formatStepLine,
-  formatUndoEntry,
-  formatUndoIntentEntry,
-  lastUndoable,
-  parseLog,
-  type ApplyIntent,
-  type LoggedBatch,
-  type OpenRun,
-  type ParsedLog,
-  type UndoIntent,
-} from "./log";
+import { appendLogEntry, appendLogLine, displayTime, formatIntentEntry, formatLogEntry, formatStepLine, formatUndoEntry, formatUndoIntentEntry } from "./log-format";
+import { lastUndoable, parseLog, type LoggedBatch, type OpenRun, type ParsedLog } from "./log-parse";
+import type { ApplyIntent, UndoIntent } from "./log";
 import { trashFileProblem, type CleanerScope } from "./paths";
 import { fingerprintMismatch, type Plan } from "./plan";
 

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { run as cleanCli } from "../../../src/cli/clean";
 import { runUndo } from "../../../src/cli/clean-apply";
-import { appendLogEntry, formatLogEntry, parseLog } from "../../../src/cleaner/log";
+import { appendLogEntry, formatLogEntry } from "../../../src/cleaner/log-format";
+import { parseLog } from "../../../src/cleaner/log-parse";
 import { sha256Hex } from "../../../src/shared/hash";
 import { diskCleaner } from "../../../src/node/cleaner-store";
 

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AppliedBatch, UndoResult } from "../../../src/cleaner/batch-types";
-import {
-  appendLogEntry,
-  appendLogLine,
-  formatIntentEntry,
-  formatLogEntry,
-  formatStepLine,
-  formatUndoEntry,
-  lastUndoable,
-  LOG_NOTE_NAME,
-  logNotePath,
-  parseLog,
-} from "../../../src/cleaner/log";
+import { appendLogEntry, appendLogLine, formatIntentEntry, formatLogEntry, formatStepLine, formatUndoEntry } from "../../../src/cleaner/log-format";
+import { lastUndoable, parseLog } from "../../../src/cleaner/log-parse";
+import { LOG_NOTE_NAME, logNotePath } from "../../../src/cleaner/log";
 
 const batch: AppliedBatch = {
   id: "20261125T210045123Z-abcd",

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { FileOps } from "../../../src/cleaner/batch-types";
 import { DecisionBook, type Decision } from "../../../src/cleaner/decisions";
-import { logNotePath, parseLog } from "../../../src/cleaner/log";
+import { logNotePath } from "../../../src/cleaner/log";
+import { parseLog } from "../../../src/cleaner/log-parse";
 import { planBatch } from "../../../src/cleaner/plan";
 import { BusyError, CleanerWorkflow, type LogStore } from "../../../src/cleaner/workflow";
 import { contentKey, MemoryVault, type TrashMode } from "../support/memory-vault";

@@ -6,7 +6,7 @@ import { applyPlan } from "../../../src/cleaner/apply";
 import { DecisionBook } from "../../../src/cleaner/decisions";
 import { planBatch } from "../../../src/cleaner/plan";
 import { appendToLog, linkedFrom, ObsidianFileOps, ObsidianVaultView, readLog, trashSetting } from "../../../src/cleaner/obsidian/file-ops";
-import { formatLogEntry } from "../../../src/cleaner/log";
+import { formatLogEntry } from "../../../src/cleaner/log-format";
 import { emulateVaultTrash, realStats } from "./pane-support";
 
 afterEach(() => vi.restoreAllMocks());
