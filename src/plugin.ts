@@ -8,7 +8,7 @@ import { ClassifierFeature } from "./classifier/obsidian/feature";
 import type { ReviewReport } from "./cleaner/review-items";
 import type { TrainResult } from "./classifier/pipeline";
 import { CleanerFeature } from "./cleaner/obsidian/feature";
-import { setUpEngine } from "./engine/assets";
+import { setUpEngine } from "./engine/obsidian/plugin-folder";
 import { PluginDataStore } from "./shared/obsidian/data-store";
 
 export default class LessonLabPlugin extends Plugin {
@@ -21,7 +21,7 @@ export default class LessonLabPlugin extends Plugin {
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
   readonly cleaner = new CleanerFeature(this, this.data, {
     trainer: this.classifier.trainer,
-    thumbnails: async (source, pixels) => new (await import("./classifier/obsidian/thumbnails")).Thumbnailer(source, pixels),
+    thumbnails: async (source, pixels) => new (await import("./classifier/browser/thumbnails")).Thumbnailer(source, pixels),
   });
 
   override async onload(): Promise<void> {

@@ -11,12 +11,10 @@
 import type { FileStore, ImageDecoder, RgbImage, StoredFile } from "./types";
 import { ImageReadError } from "./types";
 import { errorText } from "../shared/errors";
+import { extensionOf, IMAGE_EXTENSIONS, isImagePath } from "./image-files";
 
-/**
- * Extensions of the formats read: those both the app's decoder (Chromium: createImageBitmap)
- * and the command line's (sharp's prebuilt libvips) decode. `.jfif` and `.jpe` are JPEG.
- */
-export const IMAGE_EXTENSIONS: readonly string[] = ["png", "jpg", "jpeg", "jpe", "jfif", "webp", "gif", "bmp", "avif"];
+// The image extensions live in a tiny module of their own (main.js needs isImagePath at start-up).
+export { IMAGE_EXTENSIONS, extensionOf, isImagePath };
 
 /**
  * Image formats listed as skipped, by extension: the format and which decoder does not read it
@@ -112,17 +110,6 @@ export interface FolderLister {
 
 export function normalizeFolder(folder: string): string {
   return folder.replace(/\\/g, "/").replace(/\/{2,}/g, "/").replace(/^\/+|\/+$/g, "");
-}
-
-/** The lower-case extension of a path's file name ("" without one; a leading dot is not one). */
-export function extensionOf(path: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  const dot = name.lastIndexOf(".");
-  return dot <= 0 ? "" : name.slice(dot + 1).toLowerCase();
-}
-
-export function isImagePath(path: string): boolean {
-  return IMAGE_EXTENSIONS.includes(extensionOf(path));
 }
 
 /** Matches the scan's one-line summary of the skipped files among its warnings. */

@@ -169,6 +169,3 @@ export function normalizeClassifierData(raw: unknown): ClassifierData {
   }
   return out;
 }
-
-/** A short, safe name for a folder's embedding cache: classifier/cache.ts, where cacheFolderFor uses it. */
-export { cacheName } from "./cache";

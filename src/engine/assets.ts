@@ -11,7 +11,8 @@
 // binary, the weights), on the first use of the classifier or the cleaner, and "web-app" (the
 // exported web app's runtime, web-app.js), on the first "Export as web app" only.
 // Part of main.js at start-up: keep it light (no tfjs, nothing from src/classifier).
-import { normalizePath, Notice, requestUrl, type Plugin } from "obsidian";
+// No `obsidian` import: the plugin's folder, the download and the notices come in through
+// EngineIo, which src/engine/obsidian/plugin-folder.ts builds (setUpEngine).
 import { errorText } from "../shared/errors";
 
 /** One engine file as the build describes it. */
@@ -48,7 +49,7 @@ export interface EngineManifest {
 }
 
 /** The loader the build puts at the top of main.js (see RUNTIME in esbuild.config.mjs). */
-interface EngineRuntime {
+export interface EngineRuntime {
   manifest: EngineManifest;
   load: ((files: string[]) => Promise<void>) | null;
   define(table: Record<string, unknown>): void;
@@ -58,21 +59,42 @@ interface EngineRuntime {
 // directly (tests, the CLI), where nothing is split.
 declare const LESSON_LAB_ENGINE: EngineRuntime | undefined;
 
-function runtime(): EngineRuntime | null {
+/** The build's loader, or null when running from the sources. */
+export function engineRuntime(): EngineRuntime | null {
   return typeof LESSON_LAB_ENGINE === "undefined" ? null : LESSON_LAB_ENGINE;
 }
 
 /** The engine's files as built into this main.js, or null when running from the sources. */
 export function engineManifest(): EngineManifest | null {
-  return runtime()?.manifest ?? null;
+  return engineRuntime()?.manifest ?? null;
 }
 
-interface Context {
-  plugin: Plugin;
+/** A notice that stays until hidden, for the download's progress. */
+export interface ProgressNotice {
+  setMessage(text: string): void;
+  hide(): void;
+}
+
+/**
+ * What the engine loader needs from its surroundings (in the app: the plugin's folder through the
+ * vault adapter, requestUrl, Obsidian notices; see src/engine/obsidian/plugin-folder.ts).
+ */
+export interface EngineIo {
+  /** The plugin's folder, vault-relative, for messages ("…/plugins/lesson-lab"). */
   dir: string;
+  /** The bytes of the file `name` in the plugin's folder, or null when there is none. */
+  read(name: string): Promise<ArrayBuffer | null>;
+  /** Writes `bytes` as the file `name` in the plugin's folder. */
+  write(name: string, bytes: ArrayBuffer): Promise<void>;
+  /** GET `url`: the HTTP status and, for 200, the body. Throws when no response came. */
+  download(url: string): Promise<{ status: number; body: ArrayBuffer }>;
+  /** Shows an empty notice that stays until hidden. */
+  progress(): ProgressNotice;
+  /** Shows a notice that stays until the user closes it (errors). */
+  warn(text: string): void;
 }
 
-let context: Context | null = null;
+let context: EngineIo | null = null;
 const verified = new Map<string, Promise<ArrayBuffer>>();
 const downloading = new Map<EngineGroup, Promise<void>>();
 
@@ -91,13 +113,9 @@ function fileEntry(name: string): EngineFile {
   return hit;
 }
 
-function ctx(): Context {
+function ctx(): EngineIo {
   if (!context) throw new Error("Lesson Lab: the engine is not set up (the plugin was not loaded)");
   return context;
-}
-
-function pathOf(name: string): string {
-  return normalizePath(`${ctx().dir}/${name}`);
 }
 
 /** Why the local copy cannot be used, or null when it is good. */
@@ -108,11 +126,8 @@ async function problemWith(file: EngineFile, bytes: ArrayBuffer | null): Promise
   return null;
 }
 
-async function readLocal(name: string): Promise<ArrayBuffer | null> {
-  const { adapter } = ctx().plugin.app.vault;
-  const path = pathOf(name);
-  if (!(await adapter.exists(path))) return null;
-  return adapter.readBinary(path);
+function readLocal(name: string): Promise<ArrayBuffer | null> {
+  return ctx().read(name);
 }
 
 /** What to do without a network, for messages. */
@@ -145,7 +160,7 @@ async function downloadMissing(group: EngineGroup): Promise<void> {
     throw new Error(`Lesson Lab's ${what} files are not installed (${bad.map((b) => `${b.file.name}: ${b.why}`).join("; ")}). ${manualInstallHint(files)}`);
   }
   const total = files.reduce((n, f) => n + f.size, 0);
-  const notice = new Notice("", 0);
+  const notice = ctx().progress();
   let done = 0;
   const show = (extra: string) =>
     notice.setMessage(
@@ -158,22 +173,22 @@ async function downloadMissing(group: EngineGroup): Promise<void> {
       const url = m.releaseBase + encodeURIComponent(file.name);
       let bytes: ArrayBuffer;
       try {
-        const res = await requestUrl({ url, throw: false });
+        const res = await ctx().download(url);
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-        bytes = res.arrayBuffer;
+        bytes = res.body;
       } catch (e) {
         throw new Error(`Lesson Lab could not download ${file.name} from ${url} (${errorText(e)}). Offline? ${manualInstallHint(files)}`);
       }
       const why = await problemWith(file, bytes);
       if (why) throw new Error(`Lesson Lab downloaded ${file.name} from ${url}, but it is ${why}: nothing was written. ${manualInstallHint(files)}`);
-      await ctx().plugin.app.vault.adapter.writeBinary(pathOf(file.name), bytes);
+      await ctx().write(file.name, bytes);
       done += file.size;
     }
     notice.setMessage(`Lesson Lab's ${what} is installed (${megabytes(total)}).`);
     window.setTimeout(() => notice.hide(), 4000);
   } catch (e) {
     notice.hide();
-    new Notice(errorText(e), 0);
+    ctx().warn(errorText(e));
     throw e;
   }
 }
@@ -237,14 +252,15 @@ function runEngineScript(rt: EngineRuntime, name: string, bytes: ArrayBuffer): P
 }
 
 /**
- * Connects the loader in main.js to the plugin's folder: from now on, the first use of the
+ * Connects the loader in main.js to `io` (the plugin's folder): from now on, the first use of the
  * classifier or the cleaner reads (or downloads) the engine files. Does nothing when running
- * from the sources. Cheap: reads nothing until then.
+ * from the sources. Cheap: reads nothing until then. In the app: setUpEngine
+ * (src/engine/obsidian/plugin-folder.ts).
  */
-export function setUpEngine(plugin: Plugin): void {
-  const rt = runtime();
+export function connectEngine(io: EngineIo): void {
+  const rt = engineRuntime();
   if (!rt) return;
-  context = { plugin, dir: plugin.manifest.dir ?? `${plugin.app.vault.configDir}/plugins/${plugin.manifest.id}` };
+  context = io;
   const ran = new Map<string, Promise<void>>();
   // One script at a time: they share the global they define through.
   let queue: Promise<void> = Promise.resolve();

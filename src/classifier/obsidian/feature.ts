@@ -5,7 +5,7 @@
 // passes in.
 import { Notice, TFile, TFolder, type Plugin, type WorkspaceLeaf } from "obsidian";
 import type { ClassifierHost } from "../app-ports";
-import { isImagePath } from "../dataset";
+import { isImagePath } from "../image-files";
 import { normalizeClassifierData } from "../panel-settings";
 import type { TrainResult } from "../pipeline";
 import { errorText } from "../../shared/errors";

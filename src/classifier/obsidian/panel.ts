@@ -13,7 +13,7 @@ import { PANEL_DEFAULTS } from "../panel-settings";
 import { findUnreadable } from "../precheck";
 import { parseResults, RESULTS_FILE, resultsDataOf, type ResultsData } from "../results-file";
 import { renderGallery, renderResults, type ImageHost } from "./results-view";
-import { Thumbnailer } from "./thumbnails";
+import { Thumbnailer } from "../browser/thumbnails";
 import type { VaultStore } from "../../shared/obsidian/vault-store";
 import { errorText } from "../../shared/errors";
 import { FolderSuggest } from "./folder-suggest";

@@ -3,7 +3,7 @@
 // limit by the header before anything decodes: a 31 KB PNG claiming 16000x16000 pixels never
 // reaches createImageBitmap (it took 33 s and 2.3 GB in Chromium).
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Thumbnailer } from "../../../src/classifier/obsidian/thumbnails";
+import { Thumbnailer } from "../../../src/classifier/browser/thumbnails";
 import { checkBeforeDecode } from "../../../src/classifier/sniff";
 
 /** A PNG signature and IHDR claiming width x height (no pixel data: the header is all that is read). */

@@ -15,7 +15,7 @@ import type { Trainer } from "../../../src/cleaner/ports";
 import type { ReviewReport } from "../../../src/cleaner/review-items";
 import { CleanerSession } from "../../../src/cleaner/session";
 import { MemoryDecisionStore } from "./session-support";
-import { cacheName } from "../../../src/classifier/panel-settings";
+import { cacheName } from "../../../src/classifier/cache";
 import { COLORS, fakeBackbone, noisyImage } from "../classifier/train-helpers";
 
 vi.mock("../../../src/classifier/browser/app-runtime", async (importOriginal) => {

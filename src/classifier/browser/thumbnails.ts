@@ -1,7 +1,7 @@
 // Small thumbnails of vault images, drawn only when their element scrolls into view:
 // the bytes are decoded straight to a small bitmap (createImageBitmap with a resize), so that a
 // folder of thousands of images never holds thousands of full-size images. No `obsidian` import.
-import { macrotask } from "../browser/app-runtime";
+import { macrotask } from "../../shared/yield";
 import { checkBeforeDecode, DEFAULT_MAX_PIXELS, MIME_TYPES } from "../sniff";
 import { errorText } from "../../shared/errors";
 
