@@ -324,7 +324,9 @@ export class ClassifierPanel extends Component {
     const open = this.host.openCleaner;
     if (!open) return;
     const button = new ButtonComponent(this.resultsEl.createDiv({ cls: "lesson-lab-buttons" })).setButtonText("Open cleaner").setClass("lesson-lab-open-cleaner");
-    this.onClick(button, () => void open(folder, this.trained.get(folder)));
+    this.onClick(button, () => {
+      Promise.resolve(open(folder, this.trained.get(folder))).catch((e: unknown) => new Notice(`Could not open the cleaner: ${errorText(e)}`));
+    });
   }
 
   /** Shows the model saved for `folder` and its results, when there is one. */

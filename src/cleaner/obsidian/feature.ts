@@ -60,14 +60,20 @@ export class CleanerFeature implements CleanerServices {
   /** Registers the pane, the two commands (no default hotkeys) and the folder menu item. */
   register(): void {
     const { plugin } = this;
+    // Every failure to open (the pane's engine file cannot load, e.g. offline) is a notice.
+    const openCleaner = (folder: string): void => {
+      this.open(folder).catch((e: unknown) => {
+        if (!isAbortError(e)) new Notice(`Could not open the cleaner: ${errorText(e)}`);
+      });
+    };
     plugin.registerView(CLEANER_VIEW_TYPE, (leaf) => new CleanerView(leaf, this));
     plugin.addCommand({
       id: "open-cleaner",
       name: "Open cleaner",
       callback: () => {
         const open = this.view();
-        if (open) void plugin.app.workspace.revealLeaf(open.leaf);
-        else new DatasetFolderModal(plugin.app, (folder) => void this.open(folder)).open();
+        if (open) plugin.app.workspace.revealLeaf(open.leaf).catch((e: unknown) => new Notice(`Could not show the cleaner: ${errorText(e)}`));
+        else new DatasetFolderModal(plugin.app, openCleaner).open();
       },
     });
     plugin.addCommand({
@@ -89,7 +95,7 @@ export class CleanerFeature implements CleanerServices {
           item
             .setTitle("Clean this dataset")
             .setIcon("sparkles")
-            .onClick(() => void this.open(file.path)),
+            .onClick(() => openCleaner(file.path)),
         );
       }),
     );

@@ -1,13 +1,14 @@
 // The cleaner pane as registered at plugin load: a light shell. The pane's content (pane.ts:
 // the grid, the session, the apply dialog and the file operations) is imported only when the
 // pane is first shown, so none of it is in main.js.
-import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
+import { ButtonComponent, ItemView, Notice, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { TrainResult } from "../../classifier/pipeline";
 import type { AppliedBatch } from "../batch-types";
 import type { ReviewReport } from "../review-items";
 import type { CleanerServices } from "./cleaner-ports";
 import type { CleanerPane } from "./pane";
 import { errorText } from "../../shared/errors";
+import { AbortError, isAbortError } from "../../shared/abort";
 
 export const CLEANER_VIEW_TYPE = "lesson-lab-cleaner";
 
@@ -16,6 +17,8 @@ export class CleanerView extends ItemView {
   private folder = "";
   private loading: Promise<CleanerPane> | null = null;
   private loaded: CleanerPane | null = null;
+  /** Set when the view closes: a pane still loading then is dropped, never loaded or registered. */
+  private closed = false;
 
   constructor(
     leaf: WorkspaceLeaf,
@@ -48,19 +51,31 @@ export class CleanerView extends ItemView {
   }
 
   override async onOpen(): Promise<void> {
+    this.closed = false;
     try {
       await this.pane();
     } catch (e) {
-      this.showLoadError(e);
+      if (!isAbortError(e)) this.showLoadError(e);
     }
   }
 
   override async onClose(): Promise<void> {
+    this.closed = true;
     const pane = this.loaded;
     this.loaded = null;
     this.loading = null;
     if (pane) this.removeChild(pane);
-    await this.services.decisions.save();
+    // The decisions' store loads on first use too: when it cannot (offline), say so; never reject.
+    try {
+      await this.services.decisions.save();
+    } catch (e) {
+      new Notice(`Could not save the cleaner's decisions: ${errorText(e)}`);
+    }
+  }
+
+  /** Rejects with an AbortError when the view closed while the pane was loading. */
+  private throwIfClosed(): void {
+    if (this.closed) throw new AbortError("The cleaner pane was closed while it loaded.");
   }
 
   /** The dataset folder shown ("" when none). */
@@ -81,8 +96,11 @@ export class CleanerView extends ItemView {
     this.contentEl.empty();
     this.contentEl.createDiv({ cls: "lesson-lab-muted", text: "Loading the cleaner…" });
     const { CleanerPane } = await import("./pane");
+    this.throwIfClosed();
     const pane = new CleanerPane(this.app, this.contentEl, this.services);
     await pane.loadThumbnails();
+    // Closed meanwhile: the pane is dropped before it registers any listener (pane.onload).
+    this.throwIfClosed();
     this.addChild(pane);
     pane.load();
     this.loaded = pane;
