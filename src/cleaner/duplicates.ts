@@ -6,6 +6,7 @@
 // embeddings share a large positive mean, so raw cosines of any two images of a class sit near
 // 0.95. Every pair is compared (O(n²·d): ~1–2 s for 1,000 images of 1,280 dimensions).
 import { throwIfAborted } from "../shared/abort";
+import type { Split } from "../classifier/split";
 
 /**
  * Cosine similarity (centred) from which two images are reported as near-copies, per backbone
@@ -48,7 +49,7 @@ export interface DuplicateInput {
   path: string;
   /** Content hash (equal hashes = byte-identical files). */
   hash: string;
-  split: "train" | "valid";
+  split: Split;
   embedding: ArrayLike<number>;
 }
 
@@ -142,7 +143,7 @@ export function nearestNeighbours(embeddings: readonly ArrayLike<number>[], cent
  * Orders copies by which to keep: a training image first (validation copies are what leaks),
  * then the shorter path (copies usually carry a suffix: "a copy.png", "a (1).png"), then by path.
  */
-export function keepFirst(items: readonly { path: string; split: "train" | "valid" }[]): (x: number, y: number) => number {
+export function keepFirst(items: readonly { path: string; split: Split }[]): (x: number, y: number) => number {
   return (x, y) =>
     Number(items[x].split === "valid") - Number(items[y].split === "valid") ||
     items[x].path.length - items[y].path.length ||

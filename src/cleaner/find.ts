@@ -16,6 +16,7 @@
 // a relabel.
 import type { ItemEmbedding, TrainResult } from "../classifier/pipeline";
 import type { Unreadable } from "../classifier/dataset";
+import type { Split } from "../classifier/split";
 import { crossEntropy, argmax } from "../classifier/metrics";
 import { throwIfAborted } from "../shared/abort";
 import { outOfFoldProbabilities, kfoldProblem, KFOLD_DEFAULTS, type KFoldOptions } from "./kfold";
@@ -76,7 +77,7 @@ export interface ScoredImage {
   probability: number;
   loss: number;
   probabilities: number[];
-  split: "train" | "valid";
+  split: Split;
   /** How suspicious its label is, in [0, 1] (suspects.ts labelScore, by the report's rankBy). */
   score: number;
   /** Flagged as a label issue. */

@@ -2,10 +2,10 @@
 // paging and the triage keys. Pure: no Obsidian import, so it is tested without a DOM.
 
 import type { Decision } from "./decisions";
+import type { Split } from "../classifier/split";
 import { baseName } from "./names";
 
-export type SplitName = "train" | "valid";
-export type SplitFilter = "all" | SplitName;
+export type SplitFilter = "all" | Split;
 
 /** One image to review. `id` is its path when the report was made; `path` follows applies and undos. */
 export interface ReviewItem {
@@ -24,7 +24,7 @@ export interface ReviewItem {
   suggested: string | null;
   /** What kind of issue: "label", "duplicate", "outlier", "unreadable", ... */
   issue: string;
-  split: SplitName | null;
+  split: Split | null;
   /** A line of explanation (a duplicate's twin, an unreadable file's reason). */
   detail?: string;
   /** Trashed by an applied batch: hidden until an undo brings it back. */

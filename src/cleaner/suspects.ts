@@ -1,6 +1,8 @@
 // Label issues from out-of-fold probabilities: self-confidence ranking and confident learning
 // (Northcutt, Jiang & Chuang 2021, as cleanlab implements it). Pure: numbers in, indices out.
 
+import type { Split } from "../classifier/split";
+
 /**
  * The issue kinds the cleaner reports. "conflict": byte-identical copies of one image filed
  * under different labels (find.ts: every copy is listed, with the label the evidence favours).
@@ -35,7 +37,7 @@ export interface Suspect {
   loss: number;
   /** Out-of-fold probabilities, labels order (empty for unreadable files). */
   probabilities: number[];
-  split: "train" | "valid" | null;
+  split: Split | null;
   /** Only for issue "conflict". */
   conflict?: ConflictInfo;
 }
