@@ -17,7 +17,7 @@ export default class LessonLabPlugin extends Plugin {
   /** Timestamps, the player pane and the settings tab (src/timestamps/obsidian); owns "settings" and "positions". */
   readonly timestamps = new TimestampsFeature(this, this.data);
   /** The classifier's panel, classify block, commands and menus (src/classifier/obsidian); owns "classifier". */
-  readonly classifier = new ClassifierFeature(this, this.data, { openCleaner: (folder, result) => this.openCleaner(folder, result) });
+  readonly classifier = new ClassifierFeature(this, this.data, { openCleaner: (folder, result) => this.openCleaner(folder, result), webAppExport: () => import("./production/obsidian/export-command") });
   /** The cleaner's pane, commands and stored decisions (src/cleaner/obsidian), with its classifier ports (loaded on first use). */
   readonly cleaner = new CleanerFeature(this, this.data, {
     trainer: this.classifier.trainer,

@@ -11,6 +11,7 @@ import type { TrainResult } from "../pipeline";
 import { errorText } from "../../shared/errors";
 import { CLASSIFIER_VIEW_TYPE, ClassifierShellView } from "./shell-view";
 import type { InAppTrainResult, TrainRequest } from "./training-service";
+import type { LoadWebAppExport } from "./web-app-export-port";
 
 export const CLASSIFY_LANGUAGE = "classify";
 /** The classifier's key of data.json. */
@@ -27,6 +28,8 @@ export interface ClassifierDataStore {
 export interface ClassifierPorts {
   /** Opens the cleaner on a dataset folder, with this session's training result when there is one. */
   openCleaner?: (folder: string, result?: TrainResult) => Promise<void> | void;
+  /** The production room's web-app export, loaded on first use; absent: no "Export as web app". */
+  webAppExport?: LoadWebAppExport;
 }
 
 /** What the feature reads from the plugin: the app, its manifest (for its folder) and the data store. */
@@ -50,6 +53,7 @@ function isImage(file: unknown): file is TFile {
 /** Registers and runs the classifier's parts of the plugin. */
 export class ClassifierFeature {
   readonly host: ClassifierHost;
+  private readonly webAppExport: LoadWebAppExport | undefined;
   /** Whether a classifier module was loaded in this session: unloading frees tfjs memory only then, and never evaluates the classifier just to unload it. */
   private used = false;
 
@@ -59,6 +63,7 @@ export class ClassifierFeature {
     ports: ClassifierPorts = {},
   ) {
     this.host = classifierHost({ app: plugin.app, manifest: plugin.manifest, data }, ports);
+    this.webAppExport = ports.webAppExport;
   }
 
   /**
@@ -82,7 +87,7 @@ export class ClassifierFeature {
       this.openPanel(folder).catch(fail("Could not open the classifier panel"));
     };
 
-    plugin.registerView(CLASSIFIER_VIEW_TYPE, (leaf) => new ClassifierShellView(leaf, host, () => (this.used = true)));
+    plugin.registerView(CLASSIFIER_VIEW_TYPE, (leaf) => new ClassifierShellView(leaf, host, () => (this.used = true), this.webAppExport));
     plugin.register(() => this.unload());
     plugin.addRibbonIcon("brain-circuit", "Open classifier panel", () => openPanel());
     plugin.addCommand({ id: "open-classifier-panel", name: "Open classifier panel", callback: () => openPanel() });
@@ -98,7 +103,7 @@ export class ClassifierFeature {
     });
     plugin.registerEvent(
       plugin.app.workspace.on("file-menu", (menu, file) => {
-        if (file instanceof TFolder && file.path.endsWith(".model") && file.children.some((c) => c.name === "metadata.json")) {
+        if (this.webAppExport && file instanceof TFolder && file.path.endsWith(".model") && file.children.some((c) => c.name === "metadata.json")) {
           menu.addItem((item) =>
             item
               .setTitle("Export as web app")
@@ -156,7 +161,8 @@ export class ClassifierFeature {
   }
 
   private async exportWithModal(modelFolder: string): Promise<void> {
-    const { ExportWebAppModal } = await import("../../production/obsidian/export-command");
+    if (!this.webAppExport) return;
+    const { ExportWebAppModal } = await this.webAppExport();
     new ExportWebAppModal(this.plugin.app, this.host, modelFolder).open();
   }
 

@@ -20,6 +20,7 @@ import { FolderSuggest } from "./folder-suggest";
 import { TrainingSettingsForm } from "./settings-form";
 import { TrainingProgressView } from "./training-progress";
 import { TrainingService, type InAppTrainResult } from "./training-service";
+import type { LoadWebAppExport } from "./web-app-export-port";
 
 /** Images shown per label in the dataset overview strips. */
 const STRIP = 8;
@@ -53,6 +54,8 @@ export class ClassifierPanel extends Component {
     private readonly app: App,
     container: HTMLElement,
     private readonly host: ClassifierHost,
+    /** The web-app export (src/plugin.ts's port); absent: no export section. */
+    private readonly webAppExport?: LoadWebAppExport,
   ) {
     super();
     this.training = new TrainingService(app, host);
@@ -303,12 +306,14 @@ export class ClassifierPanel extends Component {
     if (trashed > 0) el.createDiv({ cls: "lesson-lab-muted", text: `${trashed} older model folder(s) moved to the trash.` });
   }
 
-  /** "Export as web app" under the results (production/obsidian/export-command.ts, loaded on first use). */
+  /** "Export as web app" under the results (the web-app export port, loaded on first use). */
   private renderExportSection(modelFolder: string): void {
+    const load = this.webAppExport;
+    if (!load) return;
     const section = this.resultsEl.createDiv({ cls: "lesson-lab-section lesson-lab-export-section" });
     section.createEl("h4", { text: "Export as web app" });
     const holder = section.createDiv();
-    import("../../production/obsidian/export-command")
+    load()
       .then(({ renderExportControls }) => {
         renderExportControls(holder, this, this.app, this.host, modelFolder);
       })

@@ -3,6 +3,7 @@
 import { ButtonComponent, ItemView, type ViewStateResult, type WorkspaceLeaf } from "obsidian";
 import type { ClassifierHost } from "../app-ports";
 import type { ClassifierPanel } from "./panel";
+import type { LoadWebAppExport } from "./web-app-export-port";
 import { errorText } from "../../shared/errors";
 
 export const CLASSIFIER_VIEW_TYPE = "lesson-lab-classifier";
@@ -16,6 +17,8 @@ export class ClassifierShellView extends ItemView {
     private readonly host: ClassifierHost,
     /** Told when the view loads the classifier's code (the feature frees tfjs memory at unload only then). */
     private readonly onUse: () => void = () => undefined,
+    /** The web-app export port (src/plugin.ts), for the panel's "Export as web app". */
+    private readonly webAppExport?: LoadWebAppExport,
   ) {
     super(leaf);
   }
@@ -45,7 +48,7 @@ export class ClassifierShellView extends ItemView {
       return;
     }
     this.contentEl.empty();
-    this.panel = new ClassifierPanel(this.app, this.contentEl, this.host);
+    this.panel = new ClassifierPanel(this.app, this.contentEl, this.host, this.webAppExport);
     this.addChild(this.panel);
     if (this.folder) await this.panel.pickFolder(this.folder);
   }
