@@ -26,6 +26,7 @@ import { ApplySummaryModal } from "./apply-modal";
 import { choiceDecision, columnsOf, focusCardAt, readFilter, refreshCard, renderCard, renderFilters, renderPager } from "./grid-view";
 import { cleanerPorts, type CleanerServices } from "./cleaner-ports";
 import { linkedFrom, trashSetting } from "./file-ops";
+import { buildPaneLayout, type PaneLayout } from "./pane-layout";
 import { StatusLine } from "./status-line";
 import { errorText } from "../../shared/errors";
 
@@ -45,15 +46,8 @@ export class CleanerPane extends Component {
   private clearArmedUntil = 0;
   private thumbs: Thumbnails | null = null;
 
-  private rootEl: HTMLElement;
-  private titleEl: HTMLElement;
+  private readonly ui: PaneLayout;
   private status: StatusLine;
-  private warningsEl: HTMLElement;
-  private countsEl: HTMLElement;
-  private estimateEl: HTMLElement;
-  private filtersEl: HTMLElement;
-  private gridEl: HTMLElement;
-  private pagerEl: HTMLElement;
   private buttons: Record<string, HTMLButtonElement> = {};
 
   constructor(
@@ -63,10 +57,8 @@ export class CleanerPane extends Component {
   ) {
     super();
     this.session = new CleanerSession(cleanerPorts(app, services));
-    containerEl.empty();
-    this.rootEl = containerEl.createDiv({ cls: "lesson-lab-cleaner" });
-    this.titleEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-title", text: "Cleaner" });
-    const bar = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-toolbar" });
+    this.ui = buildPaneLayout(containerEl);
+    const bar = this.ui.toolbarEl;
     // Obsidian's ButtonComponent; the main action (apply) is marked with setCta().
     const button = (key: string, text: string, run: () => Promise<unknown>, cta = false): void => {
       const b = new ButtonComponent(bar).setButtonText(text).setClass(`lesson-lab-cleaner-${key}`);
@@ -81,25 +73,16 @@ export class CleanerPane extends Component {
     this.buttons.finish.addClass("is-hidden");
     button("retrain", "Retrain", () => this.retrain());
     button("clear", "Clear decisions", () => this.clearDecisions());
-    this.status = new StatusLine(this.rootEl.createDiv({ cls: "lesson-lab-cleaner-status", attr: { "aria-live": "polite" } }));
-    this.warningsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-warnings" });
-    this.countsEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-counts" });
-    this.estimateEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-estimate" });
-    this.filtersEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-filters" });
-    this.gridEl = this.rootEl.createDiv({
-      cls: "lesson-lab-cleaner-grid",
-      attr: { role: "listbox", "aria-label": "Suspect images", "aria-multiselectable": "false" },
-    });
-    this.pagerEl = this.rootEl.createDiv({ cls: "lesson-lab-cleaner-pager" });
+    this.status = new StatusLine(this.ui.statusEl);
   }
 
   override onload(): void {
-    this.registerDomEvent(this.gridEl, "keydown", (e) => this.onKey(e));
-    this.registerDomEvent(this.gridEl, "click", (e) => this.onGridClick(e));
-    this.registerDomEvent(this.gridEl, "change", (e) => this.onChoice(e));
+    this.registerDomEvent(this.ui.gridEl, "keydown", (e) => this.onKey(e));
+    this.registerDomEvent(this.ui.gridEl, "click", (e) => this.onGridClick(e));
+    this.registerDomEvent(this.ui.gridEl, "change", (e) => this.onChoice(e));
     // Delegated once: the filters, pager and status are redrawn often.
-    this.registerDomEvent(this.filtersEl, "change", (e) => this.onFilter(e));
-    this.registerDomEvent(this.pagerEl, "click", (e) => {
+    this.registerDomEvent(this.ui.filtersEl, "change", (e) => this.onFilter(e));
+    this.registerDomEvent(this.ui.pagerEl, "click", (e) => {
       const b = (e.target as HTMLElement | null)?.closest("button");
       if (b?.hasClass("lesson-lab-cleaner-prev")) this.goPage(this.page - 1, 0);
       else if (b?.hasClass("lesson-lab-cleaner-next")) this.goPage(this.page + 1, 0);
@@ -155,11 +138,11 @@ export class CleanerPane extends Component {
 
   private render(): void {
     const folder = this.session.folder;
-    this.titleEl.setText(folder ? `Cleaner: ${folder}` : "Cleaner: open it on a dataset folder");
+    this.ui.titleEl.setText(folder ? `Cleaner: ${folder}` : "Cleaner: open it on a dataset folder");
     this.buttons.analyse.toggleClass("is-hidden", !this.session.canTrain);
     this.buttons.retrain.toggleClass("is-hidden", !this.session.canTrain);
-    this.warningsEl.empty();
-    for (const w of this.session.report?.warnings ?? []) this.warningsEl.createDiv({ cls: "lesson-lab-cleaner-warning-line", text: w });
+    this.ui.warningsEl.empty();
+    for (const w of this.session.report?.warnings ?? []) this.ui.warningsEl.createDiv({ cls: "lesson-lab-cleaner-warning-line", text: w });
     this.renderFilters();
     this.renderGrid();
   }
@@ -167,13 +150,13 @@ export class CleanerPane extends Component {
   private renderCounts(): void {
     const c = this.session.counts();
     const shown = this.session.items.filter((i) => !i.gone).length;
-    this.countsEl.setText(`${shown} images · ${c.keep} keep · ${c.delete} delete · ${c.relabel} relabel`);
-    this.estimateEl.setText(describeEstimate(this.session.report?.expectedLabelIssues, c.delete + c.relabel));
+    this.ui.countsEl.setText(`${shown} images · ${c.keep} keep · ${c.delete} delete · ${c.relabel} relabel`);
+    this.ui.estimateEl.setText(describeEstimate(this.session.report?.expectedLabelIssues, c.delete + c.relabel));
     this.buttons.apply.disabled = !this.session.book || c.delete + c.relabel === 0;
   }
 
   private renderFilters(): void {
-    renderFilters(this.filtersEl, this.session.labels(), issueKinds(this.session.items), this.filters);
+    renderFilters(this.ui.filtersEl, this.session.labels(), issueKinds(this.session.items), this.filters);
   }
 
   private onFilter(e: Event): void {
@@ -188,10 +171,10 @@ export class CleanerPane extends Component {
     this.page = clampPage(this.page, this.visible.length);
     const onPage = pageSlice(this.visible, this.page);
     this.focusIndex = Math.min(Math.max(0, this.focusIndex), Math.max(0, onPage.length - 1));
-    this.gridEl.empty();
+    this.ui.gridEl.empty();
     const labels = this.session.labels();
     onPage.forEach((item, index) =>
-      renderCard(this.gridEl, {
+      renderCard(this.ui.gridEl, {
         item,
         index,
         focused: index === this.focusIndex,
@@ -202,14 +185,14 @@ export class CleanerPane extends Component {
       }),
     );
     if (onPage.length === 0) {
-      this.gridEl.createDiv({ cls: "lesson-lab-cleaner-empty", text: this.session.items.length ? "No image matches these filters." : "No images to review." });
+      this.ui.gridEl.createDiv({ cls: "lesson-lab-cleaner-empty", text: this.session.items.length ? "No image matches these filters." : "No images to review." });
     }
     this.renderPager();
     this.renderCounts();
   }
 
   private renderPager(): void {
-    renderPager(this.pagerEl, this.page, this.visible.length);
+    renderPager(this.ui.pagerEl, this.page, this.visible.length);
   }
 
   private goPage(page: number, focus: number, takeFocus = false): void {
@@ -222,7 +205,7 @@ export class CleanerPane extends Component {
   /** Redraws once after a burst of vault events (a batch renames many files). */
   private redrawSoon = debounce(
     () => {
-      const hadFocus = this.gridEl.contains(document.activeElement);
+      const hadFocus = this.ui.gridEl.contains(document.activeElement);
       this.renderGrid();
       if (hadFocus) this.focusCard();
     },
@@ -231,7 +214,7 @@ export class CleanerPane extends Component {
   );
 
   private cardEls(): HTMLElement[] {
-    return Array.from(this.gridEl.querySelectorAll<HTMLElement>(".lesson-lab-cleaner-card"));
+    return Array.from(this.ui.gridEl.querySelectorAll<HTMLElement>(".lesson-lab-cleaner-card"));
   }
 
   /** Moves the roving focus to the card at `focusIndex`. */
