@@ -20,9 +20,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
  * é is one code point or e + U+0301). Wide East Asian characters and emoji count 1 here, not 2.
  */
 export function displayWidth(text: string): number {
-  let n = 0;
-  for (const _ of graphemes.segment(text)) n += 1;
-  return n;
+  return Array.from(graphemes.segment(text)).length;
 }
 
 /**

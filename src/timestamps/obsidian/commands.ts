@@ -4,7 +4,7 @@ import { scanNoteInApp } from "./frontmatter";
 import { insertionSeconds, stepRate, stepSeconds, timestampBlockMarkdown } from "../player/controls";
 import type { Player } from "../player/player";
 import { formatTime } from "../time";
-import { timestampAtCursor } from "../lookup";
+import { timestampAtCursor } from "../binding-queries";
 import { errorText } from "../../shared/errors";
 import type { NoteProblem, TimestampsHost } from "./player-service";
 

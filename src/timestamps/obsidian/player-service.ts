@@ -2,7 +2,7 @@
 // pane (open it, seek, resume where a video was left), and the playback positions it remembers.
 // Render, Live Preview and the commands call it directly; the plugin class is not on that path.
 import { debounce, Notice, TFile, type App, type Debouncer, type WorkspaceLeaf } from "obsidian";
-import { chaptersFor, firstVideo } from "../lookup";
+import { chaptersFor, firstVideo } from "../binding-queries";
 import { problemsOf } from "../note";
 import type { Chapter } from "../player/controls";
 import type { Player } from "../player/player";

@@ -4,7 +4,7 @@ import { createPlayer } from "../player/create";
 import { activeChapterIndex, type Chapter } from "../player/controls";
 import type { Player } from "../player/player";
 import type { VideoRef } from "../types";
-import { describeVideo } from "../lookup";
+import { describeVideo } from "../binding-queries";
 
 /** The view type of the "Lesson video" pane. */
 export const PLAYER_VIEW_TYPE = "lesson-lab-player";

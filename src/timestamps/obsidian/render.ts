@@ -6,7 +6,7 @@ import { parseInlineTimestamp } from "../inline";
 import { NO_VIDEO_ERROR, parseTimestampBlockSource, scanNoteCached, TIMESTAMP_LANGUAGE, TIMESTAMP_URL_LANGUAGE } from "../note";
 import type { TimestampEntry, VideoRef } from "../types";
 import { bindingInApp, scanNoteInApp } from "./frontmatter";
-import { describeVideo } from "../lookup";
+import { describeVideo } from "../binding-queries";
 import { resolveVaultVideo } from "./vault";
 import { errorText } from "../../shared/errors";
 import type { PlayerService } from "./player-service";

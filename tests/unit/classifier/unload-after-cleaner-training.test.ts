@@ -34,7 +34,7 @@ describe("unload after training through the cleaner only", () => {
     freed.runtimes = 0;
     freed.models = 0;
     unload(h.plugin);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => window.setTimeout(r, 50));
     expect(freed).toEqual({ runtimes: 0, models: 0 });
   });
 });

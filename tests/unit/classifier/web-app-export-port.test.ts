@@ -41,7 +41,7 @@ describe("the web-app export port", () => {
     const item = menuFor(() => Promise.resolve(port)).items.find((i) => i.title__ === "Export as web app");
     expect(item).toBeDefined();
     item?.onClick__?.(new MouseEvent("click"));
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => window.setTimeout(r, 0));
     expect(opened).toEqual(["Pets.model"]);
   });
 

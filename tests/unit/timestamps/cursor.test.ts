@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanNote } from "../../../src/timestamps/note";
-import { timestampAtCursor } from "../../../src/timestamps/lookup";
+import { timestampAtCursor } from "../../../src/timestamps/binding-queries";
 
 const YT = { kind: "youtube" as const, id: "F4tvM4Vb3A0", url: "https://www.youtube.com/watch?v=F4tvM4Vb3A0" };
 const SHARED = path.resolve(__dirname, "../../../../shared/samples/Lesson 2.md");

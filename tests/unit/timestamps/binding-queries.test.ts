@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanNote } from "../../../src/timestamps/note";
 import { bindingOf, placeInline } from "../../../src/timestamps/binding";
-import { blockEntries, chaptersFor, describeVideo, firstVideo, videoContextAt } from "../../../src/timestamps/lookup";
+import { blockEntries, chaptersFor, describeVideo, firstVideo, videoContextAt } from "../../../src/timestamps/binding-queries";
 
 const LESSON = readFileSync(path.resolve(__dirname, "../../fixtures/Lesson 2.md"), "utf8");
 
