@@ -11,6 +11,7 @@ import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./b
 import { readModelFolder } from "./backbones/artifacts";
 import { nsfwjsArtifacts } from "./backbones/nsfwjs";
 import { compileFolded } from "./compile/compiler";
+import { checkRgbImage } from "./rgb-image";
 // Static imports above are tfjs-free (types only); tfjs and the weights load in loadBackbone.
 
 export interface Backbone {
@@ -161,16 +162,6 @@ function toBatch(tf: Tf, images: RgbImage[], size: number, scale: number, offset
   return tf.tensor4d(buf, [images.length, size, size, 3]);
 }
 
-function checkImage(img: RgbImage, index: number, size: number): void {
-  if (!img || !(img.data instanceof Uint8Array)) throw new Error(`Image ${index}: not an RgbImage`);
-  if (img.width !== size || img.height !== size) {
-    throw new Error(`Image ${index} is ${img.width}x${img.height}; this backbone needs ${size}x${size}`);
-  }
-  if (img.data.length !== size * size * 3) {
-    throw new Error(`Image ${index}: expected ${size * size * 3} RGB bytes, got ${img.data.length}`);
-  }
-}
-
 /**
  * Loads the frozen feature extractor `id` (see BackboneId for the ids): tfjs and the weights are
  * imported here, on first use. The returned Backbone embeds `inputSize`² RGB images into `dim`-d
@@ -290,7 +281,7 @@ async function buildBackbone(id: BackboneId, spec: BaseSpec, artifacts: io.Model
     folded,
     async embed(images, onProgress, signal): Promise<Float32Array[]> {
       if (disposed) throw new Error(`Backbone "${id}" was disposed`);
-      images.forEach((img, i) => checkImage(img, i, inputSize));
+      images.forEach((img, i) => checkRgbImage(img, i, inputSize));
       const out: Float32Array[] = [];
       for (let start = 0; start < images.length; start += batchSize) {
         throwIfAborted(signal, "Embedding was cancelled");

@@ -17,6 +17,7 @@ import { setupTf } from "../../classifier/tf-setup";
 import type { RgbImage } from "../../classifier/types";
 import { kerasToOnnx } from "./keras-to-onnx";
 import { throwIfAborted } from "../../shared/abort";
+import { checkRgbImage } from "../../classifier/rgb-image";
 
 export interface OrtBackboneOptions extends LoadBackboneOptions {
   /** onnxruntime intra-op threads for one forward pass (default 1: the embed pool runs one worker per core). */
@@ -25,16 +26,6 @@ export interface OrtBackboneOptions extends LoadBackboneOptions {
 
 /** The engine name a Backbone reports in `backend`. */
 export const ORT_BACKEND = "onnxruntime-cpu";
-
-function checkImage(img: RgbImage, index: number, size: number): void {
-  if (!img || !(img.data instanceof Uint8Array)) throw new Error(`Image ${index}: not an RgbImage`);
-  if (img.width !== size || img.height !== size) {
-    throw new Error(`Image ${index} is ${img.width}x${img.height}; this backbone needs ${size}x${size}`);
-  }
-  if (img.data.length !== size * size * 3) {
-    throw new Error(`Image ${index}: expected ${size * size * 3} RGB bytes, got ${img.data.length}`);
-  }
-}
 
 /** Packs RGB bytes (HWC) into one NCHW float batch, x * scale + offset. */
 export function toNchw(images: RgbImage[], size: number, scale: number, offset: number): Float32Array {
@@ -115,7 +106,7 @@ export async function loadOrtBackbone(id: BackboneId, opts: OrtBackboneOptions =
     folded: true,
     async embed(images, onProgress, signal): Promise<Float32Array[]> {
       if (disposed) throw new Error(`Backbone "${id}" was disposed`);
-      images.forEach((img, i) => checkImage(img, i, inputSize));
+      images.forEach((img, i) => checkRgbImage(img, i, inputSize));
       const out: Float32Array[] = [];
       for (let start = 0; start < images.length; start += batchSize) {
         throwIfAborted(signal, "Embedding was cancelled");

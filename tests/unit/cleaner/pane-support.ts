@@ -2,9 +2,10 @@
 // precomputed report, Obsidian's "Move to Obsidian trash" emulated, and modals that stay open.
 import { vi } from "vitest";
 import { Modal, TFile, type App } from "obsidian-test-mocks/obsidian";
-import type { ReviewItem, ReviewReport } from "../../../src/cleaner/review-items";
+import type { ReviewReport } from "../../../src/cleaner/review-items";
 import { CLEANER_VIEW_TYPE, CleanerView } from "../../../src/cleaner/obsidian/shell-view";
 import { makePlugin, type Harness } from "../timestamps/obsidian/helpers";
+import { item } from "./session-support";
 
 export const DATASET: Record<string, string> = {
   "ds/cat/a.jpg": "cat a",
@@ -16,11 +17,8 @@ export const DATASET: Record<string, string> = {
   "Notes/Lesson.md": "A cat: ![[ds/cat/a.jpg]] and ![[ds/cat/b.jpg]]\n",
 };
 
-export function reviewItem(path: string, score: number, extra: Partial<ReviewItem> = {}): ReviewItem {
-  const given = path.split("/")[1] ?? "";
-  const predicted = given === "cat" ? "dog" : "cat";
-  return { id: path, path, given, predicted, probability: 0.8, loss: 1.6, score, suggested: predicted, issue: "label", split: "train", ...extra };
-}
+/** A review item of the sample dataset (the session tests' maker, without the stand-in). */
+export const reviewItem = item;
 
 export function sampleReport(): ReviewReport {
   return {
