@@ -78,8 +78,10 @@ export async function classifyFile(app: App, host: ClassifierHost, file: TFile, 
     throw new Error(`Cannot classify ${file.path}: ${message(error)}`);
   }
   if (data.lastModel !== folder) {
-    data.lastModel = folder;
-    await host.saveClassifierData(data);
+    // One queued update: whatever was written to the classifier's data while this image was
+    // being classified (a training run's settings or model) is kept.
+    const used = folder;
+    await host.updateClassifierData((current) => ({ ...current, lastModel: used }));
   }
   return { image: file.path, model: folder, prediction };
 }

@@ -233,9 +233,7 @@ export class ClassifierPanel extends Component {
     const settings = this.form.read();
     if (!settings) return;
     const folder = this.folder;
-    const data = await this.host.loadClassifierData();
-    data.perFolder[folder] = settings;
-    await this.host.saveClassifierData(data);
+    await this.host.updateClassifierData((data) => ({ ...data, perFolder: { ...data.perFolder, [folder]: settings } }));
 
     const controller = new AbortController();
     this.running = controller;
