@@ -4,14 +4,13 @@
 
 import type { LayersModel, Rank, Tensor, Tensor4D, io } from "@tensorflow/tfjs";
 import { containedFolder } from "../shared/vault-path";
-import { throwIfAborted } from "../shared/abort";
 import type { FileStore, RgbImage } from "./types";
 import { setupTf, type Tf, type TfSetupOptions } from "./tf-setup";
 import { IMAGENET_MOBILENET, loadCachedRemoteModel, type FetchBinary } from "./backbones/remote";
 import { readModelFolder } from "./backbones/artifacts";
 import { nsfwjsArtifacts } from "./backbones/nsfwjs";
 import { compileFolded } from "./compile/compiler";
-import { checkRgbImage } from "./rgb-image";
+import { embedInBatches } from "./rgb-image";
 // Static imports above are tfjs-free (types only); tfjs and the weights load in loadBackbone.
 
 export interface Backbone {
@@ -281,11 +280,7 @@ async function buildBackbone(id: BackboneId, spec: BaseSpec, artifacts: io.Model
     folded,
     async embed(images, onProgress, signal): Promise<Float32Array[]> {
       if (disposed) throw new Error(`Backbone "${id}" was disposed`);
-      images.forEach((img, i) => checkRgbImage(img, i, inputSize));
-      const out: Float32Array[] = [];
-      for (let start = 0; start < images.length; start += batchSize) {
-        throwIfAborted(signal, "Embedding was cancelled");
-        const chunk = images.slice(start, start + batchSize);
+      const forward = async (chunk: RgbImage[]): Promise<Float32Array> => {
         const x = toBatch(tf, chunk, inputSize, spec.scale, spec.offset);
         let y: Tensor;
         try {
@@ -294,14 +289,12 @@ async function buildBackbone(id: BackboneId, spec: BaseSpec, artifacts: io.Model
           x.dispose();
         }
         try {
-          const flat = (await y.data()) as Float32Array;
-          for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));
+          return (await y.data()) as Float32Array;
         } finally {
           y.dispose();
         }
-        onProgress?.(out.length, images.length);
-      }
-      return out;
+      };
+      return embedInBatches(images, { inputSize, dim, batchSize }, forward, onProgress, signal);
     },
     dispose() {
       if (disposed) return;

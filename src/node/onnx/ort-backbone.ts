@@ -16,8 +16,7 @@ import {
 import { setupTf } from "../../classifier/tf-setup";
 import type { RgbImage } from "../../classifier/types";
 import { kerasToOnnx } from "./keras-to-onnx";
-import { throwIfAborted } from "../../shared/abort";
-import { checkRgbImage } from "../../classifier/rgb-image";
+import { embedInBatches } from "../../classifier/rgb-image";
 
 export interface OrtBackboneOptions extends LoadBackboneOptions {
   /** onnxruntime intra-op threads for one forward pass (default 1: the embed pool runs one worker per core). */
@@ -106,16 +105,7 @@ export async function loadOrtBackbone(id: BackboneId, opts: OrtBackboneOptions =
     folded: true,
     async embed(images, onProgress, signal): Promise<Float32Array[]> {
       if (disposed) throw new Error(`Backbone "${id}" was disposed`);
-      images.forEach((img, i) => checkRgbImage(img, i, inputSize));
-      const out: Float32Array[] = [];
-      for (let start = 0; start < images.length; start += batchSize) {
-        throwIfAborted(signal, "Embedding was cancelled");
-        const chunk = images.slice(start, start + batchSize);
-        const flat = await forward(chunk);
-        for (let i = 0; i < chunk.length; i++) out.push(flat.slice(i * dim, (i + 1) * dim));
-        onProgress?.(out.length, images.length);
-      }
-      return out;
+      return embedInBatches(images, { inputSize, dim, batchSize }, forward, onProgress, signal);
     },
     dispose() {
       if (disposed) return;
