@@ -10,6 +10,7 @@ import { setupTf, type Tf } from "../../../src/classifier/tf-setup";
 import { probabilitiesObject, rankedLabels, toPrediction } from "../../../src/classifier/predict";
 import { run as predictCli } from "../../../src/cli/predict";
 import { writeNoisePngs, writeTinyClassifier } from "../support/tiny-classifier";
+import { captureIo } from "../support/capture-io";
 
 const LABELS = ["3", "7", "__proto__", "constructor"];
 /** Most probable first: __proto__, constructor, 7, 3 (numeric order would put 3 and 7 first). */
@@ -24,12 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function capture(): { io: { out: (t: string) => void; err: (t: string) => void; errIsTty: boolean }; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return { io: { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false }, out: () => out, err: () => err };
-}
 
 describe("ranked predictions", () => {
   it("the core ranks every label, most probable first, ties in the model's order", () => {
@@ -54,7 +49,7 @@ describe("ranked predictions", () => {
   it("predict --json adds ranked (most probable first) and keeps probabilities; the text lists the same order", async () => {
     const model = await writeTinyClassifier(tf, root, "digits", LABELS, [0, 1, 3, 2]);
     const images = await writeNoisePngs(path.join(root, "new"), 2, 3);
-    const c = capture();
+    const c = captureIo();
     expect(await predictCli([model.dataset, ...images, "--json"], c.io)).toBe(0);
     const rows = JSON.parse(c.out()) as { image: string; label: string; ranked: { label: string; probability: number }[]; probabilities: Record<string, number> }[];
     expect(rows).toHaveLength(2);
@@ -71,7 +66,7 @@ describe("ranked predictions", () => {
     // Each image has its own numbers (the kernel is not zero).
     expect(rows[0].ranked[0].probability).not.toBe(rows[1].ranked[0].probability);
 
-    const t = capture();
+    const t = captureIo();
     expect(await predictCli([model.modelFolder, images[0]], t.io)).toBe(0);
     expect(t.out()).toMatch(/: __proto__ \(\d+\.\d%\) {2}\[constructor \d+\.\d%, 7 \d+\.\d%, 3 \d+\.\d%\]\n$/);
   });

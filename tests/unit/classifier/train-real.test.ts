@@ -12,6 +12,7 @@ import { createSharpDecoder } from "../../../src/node/decode-sharp";
 import { run as trainCli } from "../../../src/cli/train";
 import { run as predictCli } from "../../../src/cli/predict";
 import { COLORS, makeColorDataset, noisyImage, snapshot } from "./train-helpers";
+import { captureIo } from "../support/capture-io";
 
 let root = "";
 let backbone: Backbone;
@@ -26,12 +27,6 @@ afterAll(async () => {
   backbone?.dispose();
   await rm(root, { recursive: true, force: true });
 });
-
-function capture(): { io: { out: (t: string) => void; err: (t: string) => void; errIsTty: boolean }; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return { io: { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false }, out: () => out, err: () => err };
-}
 
 describe("training with the real backbone", () => {
   it("learns a separable dataset (>= 95% validation accuracy), predicts, and frees every tensor", async () => {
@@ -60,7 +55,7 @@ describe("training with the real backbone", () => {
   });
 
   it("CLI train --json prints one object with the contract's keys first, reusing the cache", async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await trainCli([path.join(root, "colors"), "--json", "--epochs", "4", "--seed=42"], c.io);
     expect(code).toBe(0);
     const json = JSON.parse(c.out()) as Record<string, unknown>;
@@ -80,7 +75,7 @@ describe("training with the real backbone", () => {
     await mkdir(path.join(root, "new"), { recursive: true });
     await writeFile(path.join(root, "new/red.png"), await noisyImage(COLORS.red, 777));
     await writeFile(path.join(root, "new/broken.png"), "not an image");
-    const c = capture();
+    const c = captureIo();
     const images = ["new/red.png", "new/broken.png", "new/missing.png"].map((p) => path.join(root, p));
     const code = await predictCli([path.join(root, "colors"), ...images, "--json"], c.io);
     expect(code).toBe(1);
@@ -91,25 +86,25 @@ describe("training with the real backbone", () => {
     expect(rows[1].error).toMatch(/not an image/);
     expect(rows[2].error).toMatch(/missing/);
     // The model folder itself works too.
-    const d = capture();
+    const d = captureIo();
     expect(await predictCli([path.join(root, "colors.model"), images[0]], d.io)).toBe(0);
     expect(d.out()).toMatch(/red \(\d+\.\d%\)/);
   });
 
   it("CLI errors: missing folder, one label, no model; exit 1 with {error} under --json", async () => {
-    const a = capture();
+    const a = captureIo();
     expect(await trainCli([path.join(root, "nope"), "--json"], a.io)).toBe(1);
     expect(JSON.parse(a.out())).toEqual({ error: expect.stringMatching(/not a folder/) as unknown });
     await mkdir(path.join(root, "solo/only"), { recursive: true });
     await writeFile(path.join(root, "solo/only/a.png"), await noisyImage(COLORS.red, 1));
-    const b = capture();
+    const b = captureIo();
     expect(await trainCli([path.join(root, "solo"), "--json"], b.io)).toBe(1);
     expect((JSON.parse(b.out()) as { error: string }).error).toMatch(/at least two labels/);
     expect(b.err()).toMatch(/at least two labels/);
-    const u = capture();
+    const u = captureIo();
     expect(await trainCli([path.join(root, "colors"), "--bogus"], u.io)).toBe(2);
     expect(u.err()).toMatch(/unknown option --bogus/);
-    const p = capture();
+    const p = captureIo();
     expect(await predictCli([path.join(root, "solo"), path.join(root, "new/red.png"), "--json"], p.io)).toBe(1);
     expect((JSON.parse(p.out()) as { error: string }).error).toMatch(/no trained model/);
     expect((await readdir(root)).filter((n) => n.startsWith("solo.model"))).toEqual([]);

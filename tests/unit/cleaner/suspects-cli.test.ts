@@ -6,6 +6,7 @@ import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { COLORS, makeColorDataset, noisyImage, snapshot } from "../classifier/train-helpers";
 import { run as cleanCli } from "../../../src/cli/clean";
+import { captureIo } from "../support/capture-io";
 
 const BACKBONE = ["--backbone", "mobilenet_v2-nsfwjs"];
 let root = "";
@@ -21,16 +22,10 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-function capture(): { io: { out: (t: string) => void; err: (t: string) => void; errIsTty: boolean }; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return { io: { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false }, out: () => out, err: () => err };
-}
-
 describe("lesson-lab clean", () => {
   it("--json: the contract's keys, the misfiled image first among labels, the copy, the broken file; the folder untouched", async () => {
     const before = await snapshot(path.join(root, "colors"));
-    const c = capture();
+    const c = captureIo();
     expect(await cleanCli([path.join(root, "colors"), "--json", ...BACKBONE], c.io)).toBe(0);
     const json = JSON.parse(c.out()) as Record<string, unknown>;
     expect(Object.keys(json).slice(0, 4)).toEqual(["suspects", "duplicates", "outliers", "unreadable"]);
@@ -51,7 +46,7 @@ describe("lesson-lab clean", () => {
     expect(await snapshot(path.join(root, "colors"))).toEqual(before);
 
     // A second run reads every embedding from the cache and lists the same suspects.
-    const again = capture();
+    const again = captureIo();
     expect(await cleanCli([path.join(root, "colors"), "--json", "--top", "3", ...BACKBONE], again.io)).toBe(0);
     const second = JSON.parse(again.out()) as Record<string, unknown>;
     expect(json.embedded).toBe(26);
@@ -61,7 +56,7 @@ describe("lesson-lab clean", () => {
   }, 180_000);
 
   it("prints a table: rank, image, given → suggested, p(given), issue", async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await cleanCli([path.join(root, "colors"), "--top", "5", ...BACKBONE], c.io)).toBe(0);
     const text = c.out();
     expect(text).toMatch(/#\s+image\s+given → suggested\s+p\(given\)\s+issue\s+why/);
@@ -90,12 +85,12 @@ describe("lesson-lab clean", () => {
       [[], 2, /give exactly one dataset folder/],
     ];
     for (const [args, code, message] of cases) {
-      const c = capture();
+      const c = captureIo();
       expect(await cleanCli(args, c.io), args.join(" ")).toBe(code);
       expect(c.err()).toMatch(message);
       expect(c.out()).toBe("");
     }
-    const j = capture();
+    const j = captureIo();
     expect(await cleanCli([path.join(root, "missing"), "--json"], j.io)).toBe(1);
     const error = JSON.parse(j.out()) as { error: string };
     expect(Object.keys(error)).toEqual(["error"]);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CliIo } from "../../../src/cli/io";
+import { captureIo } from "../support/capture-io";
 
 const REASON = "Cannot find module 'onnxruntime_binding.node' (test)";
 
@@ -32,17 +32,11 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return { io: { out: (t) => void (out += t), err: (t) => void (err += t) }, out: () => out, err: () => err };
-}
-
 const COMMON = ["--backbone", "mobilenet_v2-nsfwjs", "--no-cache"];
 
 describe("a fallback from onnxruntime to tfjs is reported", () => {
   it("train: on stderr, and in --json as engine and a warning", async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await train([path.join(work, "bears"), "--epochs", "1", "--no-save", "--json", ...COMMON], c.io);
     expect(code, c.err()).toBe(0);
     expect(c.err()).toMatch(/warning: embedding with tfjs .*onnxruntime unavailable: Cannot find module 'onnxruntime_binding\.node' \(test\)/);
@@ -53,7 +47,7 @@ describe("a fallback from onnxruntime to tfjs is reported", () => {
   }, 120_000);
 
   it("train: in the text report too", async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await train([path.join(work, "bears"), "--epochs", "1", "--no-save", ...COMMON], c.io);
     expect(code, c.err()).toBe(0);
     expect(c.err()).toContain(REASON);
@@ -61,7 +55,7 @@ describe("a fallback from onnxruntime to tfjs is reported", () => {
   }, 120_000);
 
   it("clean: on stderr, and in --json as engine and a warning", async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await clean([path.join(work, "bears"), "--folds", "2", "--json", ...COMMON], c.io);
     expect(code, c.err()).toBe(0);
     expect(c.err()).toContain(`lesson-lab clean: warning: embedding with tfjs`);

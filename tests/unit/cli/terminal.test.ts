@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CliIo } from "../../../src/cli/io";
 import { formatTable } from "../../../src/cli/table";
 import { displayWidth, forTerminal } from "../../../src/cli/terminal";
 import { sameAfterNormalization } from "../../../src/classifier/dataset";
 import { run as train } from "../../../src/cli/train";
 import { run as clean } from "../../../src/cli/clean";
 import { run as predict } from "../../../src/cli/predict";
+import { captureIo } from "../support/capture-io";
 
 const ESC = "\u001b";
 const COMMON = ["--backbone", "mobilenet_v2-nsfwjs", "--no-cache"];
@@ -28,12 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return { io: { out: (t) => void (out += t), err: (t) => void (err += t) }, out: () => out, err: () => err };
-}
 
 /** No control character but line breaks, and no bidi control, reaches the terminal. */
 function expectSafe(text: string): void {
@@ -66,7 +60,7 @@ describe("terminal text", () => {
 
 describe("train, clean and predict on the QA dataset (real backbone)", () => {
   it("train: escaped names on stdout and stderr, and a warning naming both café folders", async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await train([ds, "--epochs", "1", "--no-save", ...COMMON], c.io);
     expect(code, c.err()).toBe(0);
     expectSafe(c.out());
@@ -74,7 +68,7 @@ describe("train, clean and predict on the QA dataset (real backbone)", () => {
     expect(c.out()).toContain("x\\u{001B}[31mred");
     expect(c.out()).toContain("bad\\u{001B}[2Jname.png");
     expect(c.out()).toMatch(/warning: label folders "cafe\u0301" \(cafe U\+0301\) and "caf\u00e9" \(caf U\+00E9\) differ only in Unicode normalization/);
-    const json = capture();
+    const json = captureIo();
     expect(await train([ds, "--epochs", "1", "--no-save", "--json", ...COMMON], json.io)).toBe(0);
     const parsed = JSON.parse(json.out()) as { labels: string[]; warnings: string[] };
     expect(parsed.labels).toContain(`x${ESC}[31mred`);
@@ -82,7 +76,7 @@ describe("train, clean and predict on the QA dataset (real backbone)", () => {
   }, 180_000);
 
   it("clean: escaped names", async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await clean([ds, "--top", "30", "--folds", "2", ...COMMON], c.io);
     expect(code, c.err()).toBe(0);
     expectSafe(c.out());
@@ -93,9 +87,9 @@ describe("train, clean and predict on the QA dataset (real backbone)", () => {
   it("predict: escaped names in its error line", async () => {
     const model = path.join(work, "model-src");
     await cp(ds, model, { recursive: true });
-    const t = capture();
+    const t = captureIo();
     expect(await train([model, "--epochs", "1", ...COMMON], t.io), t.err()).toBe(0);
-    const c = capture();
+    const c = captureIo();
     const code = await predict([model, path.join(model, "Dress", `bad${ESC}[2Jname.png`), path.join(model, "Dress", "00013.png")], c.io);
     expect(code).toBe(1);
     expectSafe(c.out());

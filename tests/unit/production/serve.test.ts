@@ -15,6 +15,7 @@ import { loadClassifierFromDisk, readBundleFromDisk } from "../../../src/product
 import { startServer, type RunningServer } from "../../../src/production/node/serve";
 import { webAppFiles } from "../../../src/production/web-app";
 import { writeNoisePngs, writeTinyClassifier, type TinyClassifier } from "../support/tiny-classifier";
+import { captureIo } from "../support/capture-io";
 
 const LABELS = ["cat", "dog", "__proto__"];
 
@@ -25,12 +26,6 @@ let images: string[] = [];
 let classifier: Classifier;
 let server: RunningServer;
 const runtime = "/* stand-in for the built runtime */ window.LessonLab = {};";
-
-function capture(): { io: { out: (t: string) => void; err: (t: string) => void; errIsTty: boolean }; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return { io: { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false }, out: () => out, err: () => err };
-}
 
 beforeAll(async () => {
   tf = (await setupTf()).tf;
@@ -79,7 +74,7 @@ describe("lesson-lab serve", () => {
   });
 
   it("POST /predict (raw body or multipart field file) equals predict --json", async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await predictCli([model.dataset, ...images, "--json"], c.io)).toBe(0);
     const expected = JSON.parse(c.out()) as Answer[];
     for (let i = 0; i < images.length; i++) {
@@ -161,20 +156,20 @@ describe("lesson-lab serve", () => {
   });
 
   it("says clearly when the port is in use, and when the folder holds no model", async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await serveCli([model.dataset, "--port", String(server.port)], c.io)).toBe(1);
     expect(c.err()).toBe(`lesson-lab serve: port ${server.port} on 127.0.0.1 is in use (another server, or another \`lesson-lab serve\`); choose another with --port\n`);
-    const d = capture();
+    const d = captureIo();
     expect(await serveCli([path.join(root, "images"), "--port", "0"], d.io)).toBe(1);
     expect(d.err()).toMatch(/^lesson-lab serve: no trained model at ".*images" \(looked for metadata\.json in it and in ".*images\.model"\)/);
-    const e = capture();
+    const e = captureIo();
     expect(await serveCli([model.dataset, "--port", "70000"], e.io)).toBe(2);
     expect(e.err()).toMatch(/--port must be a whole number from 0 to 65535; got 70000/);
   });
 
   it("the CLI serves until stopped, warns loudly off loopback, then stops cleanly", async () => {
     const stop = new AbortController();
-    const c = capture();
+    const c = captureIo();
     let url = "";
     const done = serveCli([model.dataset, "--port", "0", "--host", "0.0.0.0"], c.io, {
       signal: stop.signal,
