@@ -1,7 +1,7 @@
 // Text output helpers for the CLI: fixed-width tables, numbers, a progress line on stderr.
 // (The epoch table's time column: classifier/format-time.ts, shared with the panel.)
 import type { TrainProgress } from "../classifier/types";
-import { displayWidth, forTerminal, oneLine } from "./terminal";
+import { displayWidth, oneLine } from "./terminal";
 
 /**
  * Right-aligns numbers, left-aligns the rest; columns separated by two spaces. Cells are escaped
@@ -64,7 +64,7 @@ export function createProgressWriter(write: (text: string) => void, isTty: boole
   let open = false;
   return {
     update(p) {
-      const text = forTerminal(describeProgress(p));
+      const text = oneLine(describeProgress(p));
       if (isTty) {
         write(`\r\x1b[2K${text}`);
         open = true;

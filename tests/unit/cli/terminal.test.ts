@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { formatTable } from "../../../src/cli/table";
+import { createProgressWriter, formatTable } from "../../../src/cli/table";
 import { displayWidth, forTerminal, jsonForTerminal, oneLine, terminalIo } from "../../../src/cli/terminal";
 import { sameAfterNormalization } from "../../../src/classifier/dataset";
 import { run as train } from "../../../src/cli/train";
@@ -80,6 +80,13 @@ describe("terminal text", () => {
     const j = captureIo();
     terminalIo(j.io, true).out(`${JSON.stringify({ name: "x\u202Ey" })}\n`);
     expect(j.out()).toBe('{"name":"x\\u202ey"}\n');
+  });
+
+  it("a progress message naming a file stays one escaped line", () => {
+    let written = "";
+    const progress = createProgressWriter((t) => void (written += t), false);
+    progress.update({ phase: "saving", message: `Saving x${ESC}[2J\r\nfake\u202E.model` });
+    expect(written).toBe("Saving x\\u{001B}[2J\\u{000D}\\u{000A}fake\\u{202E}.model\n");
   });
 
   it("aligns table cells by on-screen width and escapes them", () => {
