@@ -2,6 +2,9 @@
 // - one_line_1mb: a single 1 MB line of backtick runs of many widths (1..64, most never closed)
 //   with an inline timestamp every few runs: the scan must stay linear in the line's length.
 // - inline_40000: 40,000 inline timestamps, 10 per list section, under 4 videos.
+// - lists_10000: 10,000 ```timestamp blocks in list items of every marker width (`1.` to
+//   `10000.`), nested items, quotes in items and task items: the container reader's work per line.
+//   Only scan_ms and scan_cpu_ms (the blocks' lookup is the binding's, measured above).
 // For each: scan_ms (scanNote + the binding's indexes, a fresh text each run so no cache helps;
 // the texts are made before the timed runs, so making them is not charged to the scan),
 // lookup_ms (every rendered element placed as Reading view does it: each section's <code> run
@@ -18,6 +21,7 @@ import { median, round2 } from "./stats";
 export interface ScanFigures {
   one_line_1mb: NoteFigures;
   inline_40000: NoteFigures;
+  lists_10000: Pick<NoteFigures, "note_kb" | "timestamps" | "scan_ms" | "scan_cpu_ms">;
   runs: number;
   /** The machine's 1-minute load average and core count while measuring. */
   load_average: number;
@@ -64,6 +68,43 @@ export function manyInlineNote(count: number, salt = 0): string {
     out.push(`- point ${i + salt} \`@${clock(i % 36000)}\``);
   }
   return out.join("\n");
+}
+
+/** `count` ```timestamp blocks in list containers: numbered items (marker widths 2 to 6), nested items, quotes in items, task items. */
+export function listBlocksNote(count: number, salt = 0): string {
+  const out: string[] = ["# Lesson", "```timestamp-url", "https://youtu.be/F4tvM4Vb3A0", "```"];
+  for (let i = 1; i <= count; i++) {
+    const time = clock((i + salt) % 36000);
+    const pad = " ".repeat(String(i).length + 2);
+    if (i % 4 === 0) out.push(`${i}. \`\`\`timestamp`, `${pad}${time} Part ${i}`, `${pad}\`\`\``);
+    else if (i % 4 === 1) out.push(`${i}. > \`\`\`timestamp`, `${pad}> ${time}`, `${pad}> \`\`\``);
+    else if (i % 4 === 2) out.push(`- ${i}. \`\`\`timestamp`, `  ${pad}${time}`, `  ${pad}\`\`\``);
+    else out.push("", `> - [ ] watch part ${i}`, ">   ```timestamp", `>   ${time}`, ">   ```", "");
+  }
+  return out.join("\n");
+}
+
+/** scan_ms and scan_cpu_ms of scanNote alone, as measure() takes them; every note must give `expected` playable timestamps. */
+function measureScan(make: (salt: number) => string, expected: number, runs: number, warmups = 10): ScanFigures["lists_10000"] {
+  const notes = Array.from({ length: warmups + runs }, (_, salt) => make(salt));
+  const scans: number[] = [];
+  const scanCpu: number[] = [];
+  let timestamps = 0;
+  for (let r = 0; r < warmups + runs; r++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const scan = scanNote(notes[r]);
+    scans.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    scanCpu.push((cpu.user + cpu.system) / 1000);
+    timestamps = scan.timestamps.filter((e) => e.error === null).length;
+    if (timestamps !== expected) throw new Error(`found ${timestamps} of ${expected} timestamps in list blocks`);
+    if (r < warmups) {
+      scans.pop();
+      scanCpu.pop();
+    }
+  }
+  return { note_kb: round2(notes[notes.length - 1].length / 1024), timestamps, scan_ms: round2(median(scans)), scan_cpu_ms: round2(median(scanCpu)) };
 }
 
 /** The sections of a note as Reading view gives them (blank-line separated), with their rendered inline timestamps. */
@@ -137,6 +178,7 @@ export function benchTimestampScan(runs = 9): ScanFigures {
   return {
     one_line_1mb: measure((s) => oneLineNote(1024 * 1024, s), runs),
     inline_40000: measure((s) => manyInlineNote(40_000, s), runs),
+    lists_10000: measureScan((s) => listBlocksNote(10_000, s), 10_000, runs),
     runs,
     load_average: round2(loadavg()[0]),
     cores: availableParallelism(),
