@@ -22,6 +22,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { CliIo } from "./io";
 import { processIo } from "./io";
 import { shownPath } from "./paths";
+import { oneLine, terminalIo } from "./terminal";
 import { locateDataset } from "../node/dataset-location";
 import { errorText } from "../shared/errors";
 
@@ -148,11 +149,11 @@ function batchJson(batch: AppliedBatch, skipped: SkippedDecision[], extra: { roo
 
 function batchText(batch: AppliedBatch, skipped: SkippedDecision[], show: (p: string) => string, folderArg: string): string {
   const lines = [`Batch ${batch.id}: ${batch.moves.length} moved, ${batch.trashed.length} moved to the trash, ${skipped.length} skipped, ${batch.failed.length} failed.`];
-  if (batch.interrupted) lines.push(`Interrupted: ${batch.interrupted}.`);
+  if (batch.interrupted) lines.push(`Interrupted: ${oneLine(batch.interrupted)}.`);
   for (const m of batch.moves) lines.push(`  moved    ${show(m.from)} → ${show(m.to)}`);
   for (const t of batch.trashed) lines.push(`  trashed  ${show(t.path)} → ${t.trashPath ? show(t.trashPath) : "the trash"}`);
-  for (const s of skipped) lines.push(`  skipped  ${show(s.path)}: ${s.reason}`);
-  for (const f of batch.failed) lines.push(`  failed   ${show(f.path)}: ${f.reason}`);
+  for (const s of skipped) lines.push(`  skipped  ${show(s.path)}: ${oneLine(s.reason)}`);
+  for (const f of batch.failed) lines.push(`  failed   ${show(f.path)}: ${oneLine(f.reason)}`);
   lines.push(`Undo it with: lesson-lab undo ${JSON.stringify(folderArg)}`);
   return lines.join("\n") + "\n";
 }
@@ -172,7 +173,8 @@ async function open(folder: string, fail: (m: string) => number): Promise<Opened
     cleaner,
     workflow: new CleanerWorkflow({ scope: cleaner.scope, ops: cleaner.ops, log: cleaner.log }),
     root: location.root,
-    show: (p) => shownPath(location.root, p),
+    // Paths as printed: relative to the working directory, escaped (a name from the web may hold line breaks and escape sequences).
+    show: (p) => oneLine(shownPath(location.root, p)),
   };
 }
 
@@ -216,7 +218,7 @@ export async function runApply(folder: string, options: { apply?: string; finish
     if (options.json) io.out(`${JSON.stringify(batchJson(batch, plan.skipped, { root, log: logPath, warnings }))}\n`);
     else {
       io.out(batchText(batch, plan.skipped, show, folder));
-      if (warnings.length) io.err(`warning: ${warningsText(warnings)}\n`);
+      if (warnings.length) io.err(`warning: ${oneLine(warningsText(warnings))}\n`);
     }
     return batch.failed.length || plan.skipped.some(isUndone) ? EXIT_FAILURE : 0;
   } catch (error) {
@@ -232,7 +234,7 @@ function reportNothing(skipped: SkippedDecision[], io: CliIo, json: boolean, roo
     io.out(`${JSON.stringify({ batch: null, moved: [], trashed: [], skipped: s, failed: [], interrupted: null, log, root, warnings: [], note })}\n`);
   } else {
     const lines = [`Nothing to move (${skipped.length} skipped): no batch was logged.`];
-    for (const x of skipped) lines.push(`  skipped  ${show(x.path)}: ${x.reason}`);
+    for (const x of skipped) lines.push(`  skipped  ${show(x.path)}: ${oneLine(x.reason)}`);
     io.out(lines.join("\n") + "\n");
   }
   return skipped.some(isUndone) ? EXIT_FAILURE : 0;
@@ -256,10 +258,10 @@ function reportUndo(outcome: UndoOutcome, io: CliIo, json: boolean, root: string
   } else {
     const lines = [`Undid batch ${outcome.batch.id}${outcome.resumed ? " (an interrupted undo, finished)" : ""}: ${r.restored.length} restored, ${r.failed.length} failed.`];
     for (const x of r.restored) lines.push(`  restored ${show(x.from)} → ${show(x.to)}`);
-    for (const n of r.notRestorable) lines.push(`  note     ${n.message}`);
-    for (const f of r.failed) lines.push(`  failed   ${show(f.path)}: ${f.reason}`);
+    for (const n of r.notRestorable) lines.push(`  note     ${oneLine(n.message)}`);
+    for (const f of r.failed) lines.push(`  failed   ${show(f.path)}: ${oneLine(f.reason)}`);
     io.out(lines.join("\n") + "\n");
-    if (outcome.warnings.length) io.err(`warning: ${warningsText(outcome.warnings)}\n`);
+    if (outcome.warnings.length) io.err(`warning: ${oneLine(warningsText(outcome.warnings))}\n`);
   }
   return r.failed.length ? EXIT_FAILURE : 0;
 }
@@ -279,7 +281,9 @@ Exit codes: 0 undone, 1 nothing to undo or a file could not be restored, 2 usage
 `;
 
 /** `lesson-lab undo FOLDER [--json]`. */
-export async function runUndo(args: string[], io: CliIo = processIo): Promise<number> {
+export async function runUndo(args: string[], rawIo: CliIo = processIo): Promise<number> {
+  // Paths from the log note and the dataset reach the terminal escaped, as in train and clean.
+  const io = terminalIo(rawIo, args.includes("--json"));
   const spec = { json: "boolean", help: { type: "boolean", short: "h" } } as const;
   const started = await startDatasetCommand("undo", args, spec, UNDO_USAGE, io);
   if (typeof started === "number") return started;

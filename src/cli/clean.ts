@@ -17,7 +17,7 @@ import { cancelledCacheNote, choiceProblem, firstProblem, integerProblem, EXIT_C
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
 import { processIo, type CliIo } from "./io";
-import { terminalIo } from "./terminal";
+import { oneLine, terminalIo } from "./terminal";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../shared/abort";
@@ -157,7 +157,7 @@ export function cleanJson(
   };
 }
 
-/** The text report; `show` turns a store path into what is printed (default: as is). */
+/** The text report; `show` turns a store path into what is printed (default: as is). Names, labels and reasons are printed escaped (oneLine; the table escapes its cells). */
 export function formatCleanReport(report: CleanReport, top: number, show: (storePath: string) => string = (p) => p, repeats: number = KFOLD_DEFAULTS.repeats): string {
   const parts: string[] = [];
   const shown = report.suspects.slice(0, top);
@@ -199,7 +199,7 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
       `${report.duplicates.length} duplicate pair(s) (${report.duplicates.filter((d) => d.leak).length} across train/validation) at similarity ≥ ${report.nearDuplicateThreshold}; ` +
       `${report.conflicts.length} conflict(s) (the same image under two labels); ${report.outliers.length} outlier(s); ${report.unreadable.length} unreadable.\n`,
   );
-  for (const u of report.unreadable) parts.push(`  unreadable: ${show(u.path)}: ${u.reason}\n`);
+  for (const u of report.unreadable) parts.push(`  unreadable: ${oneLine(show(u.path))}: ${oneLine(u.reason)}\n`);
   return parts.join("");
 }
 
@@ -261,7 +261,7 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
       signal: controller.signal,
       onWarning: (w) => {
         progress.end();
-        io.err(`lesson-lab clean: warning: ${w}\n`);
+        io.err(`lesson-lab clean: warning: ${oneLine(w)}\n`);
       },
     });
     if (trained.error) {
@@ -283,7 +283,7 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
       const show = (p: string): string => shownPath(location.root, p);
       io.out(formatCleanReport(report, flags.top ?? 20, show, repeats));
       io.out(formatSkipped(trained.skipped ?? [], show));
-      for (const w of trained.warnings) if (!SKIPPED_SUMMARY.test(w)) io.out(`warning: ${w}\n`);
+      for (const w of trained.warnings) if (!SKIPPED_SUMMARY.test(w)) io.out(`warning: ${oneLine(w)}\n`);
       io.out(pathsNote());
     }
     return 0;

@@ -5,6 +5,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILURE, EXIT_USAGE, integerProblem, parseArgs, type ArgSpec, type Flags } from "./args";
 import type { CliIo } from "./io";
+import { oneLine } from "./terminal";
 import { errorText } from "../shared/errors";
 
 export { isDirectory } from "../node/dataset-location";
@@ -53,7 +54,7 @@ export interface DatasetCommand<S extends ArgSpec> {
   folder: string;
   flags: Flags<S>;
   json: boolean;
-  /** Reports `message` and returns exit code 1; with --json, `details` join `error` in the object (the files concerned). */
+  /** Reports `message` (escaped on one line, oneLine) and returns exit code 1; with --json, `details` join `error` in the object (the files concerned). */
   fail: (message: string, details?: Record<string, unknown>) => number;
 }
 
@@ -73,7 +74,7 @@ export async function startDatasetCommand<S extends ArgSpec>(
   const parsed = parseArgs(args, spec);
   const json = args.includes("--json");
   const usageError = (message: string): number => {
-    io.err(`lesson-lab ${name}: ${message}\n\n${usage}`);
+    io.err(`lesson-lab ${name}: ${oneLine(message)}\n\n${usage}`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return EXIT_USAGE;
   };
@@ -90,7 +91,7 @@ export async function startDatasetCommand<S extends ArgSpec>(
   const problem = integerProblem("threads", (flags as { threads?: number }).threads, 1, 64) ?? check(flags) ?? (await sharedFlagProblem(flags));
   if (problem) return usageError(problem);
   const fail = (message: string, details: Record<string, unknown> = {}): number => {
-    io.err(`lesson-lab ${name}: ${message}\n`);
+    io.err(`lesson-lab ${name}: ${oneLine(message)}\n`);
     if (json) io.out(`${JSON.stringify({ error: message, ...details })}\n`);
     return EXIT_FAILURE;
   };

@@ -4,6 +4,7 @@
 import path from "node:path";
 import { EXIT_USAGE, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { oneLine, terminalIo } from "./terminal";
 import { run as listTimestamps } from "./timestamps";
 
 const USAGE = `usage: lesson-lab demo [VAULT]
@@ -19,10 +20,13 @@ Exit code: the largest of the commands' exit codes (0 when all succeed).
 
 const SPEC = { help: { type: "boolean", short: "h" } } as const;
 
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
+  // The vault's path reaches the terminal escaped (terminal.ts); each command escapes its own
+  // output, and gets the raw io so that train's progress line can still redraw itself.
+  const io = terminalIo(rawIo, false);
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
-    io.err(`lesson-lab demo: ${parsed.error}\n\n${USAGE}`);
+    io.err(`lesson-lab demo: ${oneLine(parsed.error)}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   if (parsed.flags.help) {
@@ -34,19 +38,19 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     return EXIT_USAGE;
   }
   const vault = parsed.positional[0] ?? "demo-vault";
-  io.out(`\n# Timestamps in ${vault} and the videos they seek\n\n`);
-  const timestampsCode = await listTimestamps([vault], io);
+  io.out(`\n# Timestamps in ${oneLine(vault)} and the videos they seek\n\n`);
+  const timestampsCode = await listTimestamps([vault], rawIo);
   const dataset = path.join(vault, "Fashion");
-  io.out(`\n# Training a classifier on ${dataset}\n\n`);
+  io.out(`\n# Training a classifier on ${oneLine(dataset)}\n\n`);
   const { run: train } = await import("./train");
-  const trainCode = await train([dataset, "--epochs", "5"], io);
+  const trainCode = await train([dataset, "--epochs", "5"], rawIo);
   if (trainCode !== 0) return Math.max(timestampsCode, trainCode);
   const out = path.join(vault, "Fashion web app");
-  io.out(`\n# Putting the model into production: a web app in ${out}\n\n`);
+  io.out(`\n# Putting the model into production: a web app in ${oneLine(out)}\n\n`);
   const { run: exportApp } = await import("./export");
-  const exportCode = await exportApp([dataset, "--out", out, "--force"], io);
+  const exportCode = await exportApp([dataset, "--out", out, "--force"], rawIo);
   if (exportCode === 0) {
-    io.out(`\nThe page: ${path.resolve(out, "index.html")}\nOpen it in a browser (from disk works), or serve the model as an API: lesson-lab serve ${dataset}\n`);
+    io.out(`\nThe page: ${oneLine(path.resolve(out, "index.html"))}\nOpen it in a browser (from disk works), or serve the model as an API: lesson-lab serve ${oneLine(dataset)}\n`);
   }
   return Math.max(timestampsCode, trainCode, exportCode);
 }

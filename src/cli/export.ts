@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { oneLine, terminalIo } from "./terminal";
 import { errorText } from "../shared/errors";
 
 const USAGE = `usage: lesson-lab export MODEL_OR_DATASET_FOLDER --out DIR [--title TEXT] [--force] [--json]
@@ -22,10 +23,13 @@ from any static server, or as a Hugging Face Space (sdk: static; see DIR/README.
 
 const SPEC = { out: "string", title: "string", force: "boolean", json: "boolean", help: { type: "boolean", short: "h" } } as const;
 
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
+  // The title, labels and backbone come from the model folder, the paths from the user: all
+  // reach the terminal escaped (terminal.ts), each inside its line (oneLine).
+  const io = terminalIo(rawIo, args.includes("--json"));
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
-    io.err(`lesson-lab export: ${parsed.error}\n\n${USAGE}`);
+    io.err(`lesson-lab export: ${oneLine(parsed.error)}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   const { positional, flags } = parsed;
@@ -59,15 +63,15 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     else {
       const mb = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 1e6;
       io.out(
-        `Exported "${bundle.card.title}" (${bundle.card.labels.length} labels, backbone ${bundle.card.backbone}) to ${out}/ (${mb.toFixed(1)} MB)` +
+        `Exported "${oneLine(bundle.card.title)}" (${bundle.card.labels.length} labels, backbone ${oneLine(bundle.card.backbone)}) to ${oneLine(out)}/ (${mb.toFixed(1)} MB)` +
           `${result.replaced.length > 0 ? `, replacing ${result.replaced.length} files of an earlier export` : ""}.\n` +
-          `Open ${index} in a browser, serve the folder, or push it to a Hugging Face Space (see README.md there).\n`,
+          `Open ${oneLine(index)} in a browser, serve the folder, or push it to a Hugging Face Space (see README.md there).\n`,
       );
     }
     return EXIT_OK;
   } catch (error) {
     const message = errorText(error);
-    io.err(`lesson-lab export: ${message}\n`);
+    io.err(`lesson-lab export: ${oneLine(message)}\n`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return EXIT_FAILURE;
   }

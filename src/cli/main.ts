@@ -9,6 +9,7 @@
 // loads; 130 cancelled with Ctrl-C (SIGINT).
 import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE } from "./args";
 import { errorText } from "../shared/errors";
+import { oneLine } from "./terminal";
 
 type CommandRunner = (args: string[]) => Promise<number>;
 
@@ -92,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`lesson-lab: unknown command "${name}"\n\n${usage()}`);
+    process.stderr.write(`lesson-lab: unknown command "${oneLine(name)}"\n\n${usage()}`);
     return EXIT_USAGE;
   }
   installSigintFallback(name, rest);
@@ -100,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     runner = await command.load();
   } catch (error) {
-    process.stderr.write(`lesson-lab: the "${name}" command is not available in this build (${String(error)})\n`);
+    process.stderr.write(`lesson-lab: the "${name}" command is not available in this build (${oneLine(String(error))})\n`);
     return EXIT_FAILURE;
   }
   return runner(rest);
@@ -111,7 +112,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`lesson-lab: ${errorText(error)}\n`);
+    process.stderr.write(`lesson-lab: ${oneLine(errorText(error))}\n`);
     process.exitCode = EXIT_FAILURE;
   },
 );

@@ -2,6 +2,7 @@
 // absolute where that would climb out of it ("../../x" says less than "/data/x").
 // `--json` output keeps store paths (relative to its `root`, an absolute path), the contract.
 import path from "node:path";
+import { oneLine } from "./terminal";
 
 /** `storePath` (relative to `root`, "/"-separated) as printed: relative to the working directory, else absolute. */
 export function shownPath(root: string, storePath: string): string {
@@ -14,5 +15,5 @@ export function shownPath(root: string, storePath: string): string {
 
 /** The line that says how the paths above were printed. */
 export function pathsNote(): string {
-  return `Paths are relative to the working directory ${process.cwd()} (absolute when outside it).\n`;
+  return `Paths are relative to the working directory ${oneLine(process.cwd())} (absolute when outside it).\n`;
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "./args";
 import { formatPercent } from "./table";
 import { processIo, type CliIo } from "./io";
-import { terminalIo } from "./terminal";
+import { oneLine, terminalIo } from "./terminal";
 import { probabilitiesObject, type RankedLabel } from "../classifier/predict";
 import { errorText } from "../shared/errors";
 
@@ -65,7 +65,7 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
   const io = terminalIo(rawIo, args.includes("--json"));
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
-    io.err(`lesson-lab predict: ${parsed.error}\n\n${USAGE}`);
+    io.err(`lesson-lab predict: ${oneLine(parsed.error)}\n\n${USAGE}`);
     return 2;
   }
   const { positional, flags } = parsed;
@@ -79,7 +79,7 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
   }
   const json = flags.json === true;
   const fail = (message: string): number => {
-    io.err(`lesson-lab predict: ${message}\n`);
+    io.err(`lesson-lab predict: ${oneLine(message)}\n`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return 1;
   };
@@ -130,15 +130,15 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
   } else {
     for (const r of records) {
       if (r.error !== null || !r.ranked) {
-        io.out(`${r.image}: error: ${r.error}\n`);
+        io.out(`${oneLine(r.image)}: error: ${oneLine(String(r.error))}\n`);
         continue;
       }
       const [top, ...rest] = r.ranked;
       const others = rest
         .slice(0, 3)
-        .map((x) => `${x.label} ${formatPercent(x.probability)}`)
+        .map((x) => `${oneLine(x.label)} ${formatPercent(x.probability)}`)
         .join(", ");
-      io.out(`${r.image}: ${top.label} (${formatPercent(top.probability)})${others ? `  [${others}]` : ""}\n`);
+      io.out(`${oneLine(r.image)}: ${oneLine(top.label)} (${formatPercent(top.probability)})${others ? `  [${others}]` : ""}\n`);
     }
   }
   return records.some((r) => r.error !== null) ? 1 : 0;

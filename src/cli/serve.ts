@@ -5,6 +5,7 @@
 // Exit codes: 0 stopped cleanly; 1 no model, or the port cannot be used; 2 usage.
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, integerProblem, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { oneLine, terminalIo } from "./terminal";
 import { errorText } from "../shared/errors";
 
 const USAGE = `usage: lesson-lab serve MODEL_OR_DATASET_FOLDER [--port 7860] [--host 127.0.0.1]
@@ -28,10 +29,18 @@ export interface ServeRunOptions {
   onListening?(url: string): void;
 }
 
-export async function run(args: string[], io: CliIo = processIo, options: ServeRunOptions = {}): Promise<number> {
+/** The line `serve` prints once it listens; the title (from the model folder) and the URL escaped (oneLine). */
+export function servingMessage(title: string, url: string): string {
+  return `Serving "${oneLine(title)}" at ${oneLine(url)} (GET / the page, GET /info, POST /predict). Ctrl-C stops it.\n`;
+}
+
+export async function run(args: string[], rawIo: CliIo = processIo, options: ServeRunOptions = {}): Promise<number> {
+  // The model's title comes from its folder, each request line from the network: all reach the
+  // terminal escaped (terminal.ts), each inside its line (oneLine).
+  const io = terminalIo(rawIo, false);
   const parsed = parseArgs(args, SPEC);
   if ("error" in parsed) {
-    io.err(`lesson-lab serve: ${parsed.error}\n\n${USAGE}`);
+    io.err(`lesson-lab serve: ${oneLine(parsed.error)}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   const { positional, flags } = parsed;
@@ -55,7 +64,7 @@ export async function run(args: string[], io: CliIo = processIo, options: ServeR
     return EXIT_USAGE;
   }
   const fail = (error: unknown): number => {
-    io.err(`lesson-lab serve: ${errorText(error)}\n`);
+    io.err(`lesson-lab serve: ${oneLine(errorText(error))}\n`);
     return EXIT_FAILURE;
   };
   const [{ modelFolderOf, readBundleFromDisk, loadClassifierFromDisk }, { webAppRuntime }, { webAppFiles }, { startServer, isLoopback }] = await Promise.all([
@@ -74,18 +83,18 @@ export async function run(args: string[], io: CliIo = processIo, options: ServeR
     const files = webAppFiles(bundle, await webAppRuntime());
     classifier = await loadClassifierFromDisk(modelFolder);
     const c = classifier;
-    server = await startServer({ port, host, files, card, classify: (bytes) => c.predict(bytes), log: (line) => io.err(`${line}\n`) });
+    server = await startServer({ port, host, files, card, classify: (bytes) => c.predict(bytes), log: (line) => io.err(`${oneLine(line)}\n`) });
   } catch (error) {
     classifier?.dispose();
     return fail(error);
   }
   if (!isLoopback(host)) {
     io.err(
-      `\nWARNING: listening on ${host}: anyone who can reach this machine on port ${server.port} can use the model and send it images.\n` +
+      `\nWARNING: listening on ${oneLine(host)}: anyone who can reach this machine on port ${server.port} can use the model and send it images.\n` +
         "Leave out --host to serve this machine only (127.0.0.1).\n\n",
     );
   }
-  io.out(`Serving "${card.title}" at ${server.url} (GET / the page, GET /info, POST /predict). Ctrl-C stops it.\n`);
+  io.out(servingMessage(card.title, server.url));
   options.onListening?.(server.url);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -1,14 +1,14 @@
 // Text output helpers for the CLI: fixed-width tables, numbers, a progress line on stderr.
 // (The epoch table's time column: classifier/format-time.ts, shared with the panel.)
 import type { TrainProgress } from "../classifier/types";
-import { displayWidth, forTerminal } from "./terminal";
+import { displayWidth, oneLine } from "./terminal";
 
 /**
  * Right-aligns numbers, left-aligns the rest; columns separated by two spaces. Cells are escaped
- * for the terminal (forTerminal, also "\n" and "\t") and aligned by their on-screen width.
+ * for the terminal on one line (oneLine: line breaks and tabs too) and aligned by their on-screen width.
  */
 export function formatTable(headers: string[], rows: string[][], rightAligned: boolean[] = headers.map(() => false)): string {
-  const cell = (c: string | undefined): string => forTerminal(c ?? "").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
+  const cell = (c: string | undefined): string => oneLine(c ?? "");
   const shownHeaders = headers.map(cell);
   const shownRows = rows.map((r) => headers.map((_, i) => cell(r[i])));
   const widths = shownHeaders.map((h, i) => Math.max(displayWidth(h), ...shownRows.map((r) => displayWidth(r[i]))));
@@ -64,7 +64,7 @@ export function createProgressWriter(write: (text: string) => void, isTty: boole
   let open = false;
   return {
     update(p) {
-      const text = forTerminal(describeProgress(p));
+      const text = oneLine(describeProgress(p));
       if (isTty) {
         write(`\r\x1b[2K${text}`);
         open = true;

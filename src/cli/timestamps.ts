@@ -8,10 +8,10 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { readYamlWithLibrary } from "../timestamps/frontmatter-yaml";
 import { problemsOf, scanNote, type NoteScan } from "../timestamps/note";
-import { showInvisible } from "../timestamps/video";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
 import { parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
+import { oneLine, terminalIo } from "./terminal";
 import { isDirectory } from "./dataset-command";
 import { errorText } from "../shared/errors";
 
@@ -180,9 +180,9 @@ function recordOf(file: string, e: TimestampEntry): TimestampRecord {
   };
 }
 
-/** One line of the text output; control, zero-width and bidi characters (in file names, labels, messages) shown as \u{XXXX}, so the terminal never interprets them. */
+/** One line of the text output; control, zero-width and bidi characters (in file names, labels, messages) shown as \u{XXXX} (oneLine), so the terminal never interprets them. */
 function textLine(r: TimestampRecord): string {
-  return `${showInvisible(textLineRaw(r))}\n`;
+  return `${oneLine(textLineRaw(r))}\n`;
 }
 
 function textLineRaw(r: TimestampRecord): string {
@@ -195,11 +195,13 @@ function textLineRaw(r: TimestampRecord): string {
   return `${where}  ${time}${secs}${label}${video}`;
 }
 
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
+export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(args, { json: "boolean", vault: "string", help: { type: "boolean", short: "h" } });
   const wantsJson = "error" in parsed ? args.includes("--json") : parsed.flags.json === true;
+  // Every line below escapes what it quotes (oneLine); terminalIo is the net under them.
+  const io = terminalIo(rawIo, wantsJson);
   const usageError = (message: string, usage = true): number => {
-    io.err(`lesson-lab timestamps: ${message}\n${usage ? `\n${USAGE}` : ""}`);
+    io.err(`lesson-lab timestamps: ${oneLine(message)}\n${usage ? `\n${USAGE}` : ""}`);
     if (wantsJson) io.out(`${JSON.stringify({ error: message })}\n`);
     return 2;
   };
@@ -218,7 +220,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
   let code = 0;
   const failures: string[] = [];
   const fail = (message: string): void => {
-    io.err(`lesson-lab timestamps: ${showInvisible(message)}\n`);
+    io.err(`lesson-lab timestamps: ${oneLine(message)}\n`);
     failures.push(message);
     code = 1;
   };
@@ -237,7 +239,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
       const notes = await listFiles(
         arg,
         (rel) => rel.toLowerCase().endsWith(".md"),
-        (rel) => io.err(`lesson-lab timestamps: not followed: "${showInvisible(path.join(arg, rel))}" is a link (links inside a directory are skipped; give the target itself to list it)\n`),
+        (rel) => io.err(`lesson-lab timestamps: not followed: "${oneLine(path.join(arg, rel))}" is a link (links inside a directory are skipped; give the target itself to list it)\n`),
       );
       if (notes.length === 0) fail(`no .md files in directory "${arg}"`);
       files.push(...notes.map((rel) => path.join(arg, rel)));
@@ -291,7 +293,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
     timestampCount += fileRecords.length;
     fileRecords.push(...blockProblemRecords(file, scan, noteText));
     fileRecords.sort((a, b) => a.line - b.line);
-    if (fileRecords.length === 0 && parsed.flags.json !== true) io.out(`${showInvisible(file)}: no timestamps\n`);
+    if (fileRecords.length === 0 && parsed.flags.json !== true) io.out(`${oneLine(file)}: no timestamps\n`);
     for (const r of fileRecords) {
       records.push(r);
       if (parsed.flags.json !== true) io.out(textLine(r));

@@ -18,7 +18,7 @@ import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../shared/abort";
 import { describeInterval } from "../classifier/metrics";
 import { processIo, type CliIo } from "./io";
-import { terminalIo } from "./terminal";
+import { oneLine, terminalIo } from "./terminal";
 import { startDatasetCommand } from "./dataset-command";
 import { datasetProblem, locateDataset } from "../node/dataset-location";
 import { trainOnDisk } from "../node/train-on-disk";
@@ -126,9 +126,12 @@ export function trainJson(result: TrainResult & { engine?: "onnxruntime" | "tfjs
 
 /**
  * The text report. `show` turns a store path into what is printed (default: as is); the CLI
- * passes shownPath, relative to the working directory, and then ends with pathsNote.
+ * passes shownPath, relative to the working directory, and then ends with pathsNote. Names,
+ * labels, reasons and warnings from the dataset are printed escaped (oneLine; tables escape
+ * their cells): a file name cannot end a line early or send the terminal a control sequence.
  */
-export function formatReport(result: TrainResult, show: (storePath: string) => string = (p) => p): string {
+export function formatReport(result: TrainResult, showPath: (storePath: string) => string = (p) => p): string {
+  const show = (p: string): string => oneLine(showPath(p));
   const parts: string[] = [];
   parts.push(
     formatTable(
@@ -151,7 +154,7 @@ export function formatReport(result: TrainResult, show: (storePath: string) => s
     parts.push(formatTable(["label", "correct", "images", "accuracy"], result.perClass.map((c) => [c.label, String(c.correct), String(c.count), formatPercent(c.accuracy)]), [false, true, true, true]));
     if (result.mostConfused.length > 0) {
       parts.push("\nMost confused (actual → predicted, images):\n");
-      for (const p of result.mostConfused.slice(0, 10)) parts.push(`  ${p.actual} → ${p.predicted}: ${p.count}\n`);
+      for (const p of result.mostConfused.slice(0, 10)) parts.push(`  ${oneLine(p.actual)} → ${oneLine(p.predicted)}: ${p.count}\n`);
     }
     const wrong = result.topLosses.filter((t) => t.actual !== t.predicted).slice(0, 10);
     if (wrong.length > 0) {
@@ -167,19 +170,19 @@ export function formatReport(result: TrainResult, show: (storePath: string) => s
   }
   if (result.unreadable.length > 0) {
     parts.push(`\nLeft out ${result.unreadable.length} unreadable image(s):\n`);
-    for (const u of result.unreadable) parts.push(`  ${show(u.path)}: ${u.reason}\n`);
+    for (const u of result.unreadable) parts.push(`  ${show(u.path)}: ${oneLine(u.reason)}\n`);
   }
-  parts.push(formatSkipped(result.skipped ?? [], show));
+  parts.push(formatSkipped(result.skipped ?? [], showPath));
   // The skipped files are listed in full just above: their one-line summary would repeat them.
-  for (const w of result.warnings) if (!SKIPPED_SUMMARY.test(w)) parts.push(`warning: ${w}\n`);
+  for (const w of result.warnings) if (!SKIPPED_SUMMARY.test(w)) parts.push(`warning: ${oneLine(w)}\n`);
   parts.push(result.model ? `\nModel saved to ${show(result.model.folder)}${result.model.previous ? ` (the previous one is now ${show(result.model.previous)})` : ""}\n` : "\nModel not saved (--no-save).\n");
   return parts.join("");
 }
 
-/** Every skipped file with its reason, counts first; "" when none. Shared by train and clean. */
+/** Every skipped file with its reason (both escaped, oneLine), counts first; "" when none. Shared by train and clean. */
 export function formatSkipped(skipped: readonly SkippedFile[], show: (storePath: string) => string = (p) => p): string {
   if (skipped.length === 0) return "";
-  const lines = skipped.map((f) => `  ${show(f.path)}: ${f.reason}\n`);
+  const lines = skipped.map((f) => `  ${oneLine(show(f.path))}: ${oneLine(f.reason)}\n`);
   return `\nNot used: ${skipped.length} file(s) (${describeSkipped(skipped)}):\n${lines.join("")}`;
 }
 
@@ -217,7 +220,7 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
       signal: controller.signal,
       onWarning: (w) => {
         progress.end();
-        io.err(`lesson-lab train: warning: ${w}\n`);
+        io.err(`lesson-lab train: warning: ${oneLine(w)}\n`);
       },
     });
     progress.end();

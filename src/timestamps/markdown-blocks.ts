@@ -8,38 +8,8 @@ export interface Fence {
   width: number;
   /** The info string's first word, exactly as written (Obsidian's processors are case-sensitive). */
   language: string;
-  /** How many `>` markers precede the fence: its content lines carry as many. */
-  quotes: number;
-  /** The column where the fence's container content starts (a list item's content column, else 0). */
-  column: number;
-}
-
-/**
- * Columns of the spaces and tabs that start `text` at `from` (a tab advances to the next multiple
- * of 4, counting from `from`), and how many characters they are.
- */
-export function indentOf(text: string, from = 0): { columns: number; chars: number } {
-  let columns = 0;
-  let k = from;
-  while (k < text.length) {
-    const c = text.charCodeAt(k);
-    if (c === 32) columns += 1;
-    else if (c === 9) columns += 4 - (columns % 4);
-    else break;
-    k += 1;
-  }
-  return { columns, chars: k - from };
-}
-
-/** Removes up to `depth` blockquote markers; null when the line has fewer (the quote, and the block, ended). */
-export function stripQuotes(line: string, depth: number): string | null {
-  let rest = line;
-  for (let d = 0; d < depth; d += 1) {
-    const m = /^ {0,3}>[ \t]?/.exec(rest);
-    if (!m) return null;
-    rest = rest.slice(m[0].length);
-  }
-  return rest;
+  /** Columns of indentation before the fence in its container: as many are removed from its content lines. */
+  indent: number;
 }
 
 /** All leading blockquote markers of a line: how many, and what follows them. */
@@ -128,94 +98,310 @@ function isAtxHeadingStart(line: string, at: number): boolean {
   return k === line.length || line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9;
 }
 
-/** The fence opening at `at` of `text` (inside `quotes` quote markers, in a container whose content starts at `column`), or null. */
-function fenceAt(text: string, at: number, quotes: number, column: number): Fence | null {
+/** The fence opening at `at` of `text` (indented `indent` columns in its container), or null. */
+function fenceAt(text: string, at: number, indent: number): Fence | null {
   const first = text.charCodeAt(at);
   const m = (first === 96 && mayOpenBacktickFence(text, at)) || first === 126 ? /^(`{3,}|~{3,})(.*)$/.exec(text.slice(at)) : null;
   // A backtick fence's info string may not hold backticks (otherwise it is inline code).
   if (!m || (m[1].charAt(0) === "`" && m[2].includes("`"))) return null;
   const char = m[1].charAt(0) === "`" ? "`" : "~";
   const language = m[2].trim().split(/\s+/)[0] ?? "";
-  return { char, width: m[1].length, language, quotes, column };
+  return { char, width: m[1].length, language, indent };
 }
 
-export function isClosingFence(text: string, fence: Fence): boolean {
-  const { columns } = indentOf(text);
-  if (columns - fence.column > 3) return false;
-  const t = text.trim();
-  return t.length >= fence.width && t === fence.char.repeat(t.length);
+/** Whether the text from `at` on is `c` repeated at least `min` times, then only spaces and tabs. */
+function isRunToEnd(line: string, at: number, c: number, min: number): boolean {
+  let k = at;
+  while (line.charCodeAt(k) === c) k += 1;
+  if (k - at < min) return false;
+  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k += 1;
+  return k === line.length;
 }
+
+/** The value of the 1 to 9 digits at `at` (an ordered list marker's number). */
+function numberAt(line: string, at: number, digits: number): number {
+  let n = 0;
+  for (let k = at; k < at + digits; k += 1) n = n * 10 + (line.charCodeAt(k) - 48);
+  return n;
+}
+
+/** What a line is, as BlockContext.read tells it. */
+export type LineKind =
+  /** The line opens a fenced code block. */
+  | Fence
+  /** A line inside the open fenced block: its text, container markers and fence indent removed, is BlockContext.content. */
+  | "content"
+  /** The open fenced block's closing fence. */
+  | "close"
+  /** Indented code. */
+  | "code"
+  | "blank"
+  /** Anything else: paragraph text, headings, thematic breaks, list markers: lines whose inline code counts. */
+  | "text";
+
+/** A container kind in BlockContext's stack: a blockquote, or (a positive number) a list item's content width. */
+const QUOTE = 0;
+/** The open leaf block that matters across lines. */
+const NONE = 0;
+const PARAGRAPH = 1;
+const FENCED = 2;
 
 /**
- * Where each line of a note stands in Obsidian's (CommonMark's) block structure, as far as
- * timestamps care: which lines open a fenced block, which are indented code, and which are text
- * whose inline code counts. List items are followed by their content column, so a fence inside a
- * list item may be indented, while 4 columns more than its container makes indented code.
+ * Where each line of a note stands in CommonMark's block structure (which Obsidian follows), as far
+ * as timestamps care: which lines open, continue and close a fenced code block, which are indented
+ * code, and which are text whose inline code counts.
+ *
+ * Containers follow the CommonMark spec (0.31, "Container blocks", and its reference parser's
+ * two phases per line): the open blockquotes and list items are matched first (a quote by its `>`
+ * after at most 3 spaces, a list item by indentation to its content column, or a blank line when
+ * the item already holds something); then new containers open (`>`, and list markers `-`, `+`,
+ * `*`, `1.` … `123456789)` with 1 to 4 spaces after them: a content column = the marker's indent +
+ * its width + those spaces, or + 1 with 5 or more, as then the content is indented code); then a
+ * leaf block starts. Only then is a line with 4 or more columns of indentation, counted from the
+ * content column of its innermost container, indented code (or, in an open paragraph, its
+ * continuation). A paragraph's lazy continuation lines (a quote's `>` or an item's indent left
+ * out) keep their containers open. Tabs count to the next multiple of 4 columns, and a tab may be
+ * split between container indentation and content, as the spec says.
+ *
+ * A GFM task marker (`- [ ] …`) is part of the item's first paragraph, not a container: a fence
+ * written after it on the same line is paragraph text, in GFM as in Obsidian.
+ *
+ * Not modelled (the note's scan handles comments itself): HTML blocks, tables, link reference
+ * definitions, which are paragraph-like for this purpose.
  */
 export class BlockContext {
-  private quotes = 0;
-  /** Content columns of the open list items, innermost last. */
-  private items: number[] = [];
-  private inParagraph = false;
+  /** The open containers, outermost first: QUOTE, or a list item's width (marker indent + marker + spaces). Only the first `depth` count. */
+  private kinds: number[] = [];
+  /** Whether each open list item holds a block already (an empty item ends at a blank line). */
+  private filled: boolean[] = [];
+  private depth = 0;
+  private leaf = NONE;
+  /** The open fenced block (leaf is FENCED). */
+  private fence: Fence | null = null;
+  /** After read returned "content": that line's text inside the block. */
+  content = "";
 
-  /** The fence a line opens, "code" for an indented code line, "blank", or "text". */
-  read(line: string): Fence | "code" | "blank" | "text" {
-    const { quotes, rest } = quotePrefix(line);
-    if (quotes !== this.quotes) {
-      this.quotes = quotes;
-      this.items = [];
-      this.inParagraph = false;
-    }
-    if (isBlank(rest)) {
-      this.inParagraph = false;
-      return "blank";
-    }
-    let { columns, chars } = indentOf(rest);
-    while (this.items.length > 0 && columns < this.items[this.items.length - 1]) this.items.pop();
-    let base = this.items.length > 0 ? this.items[this.items.length - 1] : 0;
-    // Four columns past the container: indented code, or inside a paragraph its continuation text.
-    if (columns - base >= 4) return this.inParagraph ? "text" : "code";
-    // The body (what follows the indent and list markers) starts at `at` in `rest`: read in place.
-    let at = chars;
-    // List markers open items (several on one line nest): the content column moves past each.
+  // The line being read and where the reading stands in it, as the spec's parser keeps it:
+  // `offset` the character, `column` the column (tabs to the next multiple of 4), `partial` when
+  // the tab at `offset` has been consumed in part; `next`/`nextColumn` the first non-space from there.
+  private line = "";
+  private offset = 0;
+  private column = 0;
+  private partial = false;
+  private next = 0;
+  private nextColumn = 0;
+
+  private findNext(): void {
+    const line = this.line;
+    let k = this.offset;
+    let cols = this.column;
     for (;;) {
-      if (isThematicBreak(rest, at)) break;
-      const width = listMarkerWidth(rest, at);
-      if (width === 0) break;
-      const after = at + width;
-      const gap = indentOf(rest, after);
-      const empty = isBlank(rest, after);
-      const content = empty || gap.columns > 4 ? columns + width + 1 : columns + width + gap.columns;
-      this.items.push(content);
-      base = content;
-      this.inParagraph = false;
-      if (empty || gap.columns > 4) return "text";
-      columns = content;
-      at = after + gap.chars;
+      const c = line.charCodeAt(k);
+      if (c === 32) cols += 1;
+      else if (c === 9) cols += 4 - (cols % 4);
+      else break;
+      k += 1;
     }
-    // A quote opened inside a list item ("- > ```timestamp"): its fence's lines carry the item's
-    // indent and then the quote markers, which stripQuotes removes when the indent is at most 3.
-    if (this.items.length > 0 && rest.charCodeAt(at) === 62) {
-      const inner = quotePrefix(rest.slice(at));
-      const indent = indentOf(inner.rest);
-      const fence = indent.columns < 4 ? fenceAt(inner.rest, indent.chars, quotes + inner.quotes, 0) : null;
-      if (fence) {
-        this.inParagraph = false;
-        return fence;
+    this.next = k;
+    this.nextColumn = cols;
+  }
+
+  /** Moves on `count` characters, or with `columns` `count` columns (a tab may then be consumed in part). */
+  private advance(count: number, columns: boolean): void {
+    const line = this.line;
+    while (count > 0 && this.offset < line.length) {
+      if (line.charCodeAt(this.offset) === 9) {
+        const toTab = 4 - (this.column % 4);
+        if (columns) {
+          this.partial = toTab > count;
+          const step = toTab > count ? count : toTab;
+          this.column += step;
+          if (!this.partial) this.offset += 1;
+          count -= step;
+        } else {
+          this.partial = false;
+          this.column += toTab;
+          this.offset += 1;
+          count -= 1;
+        }
+      } else {
+        this.partial = false;
+        this.offset += 1;
+        this.column += 1;
+        count -= 1;
       }
     }
-    const fence = fenceAt(rest, at, quotes, base);
-    if (fence) {
-      this.inParagraph = false;
-      return fence;
+  }
+
+  private advanceToNext(): void {
+    this.offset = this.next;
+    this.column = this.nextColumn;
+    this.partial = false;
+  }
+
+  /** A block is added to the innermost open container: an item holding one is no longer empty. */
+  private addChild(): void {
+    if (this.depth > 0) this.filled[this.depth - 1] = true;
+  }
+
+  private push(kind: number): void {
+    this.addChild();
+    this.kinds[this.depth] = kind;
+    this.filled[this.depth] = false;
+    this.depth += 1;
+  }
+
+  /** Reads the next line of the note (lines must be read in order; see LineKind). */
+  read(line: string): LineKind {
+    this.line = line;
+    this.offset = 0;
+    this.column = 0;
+    this.partial = false;
+    // 1. The open containers this line continues.
+    let matched = 0;
+    while (matched < this.depth) {
+      this.findNext();
+      const kind = this.kinds[matched];
+      if (kind === QUOTE) {
+        if (this.nextColumn - this.column > 3 || line.charCodeAt(this.next) !== 62) break;
+        this.advanceToNext();
+        this.advance(1, false);
+        const c = line.charCodeAt(this.offset);
+        if (c === 32 || c === 9) this.advance(1, true);
+      } else if (this.next >= line.length) {
+        if (!this.filled[matched]) break; // a blank line after an empty item ends it
+        this.advanceToNext();
+      } else if (this.nextColumn - this.column >= kind) {
+        this.advance(kind, true);
+      } else break;
+      matched += 1;
     }
-    this.inParagraph = !isAtxHeadingStart(rest, at) && !isThematicBreak(rest, at);
+    // 2. Inside a fenced block: its content or its closing fence, unless its containers ended.
+    if (this.leaf === FENCED) {
+      const fence = this.fence as Fence;
+      if (matched === this.depth) {
+        this.findNext();
+        if (this.nextColumn - this.column <= 3 && line.charCodeAt(this.next) === fence.char.charCodeAt(0) && isRunToEnd(line, this.next, line.charCodeAt(this.next), fence.width)) {
+          this.leaf = NONE;
+          this.fence = null;
+          return "close";
+        }
+        // Up to the opening fence's indentation is removed from each content line.
+        for (let i = fence.indent; i > 0; i -= 1) {
+          const c = line.charCodeAt(this.offset);
+          if (c !== 32 && c !== 9) break;
+          this.advance(1, true);
+        }
+        this.content = this.partial ? " ".repeat(4 - (this.column % 4)) + line.slice(this.offset + 1) : line.slice(this.offset);
+        return "content";
+      }
+      this.leaf = NONE;
+      this.fence = null;
+      this.depth = matched;
+    }
+    // 3. New containers, then the leaf block the line starts.
+    const lazy = this.leaf === PARAGRAPH && matched < this.depth;
+    // Whether the line would continue an open paragraph (which list items may interrupt only so).
+    let inParagraph = this.leaf === PARAGRAPH && matched === this.depth;
+    for (;;) {
+      this.findNext();
+      if (this.next >= line.length) break;
+      const indent = this.nextColumn - this.column;
+      if (indent >= 4) {
+        if (this.leaf === PARAGRAPH) break; // a paragraph's continuation, lazy or not
+        this.depth = matched;
+        this.addChild();
+        this.leaf = NONE;
+        return "code";
+      }
+      const at = this.next;
+      const c = line.charCodeAt(at);
+      if (c === 62) {
+        // >
+        this.advanceToNext();
+        this.advance(1, false);
+        const after = line.charCodeAt(this.offset);
+        if (after === 32 || after === 9) this.advance(1, true);
+        this.depth = matched;
+        this.push(QUOTE);
+        matched += 1;
+        this.leaf = NONE;
+        inParagraph = false;
+        continue;
+      }
+      if (c === 96 || c === 126) {
+        const fence = fenceAt(line, at, indent);
+        if (fence) {
+          this.depth = matched;
+          this.addChild();
+          this.leaf = FENCED;
+          this.fence = fence;
+          return fence;
+        }
+        break;
+      }
+      if (c === 35) {
+        if (!isAtxHeadingStart(line, at)) break;
+        return this.leafLine(matched);
+      }
+      if (inParagraph && (c === 61 || c === 45) && isRunToEnd(line, at, c, 1)) {
+        return this.leafLine(matched); // a setext heading's underline ends the paragraph
+      }
+      if (isThematicBreak(line, at)) return this.leafLine(matched);
+      const width = listMarkerWidth(line, at);
+      if (width === 0) break;
+      // An ordered list interrupts a paragraph only from 1, and no empty item interrupts one.
+      if (inParagraph && ((width > 1 && numberAt(line, at, width - 1) !== 1) || isBlank(line, at + width))) break;
+      this.advanceToNext();
+      this.advance(width, true);
+      const startColumn = this.column;
+      const startOffset = this.offset;
+      do {
+        this.advance(1, true);
+      } while (this.column - startColumn < 5 && (line.charCodeAt(this.offset) === 32 || line.charCodeAt(this.offset) === 9));
+      const spaces = this.column - startColumn;
+      let padding = width + spaces;
+      if (spaces >= 5 || spaces < 1 || this.offset >= line.length) {
+        // Content starts one column after the marker; what follows the first space is the content.
+        padding = width + 1;
+        this.column = startColumn;
+        this.offset = startOffset;
+        this.partial = false;
+        const after = line.charCodeAt(this.offset);
+        if (after === 32 || after === 9) this.advance(1, true);
+      }
+      this.depth = matched;
+      this.push(indent + padding);
+      matched += 1;
+      this.leaf = NONE;
+      inParagraph = false;
+    }
+    if (this.next >= line.length) {
+      // A blank line ends a paragraph, and the containers it did not continue.
+      this.depth = matched;
+      this.leaf = NONE;
+      return "blank";
+    }
+    if (lazy && matched < this.depth) return "text"; // a lazy continuation line: containers stay open
+    this.depth = matched;
+    if (this.leaf !== PARAGRAPH) {
+      this.addChild();
+      this.leaf = PARAGRAPH;
+    }
     return "text";
   }
 
-  /** After a fenced block: what follows starts a new paragraph. */
+  /** A one-line leaf block (a heading, a thematic break) in the first `matched` containers. */
+  private leafLine(matched: number): "text" {
+    this.depth = matched;
+    this.addChild();
+    this.leaf = NONE;
+    return "text";
+  }
+
+  /** What follows starts a new block (a line the caller did not read, such as an HTML block's, ended the paragraph). */
   endBlock(): void {
-    this.inParagraph = false;
+    if (this.leaf === PARAGRAPH) this.leaf = NONE;
   }
 }
 

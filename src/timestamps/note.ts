@@ -5,7 +5,7 @@
 // with N 1-based, as editors show them.
 import { frontmatterVideoOf, videoCacheKey, type FrontmatterVideo, type YamlReader } from "./frontmatter";
 import { scanInlineInto, type OpenComment } from "./inline";
-import { atxHeading, BlockContext, indentOf, isClosingFence, NoteLines, opensWith, quotePrefix, stripQuotes } from "./markdown-blocks";
+import { atxHeading, BlockContext, NoteLines, opensWith, quotePrefix, type Fence } from "./markdown-blocks";
 import { parseTimeLine } from "./time";
 import type { TimestampEntry, VideoRef } from "./types";
 import { parseVideoSource } from "./video";
@@ -208,62 +208,15 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
     comment = scanInlineInto(lines.at(lineNo), from, addInline);
   };
 
-  let i = bodyStart;
-  while (i < lines.length) {
-    if (comment === "html-block") {
-      if (lines.at(i).includes("-->")) comment = null;
-      structure.endBlock();
-      i += 1;
-      continue;
-    }
-    if (comment !== null) {
-      scanText(i, comment);
-      i += 1;
-      continue;
-    }
-    const line = lines.at(i);
-    const kind = structure.read(line);
-    if (kind === "blank" || kind === "code") {
-      i += 1;
-      continue;
-    }
-    if (kind === "text") {
-      // An HTML block starts, after up to 3 spaces, with `<!--`, or with the `>` of a quote holding one.
-      const body = opensWith(line, 60, 62) && line.includes("<!--") ? quotePrefix(line).rest : "";
-      if (body !== "" && /^ {0,3}<!--/.test(body)) {
-        // CommonMark's HTML block: the whole line (and the next ones, until -->) is raw HTML.
-        if (!body.includes("-->", body.indexOf("<!--") + 4)) comment = "html-block";
-        structure.endBlock();
-      } else {
-        textLine = i;
-        comment = scanInlineInto(line, null, addInline);
-      }
-      i += 1;
-      continue;
-    }
-    const fence = kind;
-    const content: string[] = [];
-    let endLine = lines.length - 1;
-    let closed = false;
-    for (let k = i + 1; k < lines.length; k += 1) {
-      const inner = stripQuotes(lines.at(k), fence.quotes);
-      // The block ends with its container: the quote stops, or a list item's content is dedented.
-      if (inner === null || (fence.column > 0 && inner.trim() !== "" && indentOf(inner).columns < fence.column)) {
-        endLine = k - 1;
-        break;
-      }
-      if (isClosingFence(inner, fence)) {
-        endLine = k;
-        closed = true;
-        break;
-      }
-      content.push(inner);
-    }
-    const startLine = i;
-    i = endLine + 1;
-    structure.endBlock();
-
-    if (fence.language === TIMESTAMP_URL_LANGUAGE) {
+  // The fenced block being read: its opening fence, that fence's line, and its content lines so far.
+  let fence: Fence | null = null;
+  let startLine = 0;
+  let content: string[] = [];
+  /** Ends the fenced block being read at `endLine` (its closing fence, or its last line when `closed` is false). */
+  const finishBlock = (endLine: number, closed: boolean): void => {
+    const open = fence as Fence;
+    fence = null;
+    if (open.language === TIMESTAMP_URL_LANGUAGE) {
       const filled = content.map((l) => l.trim()).filter((l) => l !== "");
       const raw = filled.join("\n");
       let block: VideoBlock;
@@ -283,7 +236,7 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
       context = block.video !== null
         ? { video: block.video, error: null }
         : { video: null, error: `the video block above (line ${startLine + 1}) is invalid: ${block.error ?? "unknown error"}` };
-    } else if (fence.language === TIMESTAMP_LANGUAGE) {
+    } else if (open.language === TIMESTAMP_LANGUAGE) {
       const heading = closed ? headingAfter(lines, endLine) : "";
       // The heading after a block titles the section its first time starts; later times of the
       // same block would otherwise all repeat it.
@@ -293,10 +246,52 @@ export function scanNote(text: string, frontmatter?: Record<string, unknown> | n
       blocks.push({ kind: "timestamp", startLine, endLine, closed, entries, source: normalizedBlockSource(content) });
       timestamps.push(...entries);
     } else {
-      const lower = fence.language.toLowerCase();
-      if (lower === TIMESTAMP_LANGUAGE || lower === TIMESTAMP_URL_LANGUAGE) misnamedBlocks.push({ line: startLine, language: fence.language, expected: lower });
+      const lower = open.language.toLowerCase();
+      if (lower === TIMESTAMP_LANGUAGE || lower === TIMESTAMP_URL_LANGUAGE) misnamedBlocks.push({ line: startLine, language: open.language, expected: lower });
     }
+  };
+
+  for (let i = bodyStart; i < lines.length; i += 1) {
+    if (comment === "html-block") {
+      if (lines.at(i).includes("-->")) comment = null;
+      structure.endBlock();
+      continue;
+    }
+    if (comment !== null) {
+      scanText(i, comment);
+      continue;
+    }
+    const line = lines.at(i);
+    const kind = structure.read(line);
+    if (fence !== null) {
+      if (kind === "content") {
+        content.push(structure.content);
+        continue;
+      }
+      // The block ends at its closing fence, or with its container (the quote stops, or a list
+      // item's content is dedented): then this line is read as what it is.
+      finishBlock(kind === "close" ? i : i - 1, kind === "close");
+      if (kind === "close") continue;
+    }
+    if (kind === "blank" || kind === "code" || kind === "content" || kind === "close") continue;
+    if (kind === "text") {
+      // An HTML block starts, after up to 3 spaces, with `<!--`, or with the `>` of a quote holding one.
+      const body = opensWith(line, 60, 62) && line.includes("<!--") ? quotePrefix(line).rest : "";
+      if (body !== "" && /^ {0,3}<!--/.test(body)) {
+        // CommonMark's HTML block: the whole line (and the next ones, until -->) is raw HTML.
+        if (!body.includes("-->", body.indexOf("<!--") + 4)) comment = "html-block";
+        structure.endBlock();
+      } else {
+        textLine = i;
+        comment = scanInlineInto(line, null, addInline);
+      }
+      continue;
+    }
+    fence = kind;
+    startLine = i;
+    content = [];
   }
+  if (fence !== null) finishBlock(lines.length - 1, false);
   return { frontmatterVideo, videoBlocks, timestamps, blocks, inline, misnamedBlocks };
 }
 

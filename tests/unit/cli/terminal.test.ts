@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { formatTable } from "../../../src/cli/table";
-import { displayWidth, forTerminal } from "../../../src/cli/terminal";
+import { createProgressWriter, formatTable } from "../../../src/cli/table";
+import { displayWidth, forTerminal, jsonForTerminal, oneLine, terminalIo } from "../../../src/cli/terminal";
 import { sameAfterNormalization } from "../../../src/classifier/dataset";
 import { run as train } from "../../../src/cli/train";
 import { run as clean } from "../../../src/cli/clean";
@@ -32,13 +32,61 @@ afterAll(async () => {
 /** No control character but line breaks, and no bidi control, reaches the terminal. */
 function expectSafe(text: string): void {
   // eslint-disable-next-line no-control-regex -- the test looks for exactly these control characters
-  expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029\u061c]/);
 }
 
 describe("terminal text", () => {
   it("escapes control and bidi characters but keeps the layout's line breaks and tabs", () => {
     expect(forTerminal(`a${ESC}[2Jb\n\tc\u202Ed`)).toBe("a\\u{001B}[2Jb\n\tc\\u{202E}d");
     expect(forTerminal(forTerminal(`x${ESC}`))).toBe("x\\u{001B}");
+  });
+
+  it("escapes C1 controls, DEL, every bidi control, line separators and lone surrogates too", () => {
+    expect(forTerminal("a\u009b31mb\u0085c\u007fd")).toBe("a\\u{009B}31mb\\u{0085}c\\u{007F}d");
+    expect(forTerminal("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")).toBe(
+      "\\u{202A}\\u{202B}\\u{202C}\\u{202D}\\u{202E}\\u{2066}\\u{2067}\\u{2068}\\u{2069}\\u{200E}\\u{200F}\\u{061C}",
+    );
+    expect(forTerminal("a\u2028b\u2029c")).toBe("a\\u{2028}b\\u{2029}c");
+    expect(forTerminal("x\ud800y\udc00z\ud83d\ude00")).toBe("x\\u{D800}y\\u{DC00}z\ud83d\ude00");
+    // Printable text of any script, accents and emoji stay as they are.
+    expect(forTerminal("café caf\u00e9 Ünïcødé 日本 ✓")).toBe("café caf\u00e9 Ünïcødé 日本 ✓");
+  });
+
+  it("oneLine escapes line breaks and tabs as well: a name cannot start a line of its own", () => {
+    const name = `bad${ESC}[31m\r\nfake line\t\u202Egnp.png`;
+    expect(oneLine(name)).toBe("bad\\u{001B}[31m\\u{000D}\\u{000A}fake line\\u{0009}\\u{202E}gnp.png");
+    expect(oneLine(oneLine(name))).toBe(oneLine(name));
+    expectSafe(oneLine(name));
+    expect(oneLine(name)).not.toContain("\n");
+  });
+
+  it("JSON for a terminal: valid JSON that parses to the raw strings, with no character a terminal acts on", () => {
+    const raw = [`a${ESC}[31m\r\n`, "\u009b2J\u0085\u007f", "\u202e\u2066\u061c\u200b\u00ad\ufeff", "\u2028\u2029", "\ud800 lone", "\ud83d\ude00 pair", "café"];
+    const text = jsonForTerminal(JSON.stringify({ names: raw }));
+    expect(JSON.parse(text)).toEqual({ names: raw });
+    expectSafe(text);
+    expect(text).not.toMatch(/[\u2028\u2029\u200b\u00ad\ufeff\u061c]|[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(text).toContain("\\u202e");
+    expect(text).toContain("\ud83d\ude00 pair");
+    expect(jsonForTerminal(text)).toBe(text);
+  });
+
+  it("terminalIo escapes text on both streams, and only the JSON escapes on stdout with --json", () => {
+    const c = captureIo();
+    terminalIo(c.io, false).out(`a${ESC}[2J\u202E\n`);
+    terminalIo(c.io, false).err(`b\u009b\n`);
+    expect(c.out()).toBe("a\\u{001B}[2J\\u{202E}\n");
+    expect(c.err()).toBe("b\\u{009B}\n");
+    const j = captureIo();
+    terminalIo(j.io, true).out(`${JSON.stringify({ name: "x\u202Ey" })}\n`);
+    expect(j.out()).toBe('{"name":"x\\u202ey"}\n');
+  });
+
+  it("a progress message naming a file stays one escaped line", () => {
+    let written = "";
+    const progress = createProgressWriter((t) => void (written += t), false);
+    progress.update({ phase: "saving", message: `Saving x${ESC}[2J\r\nfake\u202E.model` });
+    expect(written).toBe("Saving x\\u{001B}[2J\\u{000D}\\u{000A}fake\\u{202E}.model\n");
   });
 
   it("aligns table cells by on-screen width and escapes them", () => {
