@@ -22,7 +22,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { CliIo } from "./io";
 import { processIo } from "./io";
 import { shownPath } from "./paths";
-import { oneLine, terminalIo } from "./terminal";
+import { oneLine, shellWord, terminalIo } from "./terminal";
 import { locateDataset } from "../node/dataset-location";
 import { errorText } from "../shared/errors";
 
@@ -154,7 +154,7 @@ function batchText(batch: AppliedBatch, skipped: SkippedDecision[], show: (p: st
   for (const t of batch.trashed) lines.push(`  trashed  ${show(t.path)} → ${t.trashPath ? show(t.trashPath) : "the trash"}`);
   for (const s of skipped) lines.push(`  skipped  ${show(s.path)}: ${oneLine(s.reason)}`);
   for (const f of batch.failed) lines.push(`  failed   ${show(f.path)}: ${oneLine(f.reason)}`);
-  lines.push(`Undo it with: lesson-lab undo ${JSON.stringify(folderArg)}`);
+  lines.push(`Undo it with: lesson-lab undo ${oneLine(shellWord(folderArg))}`);
   return lines.join("\n") + "\n";
 }
 

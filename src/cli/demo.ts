@@ -4,7 +4,7 @@
 import path from "node:path";
 import { EXIT_USAGE, parseArgs } from "./args";
 import { processIo, type CliIo } from "./io";
-import { oneLine, terminalIo } from "./terminal";
+import { oneLine, shellWord, terminalIo } from "./terminal";
 import { run as listTimestamps } from "./timestamps";
 
 const USAGE = `usage: lesson-lab demo [VAULT]
@@ -50,7 +50,7 @@ export async function run(args: string[], rawIo: CliIo = processIo): Promise<num
   const { run: exportApp } = await import("./export");
   const exportCode = await exportApp([dataset, "--out", out, "--force"], rawIo);
   if (exportCode === 0) {
-    io.out(`\nThe page: ${oneLine(path.resolve(out, "index.html"))}\nOpen it in a browser (from disk works), or serve the model as an API: lesson-lab serve ${oneLine(dataset)}\n`);
+    io.out(`\nThe page: ${oneLine(path.resolve(out, "index.html"))}\nOpen it in a browser (from disk works), or serve the model as an API: lesson-lab serve ${oneLine(shellWord(dataset))}\n`);
   }
   return Math.max(timestampsCode, trainCode, exportCode);
 }

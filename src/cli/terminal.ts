@@ -53,6 +53,16 @@ export function jsonForTerminal(json: string): string {
   return json.replace(JSON_EXTRA, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/**
+ * `arg` as one POSIX shell word, for a command the output suggests: as is when it holds only
+ * characters no shell treats specially, else in single quotes (a `'` written `'\''`), so that
+ * pasting it never runs a `$(…)` or a backquote from a folder's name, nor splits it at spaces.
+ * Print it through oneLine: a name with control characters is then shown, not pasteable.
+ */
+export function shellWord(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /**

@@ -88,6 +88,20 @@ describe("the built lesson-lab CLI", () => {
     expect(one.stderr).not.toMatch(/Loading backbone/);
   });
 
+  it("an unknown command or a bad flag value from a file name is printed escaped, on its own line", async () => {
+    const name = "x\u001b[31m\r\nfake\u202E";
+    const unknown = await cli([name]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('lesson-lab: unknown command "x\\u{001B}[31m\\u{000D}\\u{000A}fake\\u{202E}"\n');
+    const flag = await cli(["train", path.join(root, "colors"), "--epochs", name]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--epochs needs a number, not "x\\u{001B}[31m\\u{000D}\\u{000A}fake\\u{202E}"');
+    for (const text of [unknown.stderr, flag.stderr]) {
+      // eslint-disable-next-line no-control-regex -- the test looks for exactly these characters
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    }
+  });
+
   it("Ctrl-C while it embeds: {\"error\":\"cancelled\"}, exit 130, the embeddings made so far kept", async () => {
     const folder = path.join(root, "colors");
     const cache = path.join(root, ".lesson-lab-cache");

@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { createProgressWriter, formatTable } from "../../../src/cli/table";
-import { displayWidth, forTerminal, jsonForTerminal, oneLine, terminalIo } from "../../../src/cli/terminal";
+import { displayWidth, forTerminal, jsonForTerminal, oneLine, shellWord, terminalIo } from "../../../src/cli/terminal";
 import { sameAfterNormalization } from "../../../src/classifier/dataset";
 import { run as train } from "../../../src/cli/train";
 import { run as clean } from "../../../src/cli/clean";
@@ -80,6 +81,14 @@ describe("terminal text", () => {
     const j = captureIo();
     terminalIo(j.io, true).out(`${JSON.stringify({ name: "x\u202Ey" })}\n`);
     expect(j.out()).toBe('{"name":"x\\u202ey"}\n');
+  });
+
+  it("quotes a suggested command's argument as one shell word that sh reads back unchanged", () => {
+    expect(shellWord("vault/Fashion")).toBe("vault/Fashion");
+    for (const arg of ["my data", "$(touch pwned) `id` $HOME *", "it's a 'test'", "", "-x", "a\\b\"c"]) {
+      const quoted = shellWord(arg);
+      expect(execFileSync("sh", ["-c", `printf %s ${quoted}`], { encoding: "utf8" }), quoted).toBe(arg);
+    }
   });
 
   it("a progress message naming a file stays one escaped line", () => {
