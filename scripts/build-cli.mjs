@@ -26,8 +26,12 @@ await esbuild.build({
   // (the wasm binary from the plugin's engine files); leaving it external keeps them out of reach.
   // onnxruntime-node (native engine) and onnx-proto (protobufjs) load from node_modules too.
   external: ["@tensorflow/*", "sharp", "nsfwjs", "nsfwjs/*", "onnxruntime-node", "onnx-proto", "obsidian", "electron"],
+  // ES modules bundled into this CommonJS build see import.meta.url as the bundle's own file URL
+  // (esbuild would leave it undefined): yargs-parser calls createRequire(import.meta.url) on load.
+  banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { "import.meta.url": "__importMetaUrl" },
   sourcemap: "linked",
   logLevel: "warning",
-  // embed-pool.ts reads import.meta.url only where __dirname is missing (never in this build).
+  // Any other import.meta (none is read in this build) stays empty.
   logOverride: { "empty-import-meta": "silent" },
 });

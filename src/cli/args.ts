@@ -1,5 +1,9 @@
-// A small argv parser shared by the CLI commands: positional arguments, `--flag value`,
-// `--flag=value`, boolean flags, `--` to end options, and a clear error for anything unknown.
+// The argv parsing every CLI command shares, on yargs-parser (the parser yargs itself uses): it
+// splits `--flag value` / `--flag=value`, boolean flags, one-letter aliases, `--` and positionals;
+// this module adds what yargs-parser leaves to its caller: an error for an unknown flag or a
+// missing value, strict booleans and numbers, and the messages users see.
+import yargsParser from "yargs-parser";
+import { errorText } from "../shared/errors";
 
 export type FlagType = "boolean" | "string" | "number";
 
@@ -19,72 +23,160 @@ export type Flags<S extends ArgSpec> = { [K in keyof S]?: ValueOf<S[K]> };
 
 export type ParsedArgs<S extends ArgSpec> = { positional: string[]; flags: Flags<S> } | { error: string };
 
+/**
+ * yargs-parser's settings, chosen so that argv means what it says and nothing more. Its default
+ * `short-option-groups` stays on: with it `-5` and `-.5` are values or positionals (negative
+ * numbers), and `-hx` is the flags h and x.
+ */
+const CONFIGURATION: Partial<yargsParser.Configuration> = {
+  // `--no-cache` is a flag of its own, not `cache: false`.
+  "boolean-negation": false,
+  // `--rank-by` stays `rank-by`, with no `rankBy` twin.
+  "camel-case-expansion": false,
+  // `--vault.x` is a flag named `vault.x` (unknown), not an object.
+  "dot-notation": false,
+  // A repeated flag keeps its last value instead of becoming an array.
+  "duplicate-arguments-array": false,
+  // Numbers are read here, and only for number flags: `--seed=007` given to a string flag and a
+  // folder named `01` or `-5` stay the strings typed.
+  "parse-numbers": false,
+  "parse-positional-numbers": false,
+  // `-h` comes back as `help` only.
+  "strip-aliased": true,
+};
+
+/** yargs-parser's negative number: a value or a positional, never a flag. */
+const NEGATIVE = /^-(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
+
+/** How a switch's value may be spelled in `--flag=value` (yargs-parser knows only true/false). */
+const TRUE_WORDS = /^(?:true|1|yes)$/i;
+const FALSE_WORDS = /^(?:false|0|no)$/i;
+
 function typeOf(spec: FlagSpec): FlagType {
   return typeof spec === "string" ? spec : spec.type;
 }
 
 /**
- * Parses `argv` against `spec`. Never throws: a problem (unknown flag, missing or bad value)
- * comes back as `{ error }` with a message meant for the user.
+ * Parses `argv` against `spec` with yargs-parser. Never throws: a problem comes back as
+ * `{ error }`, a message meant for the user, for the problem nearest the start of `argv`: an
+ * unknown flag (`unknown option --x`), a flag with no value after it (`--vault needs a value`; a
+ * value that starts with `-` is given as `--vault=-x`, a negative number also as `--lr -0.5`), a
+ * switch given a value other than true/false/1/0/yes/no, or a number flag given something that is
+ * not a finite number.
  */
 export function parseArgs<S extends ArgSpec>(argv: readonly string[], spec: S): ParsedArgs<S> {
-  const positional: string[] = [];
-  const flags: Record<string, string | number | boolean> = {};
+  const has = (name: string): boolean => Object.prototype.hasOwnProperty.call(spec, name);
   const byShort = new Map<string, string>();
+  const booleans: string[] = [];
+  const values: string[] = [];
+  const alias: Record<string, string> = {};
   for (const [name, s] of Object.entries(spec)) {
-    if (typeof s !== "string" && s.short) byShort.set(s.short, name);
-  }
-
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === "--") {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    let name: string;
-    let inline: string | undefined;
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq < 0 ? undefined : arg.slice(eq + 1);
-      if (name === "" || !Object.prototype.hasOwnProperty.call(spec, name)) return { error: `unknown option --${name}` };
-    } else if (arg.length > 1 && arg.startsWith("-") && !/^-[0-9.]/.test(arg)) {
-      // `-5` and `-.5` stay positional (negative numbers); `-x` must be a declared alias.
-      const short = arg.slice(1);
-      const long = byShort.get(short);
-      if (long === undefined) return { error: `unknown option ${arg}` };
-      name = long;
-    } else {
-      positional.push(arg);
-      continue;
-    }
-
-    const type = typeOf(spec[name]);
-    if (type === "boolean") {
-      if (inline === undefined) flags[name] = true;
-      else if (/^(?:true|1|yes)$/i.test(inline)) flags[name] = true;
-      else if (/^(?:false|0|no)$/i.test(inline)) flags[name] = false;
-      else return { error: `--${name} is a switch: give it alone or as --${name}=true / --${name}=false, not "${inline}"` };
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith("-") && next.length > 1 && !/^-[0-9.]/.test(next))) {
-        return { error: `--${name} needs a value` };
-      }
-      value = next;
-      i += 1;
-    }
-    if (type === "number") {
-      const n = value.trim() === "" ? NaN : Number(value);
-      if (!Number.isFinite(n)) return { error: `--${name} needs a number, not "${value}"` };
-      flags[name] = n;
-    } else {
-      flags[name] = value;
+    (typeOf(s) === "boolean" ? booleans : values).push(name);
+    if (typeof s !== "string" && s.short) {
+      byShort.set(s.short, name);
+      alias[name] = s.short;
     }
   }
+
+  // Options end at the first `--`; what follows is handed on untouched.
+  const end = argv.indexOf("--");
+  const typed = end < 0 ? argv : argv.slice(0, end);
+  const options = [...typed];
+  /** Problems with the index of the option token they are about; the first one is reported. */
+  const problems: Array<{ at: number; error: string }> = [];
+  /** The index of the token that is the value of the flag before it. */
+  let valueAt = -1;
+  /** Each flag's last token (the one whose value counts). */
+  const lastAt = new Map<string, number>();
+  for (let i = 0; i < options.length; i += 1) {
+    const m = /^(--?)([^=]+)(?:=([\s\S]*))?$/.exec(options[i]);
+    if (m === null || NEGATIVE.test(options[i]) || valueAt === i) continue;
+    const [, dashes, key, inline] = m;
+    const long = dashes === "--" ? key : byShort.get(key);
+    const name = long !== undefined && has(long) ? long : undefined;
+    if (name !== undefined) lastAt.set(name, i);
+    if (dashes === "-" && name === undefined && key.length > 1 && ![...key].every((c) => byShort.has(c))) {
+      // A one-dash token is one flag or a group of them (`-hv`); yargs-parser would read `-h-` or
+      // `-h/x` as h given a value, and `-5x` as flags 5 and x.
+      problems.push({ at: i, error: `unknown option ${options[i]}` });
+    } else if (name !== undefined && typeOf(spec[name]) === "boolean") {
+      // Switches reach yargs-parser as `--flag=true` or `--flag=false`: it would read any other
+      // value as false, and take a `true` or `false` after a bare switch as its value.
+      const value = inline ?? "true";
+      if (TRUE_WORDS.test(value)) options[i] = `${dashes}${key}=true`;
+      else if (FALSE_WORDS.test(value)) options[i] = `${dashes}${key}=false`;
+      else problems.push({ at: i, error: `--${name} is a switch: give it alone or as --${name}=true / --${name}=false, not "${value}"` });
+    } else if (name !== undefined && inline === undefined) {
+      // The value is the next token, unless that one looks like an option (yargs-parser's narg
+      // rule): then yargs-parser reports only the last such flag, this the first.
+      const next = options[i + 1];
+      if (next === undefined || (/^-[^0-9]/.test(next) && !NEGATIVE.test(next))) problems.push({ at: i, error: `--${name} needs a value` });
+      else valueAt = i + 1;
+    }
+  }
+
+  let parsed: yargsParser.DetailedArguments;
+  try {
+    parsed = yargsParser.detailed(end < 0 ? options : [...options, ...argv.slice(end)], {
+      boolean: booleans,
+      // Number flags too: yargs-parser hands over the text and it is read as a number below.
+      string: values,
+      narg: Object.fromEntries(values.map((name) => [name, 1])),
+      alias,
+      configuration: CONFIGURATION,
+    });
+  } catch (e) {
+    // yargs-parser keeps positionals under the key `_`: a flag of that name (`--_`, `-x_`)
+    // replaces them, and a positional after it makes yargs-parser throw.
+    const token = findOption(typed, "_");
+    problems.push({ at: token?.at ?? options.length, error: token ? `unknown option ${token.text}` : `cannot read the options: ${errorText(e)}` });
+    return { error: first(problems) };
+  }
+
+  const flags: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(parsed.argv)) {
+    if (key === "_" && Array.isArray(value)) continue;
+    if (has(key)) flags[key] = value as string | boolean;
+    else {
+      const token = findOption(typed, key);
+      problems.push({ at: token?.at ?? options.length, error: `unknown option ${token?.text ?? (key.length === 1 ? `-${key}` : `--${key}`)}` });
+    }
+  }
+  const positional = Array.isArray(parsed.argv._) ? parsed.argv._.map(String) : [];
+  // yargs-parser passes on a nameless `---` or `---=x` (before `--`) as a positional.
+  const stray = options.findIndex((t) => /^---/.test(t) && positional.includes(t));
+  if (stray >= 0) problems.push({ at: stray, error: `unknown option ${options[stray].split("=")[0]}` });
+  // Missing values are found above; any other error of yargs-parser's is passed on.
+  if (parsed.error && problems.length === 0) problems.push({ at: options.length, error: parsed.error.message });
+  for (const name of values) {
+    if (typeOf(spec[name]) !== "number" || flags[name] === undefined) continue;
+    const text = String(flags[name]);
+    const n = text.trim() === "" ? NaN : Number(text);
+    if (Number.isFinite(n)) flags[name] = n;
+    else problems.push({ at: lastAt.get(name) ?? options.length, error: `--${name} needs a number, not "${text}"` });
+  }
+
+  if (problems.length > 0) return { error: first(problems) };
   return { positional, flags: flags as Flags<S> };
+}
+
+/** The message of the problem nearest the start of argv (the earliest found among equals). */
+function first(problems: ReadonlyArray<{ at: number; error: string }>): string {
+  return problems.reduce((a, b) => (b.at < a.at ? b : a)).error;
+}
+
+/**
+ * The option token that named `key`, as the user typed it, for a message: `--key` (also for
+ * `--key=…`, shown without the value), or else the first group of one-letter flags holding it
+ * (`-hx` for `x`); with its index in `options`.
+ */
+function findOption(options: readonly string[], key: string): { at: number; text: string } | undefined {
+  let at = options.findIndex((t) => t === `--${key}` || t.startsWith(`--${key}=`));
+  if (at >= 0) return { at, text: `--${options[at].slice(2).split("=")[0]}` };
+  const group = (t: string): boolean => /^-[^-]/.test(t) && !NEGATIVE.test(t);
+  at = options.findIndex((t) => group(t) && t.slice(1).split("=")[0].includes(key));
+  if (at < 0) at = options.findIndex((t) => group(t) && t.includes(key));
+  return at >= 0 ? { at, text: options[at] } : undefined;
 }
 
 /** Exit codes every command shares (main.ts). */
