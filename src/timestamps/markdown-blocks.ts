@@ -77,16 +77,25 @@ function listMarkerWidth(line: string, at: number): number {
   const next = line.charCodeAt(at + width);
   return next === 32 || next === 9 ? width : 0;
 }
-const THEMATIC_BREAK = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+/**
+ * The index of the last character of `line` that is neither `c` (a character code) nor a space or
+ * a tab, or -1: from the next index on, the line could only be a thematic break of `c`.
+ */
+function breakTail(line: string, c: number): number {
+  let k = line.length - 1;
+  while (k >= 0) {
+    const d = line.charCodeAt(k);
+    if (d !== c && d !== 32 && d !== 9) break;
+    k -= 1;
+  }
+  return k;
+}
 
-/** Whether the text from `at` on is a thematic break (`---`, `* * *`, `___`). */
-function isThematicBreak(line: string, at: number): boolean {
-  const c = line.charCodeAt(at);
-  if (c !== 45 && c !== 42 && c !== 95) return false;
-  // The second marker must follow after spaces or tabs only: most list items ("- text") stop here.
-  let k = at + 1;
-  while (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9) k += 1;
-  return line.charCodeAt(k) === c && THEMATIC_BREAK.test(line.slice(at));
+/** Whether the text from `at` on, made of `c`, spaces and tabs only, holds at least 3 `c`. */
+function threeOf(line: string, at: number, c: number): boolean {
+  let seen = 0;
+  for (let k = at; k < line.length && seen < 3; k += 1) if (line.charCodeAt(k) === c) seen += 1;
+  return seen >= 3;
 }
 
 /** Whether the text from `at` on opens an ATX heading: 1 to 6 `#` then a space, a tab or the end. */
@@ -190,6 +199,23 @@ export class BlockContext {
   private partial = false;
   private next = 0;
   private nextColumn = 0;
+  // breakTail of the line for `-`, `*` and `_`, found once per line when first needed (-2: not yet):
+  // a line of n list markers ("- - - … x") then costs O(n), not O(n) for each marker.
+  private tailDash = -2;
+  private tailStar = -2;
+  private tailUnderscore = -2;
+
+  /** Whether the line from `at` on is a thematic break (`---`, `* * *`, `___`, spaces and tabs between). */
+  private isThematicBreak(at: number): boolean {
+    const line = this.line;
+    const c = line.charCodeAt(at);
+    let tail: number;
+    if (c === 45) tail = this.tailDash === -2 ? (this.tailDash = breakTail(line, c)) : this.tailDash;
+    else if (c === 42) tail = this.tailStar === -2 ? (this.tailStar = breakTail(line, c)) : this.tailStar;
+    else if (c === 95) tail = this.tailUnderscore === -2 ? (this.tailUnderscore = breakTail(line, c)) : this.tailUnderscore;
+    else return false;
+    return tail < at && threeOf(line, at, c);
+  }
 
   private findNext(): void {
     const line = this.line;
@@ -257,6 +283,7 @@ export class BlockContext {
     this.offset = 0;
     this.column = 0;
     this.partial = false;
+    this.tailDash = this.tailStar = this.tailUnderscore = -2;
     // 1. The open containers this line continues.
     let matched = 0;
     while (matched < this.depth) {
@@ -347,7 +374,7 @@ export class BlockContext {
       if (inParagraph && (c === 61 || c === 45) && isRunToEnd(line, at, c, 1)) {
         return this.leafLine(matched); // a setext heading's underline ends the paragraph
       }
-      if (isThematicBreak(line, at)) return this.leafLine(matched);
+      if (this.isThematicBreak(at)) return this.leafLine(matched);
       const width = listMarkerWidth(line, at);
       if (width === 0) break;
       // An ordered list interrupts a paragraph only from 1, and no empty item interrupts one.

@@ -110,4 +110,21 @@ describe("property: fenced blocks are found as CommonMark's reference parser fin
       expect(read(text)).toEqual(oracle(text));
     }
   });
+
+  it("list markers and thematic breaks on one line, however many", () => {
+    // Each marker asks whether the rest of the line is a thematic break: the answer is found once per line.
+    for (const text of [
+      // Two items holding a break: 8 columns is code in the second item (a fence if `* * *` were items).
+      "- - * * *\n        ```timestamp\n        06:45\n        ```",
+      // Three items holding `x`: their content column is 6 (code if `- - - x` were a break).
+      "- - - x\n      ```timestamp\n      06:45\n      ```",
+      // An item holding a break: 6 columns is code (a fence if `- - -` were items).
+      "* - - -\n      ```timestamp\n      06:45\n      ```",
+      `${"- ".repeat(500)}x\n${"  ".repeat(500)}\`\`\`timestamp\n${"  ".repeat(500)}06:45\n${"  ".repeat(500)}\`\`\``,
+      // A whole line of `- ` is one break: 4 spaces under it is code.
+      `${"- ".repeat(500)}- -\n    \`\`\`timestamp\n    06:45\n    \`\`\``,
+    ]) {
+      expect(read(text)).toEqual(oracle(text));
+    }
+  });
 });
