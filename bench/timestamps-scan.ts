@@ -5,6 +5,9 @@
 // - lists_10000: 10,000 ```timestamp blocks in list items of every marker width (`1.` to
 //   `10000.`), nested items, quotes in items and task items: the container reader's work per line.
 //   Only scan_ms and scan_cpu_ms (the blocks' lookup is the binding's, measured above).
+// - marker_line_200kb: one line of 100,000 nested list markers (`- - - … `) ending in an inline
+//   timestamp: each marker asks whether the rest of the line is a thematic break, which must not
+//   cost the rest of the line each time (it did: 60 s). Scan only.
 // For each: scan_ms (scanNote + the binding's indexes, a fresh text each run so no cache helps;
 // the texts are made before the timed runs, so making them is not charged to the scan),
 // lookup_ms (every rendered element placed as Reading view does it: each section's <code> run
@@ -21,12 +24,15 @@ import { median, round2 } from "./stats";
 export interface ScanFigures {
   one_line_1mb: NoteFigures;
   inline_40000: NoteFigures;
-  lists_10000: Pick<NoteFigures, "note_kb" | "timestamps" | "scan_ms" | "scan_cpu_ms">;
+  lists_10000: ScanOnlyFigures;
+  marker_line_200kb: ScanOnlyFigures;
   runs: number;
   /** The machine's 1-minute load average and core count while measuring. */
   load_average: number;
   cores: number;
 }
+
+export type ScanOnlyFigures = Pick<NoteFigures, "note_kb" | "timestamps" | "scan_ms" | "scan_cpu_ms">;
 
 export interface NoteFigures {
   note_kb: number;
@@ -84,8 +90,13 @@ export function listBlocksNote(count: number, salt = 0): string {
   return out.join("\n");
 }
 
+/** One line of `markers` nested list markers, then an inline timestamp, under a video block. */
+export function markerLineNote(markers: number, salt = 0): string {
+  return ["```timestamp-url", "https://youtu.be/F4tvM4Vb3A0", "```", `${"- ".repeat(markers)}\`@${clock(salt % 36000)}\``].join("\n");
+}
+
 /** scan_ms and scan_cpu_ms of scanNote alone, as measure() takes them; every note must give `expected` playable timestamps. */
-function measureScan(make: (salt: number) => string, expected: number, runs: number, warmups = 10): ScanFigures["lists_10000"] {
+function measureScan(make: (salt: number) => string, expected: number, runs: number, warmups = 10): ScanOnlyFigures {
   const notes = Array.from({ length: warmups + runs }, (_, salt) => make(salt));
   const scans: number[] = [];
   const scanCpu: number[] = [];
@@ -98,7 +109,7 @@ function measureScan(make: (salt: number) => string, expected: number, runs: num
     const cpu = process.cpuUsage(cpu0);
     scanCpu.push((cpu.user + cpu.system) / 1000);
     timestamps = scan.timestamps.filter((e) => e.error === null).length;
-    if (timestamps !== expected) throw new Error(`found ${timestamps} of ${expected} timestamps in list blocks`);
+    if (timestamps !== expected) throw new Error(`found ${timestamps} of ${expected} timestamps`);
     if (r < warmups) {
       scans.pop();
       scanCpu.pop();
@@ -179,6 +190,7 @@ export function benchTimestampScan(runs = 9): ScanFigures {
     one_line_1mb: measure((s) => oneLineNote(1024 * 1024, s), runs),
     inline_40000: measure((s) => manyInlineNote(40_000, s), runs),
     lists_10000: measureScan((s) => listBlocksNote(10_000, s), 10_000, runs),
+    marker_line_200kb: measureScan((s) => markerLineNote(100_000, s), 1, runs),
     runs,
     load_average: round2(loadavg()[0]),
     cores: availableParallelism(),
