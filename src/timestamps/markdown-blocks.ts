@@ -175,8 +175,10 @@ const FENCED = 2;
  * A GFM task marker (`- [ ] …`) is part of the item's first paragraph, not a container: a fence
  * written after it on the same line is paragraph text, in GFM as in Obsidian.
  *
- * Not modelled (the note's scan handles comments itself): HTML blocks, tables, link reference
- * definitions, which are paragraph-like for this purpose.
+ * Not modelled: HTML blocks (the note's scan hides HTML comments itself; the lines of other HTML
+ * blocks are read as paragraph text, so a fence inside `<div>` … `</div>` counts here while
+ * CommonMark keeps it HTML), link reference definitions and GFM tables (read as paragraph text,
+ * which is what they are until their own parsers run).
  */
 export class BlockContext {
   /** The open containers, outermost first: QUOTE, or a list item's width (marker indent + marker + spaces). Only the first `depth` count. */
