@@ -179,6 +179,24 @@ function findOption(options: readonly string[], key: string): { at: number; text
   return at >= 0 ? { at, text: options[at] } : undefined;
 }
 
+/**
+ * Whether a command's output is JSON: the parsed `--json` flag when `parsed` succeeded, else
+ * (a usage error, reported as `{"error": …}` on stdout with --json) the last `--json` or
+ * `--json=VALUE` token before `--`, read as parseArgs reads a switch (true/1/yes, any case).
+ * `--json` is never taken as another flag's value (parseArgs refuses a value that starts
+ * with "-"), so this agrees with the parsed flag whenever parsing succeeds.
+ */
+export function wantsJson(args: readonly string[], parsed?: ParsedArgs<ArgSpec> | { flags: { json?: unknown } }): boolean {
+  if (parsed !== undefined && !("error" in parsed)) return parsed.flags.json === true;
+  const end = args.indexOf("--");
+  let json = false;
+  for (const token of end < 0 ? args : args.slice(0, end)) {
+    const m = /^--json(?:=([\s\S]*))?$/.exec(token);
+    if (m) json = m[1] === undefined || TRUE_WORDS.test(m[1]);
+  }
+  return json;
+}
+
 /** Exit codes every command shares (main.ts). */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

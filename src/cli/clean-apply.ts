@@ -23,7 +23,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { CliIo } from "./io";
 import { processIo } from "./io";
 import { shownPath } from "./paths";
-import { oneLine, shellWord, terminalIo } from "./terminal";
+import { oneLine, shellWord } from "./terminal";
 import { locateDataset } from "../node/dataset-location";
 import { errorText } from "../shared/errors";
 
@@ -299,12 +299,11 @@ Exit codes: 0 undone, 1 nothing to undo or a file could not be restored, 2 usage
 
 /** `lesson-lab undo FOLDER [--json]`. */
 export async function runUndo(args: string[], rawIo: CliIo = processIo): Promise<number> {
-  // Paths from the log note and the dataset reach the terminal escaped, as in train and clean.
-  const io = terminalIo(rawIo, args.includes("--json"));
+  // Paths from the log note and the dataset reach the terminal escaped (startDatasetCommand's io), as in train and clean.
   const spec = { json: "boolean", help: { type: "boolean", short: "h" } } as const;
-  const started = await startDatasetCommand("undo", args, spec, UNDO_USAGE, io);
+  const started = await startDatasetCommand("undo", args, spec, UNDO_USAGE, rawIo);
   if (typeof started === "number") return started;
-  const { folder, json, fail } = started;
+  const { folder, json, io, fail } = started;
   const opened = await open(folder, fail);
   if (typeof opened === "number") return opened;
   try {
