@@ -64,14 +64,14 @@ outside it). Exit codes: 0 listed, 1 failure, 2 usage error, 130 cancelled (Ctrl
 `;
 
 const SPEC = {
-  top: "number",
-  folds: "number",
-  repeats: "number",
-  seed: "number",
+  top: { type: "integer", min: 1 },
+  folds: { type: "integer", min: 2, max: 50 },
+  repeats: { type: "integer", min: 1, max: 20 },
+  seed: "integer",
   method: "string",
   "rank-by": "string",
   backbone: "string",
-  threads: "number",
+  threads: { type: "integer", min: 1, max: 64 },
   "no-cache": "boolean",
   json: "boolean",
   apply: "string",

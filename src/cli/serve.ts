@@ -17,10 +17,11 @@ Serves the model trained on FOLDER (FOLDER.model/), or the model folder itself, 
                   answers {label, ranked: [{label, probability}], probabilities}
   --port N        port (default 7860; 0 picks a free one)
   --host ADDR     address to listen on (default 127.0.0.1, this machine only)
+  -h, --help      this help
 Ctrl-C stops it.
 `;
 
-const SPEC = { port: "number", host: "string", help: { type: "boolean", short: "h" } } as const;
+const SPEC = { port: { type: "integer", min: 0, max: 65535 }, host: "string", help: { type: "boolean", short: "h" } } as const;
 
 export interface ServeRunOptions {
   /** Stops the server when aborted (tests); Ctrl-C and SIGTERM always do. */

@@ -57,13 +57,13 @@ written, the embeddings made so far kept in the cache).
 `;
 
 const SPEC = {
-  epochs: "number",
+  epochs: { type: "integer", min: 1, max: 1000 },
   "valid-pct": "number",
-  seed: "number",
+  seed: "integer",
   lr: "number",
   backbone: "string",
   "no-augment": "boolean",
-  threads: "number",
+  threads: { type: "integer", min: 1, max: 64 },
   "no-cache": "boolean",
   "no-save": "boolean",
   json: "boolean",
