@@ -22,6 +22,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../shared/abort";
 import { describeConflict, type CleanReport } from "../cleaner/find";
+import { pathProblem } from "../shared/vault-path";
 import { FLAG_METHODS, RANK_BY, type FlagMethod, type RankBy } from "../cleaner/suspects";
 import { errorText } from "../shared/errors";
 
@@ -130,6 +131,8 @@ export function cleanJson(
       split: s.split,
       loss: Number.isFinite(s.loss) ? s.loss : null,
       hash: extra.hashes?.get(s.path) ?? null,
+      // Why `clean --apply` would refuse a decision on this file (its path as written), or null.
+      apply_refused: pathProblem(s.path),
       ...(s.conflict ? { conflict: s.conflict } : {}),
     })),
     duplicates: report.duplicates.map((d) => [d.a, d.b, d.similarity]),
@@ -191,6 +194,11 @@ export function formatCleanReport(report: CleanReport, top: number, show: (store
         [true, false, false, true, false, false],
       ),
     );
+  }
+  // A listed file that `clean --apply` refuses by its name: said per file, not skipped silently.
+  for (const s of shown) {
+    const refused = pathProblem(s.path);
+    if (refused) parts.push(`note: ${oneLine(show(s.path))} cannot be moved or deleted by clean --apply (its path: ${refused}); rename it first.\n`);
   }
   const labelCount = report.suspects.filter((s) => s.issue === "label").length;
   parts.push(

@@ -31,6 +31,12 @@ describe("expected label issues", () => {
     // clean --json adds expected_label_issues beside cleanlab's estimated_label_issues; the text says both.
     const json = cleanJson(byCleanlab, { root: "/r", embedded: 0, cached: 0 });
     expect(json).toMatchObject({ estimated_label_issues: byCleanlab.estimatedLabelIssues, expected_label_issues: byCleanlab.expectedLabelIssues });
+    // A listed file whose name clean --apply would refuse gets a note naming it and why; JSON says it per suspect.
+    const odd = { ...byCleanlab, suspects: [{ ...byCleanlab.suspects[0], path: "s/a/bad\u001b[5m.png" }, ...byCleanlab.suspects.slice(1)] };
+    expect(formatCleanReport(odd, 5)).toContain(String.raw`note: s/a/bad\u{001B}[5m.png cannot be moved or deleted by clean --apply (its path: it contains a control character)`);
+    expect(formatCleanReport(byCleanlab, 5)).not.toContain("note:");
+    const oddJson = cleanJson(odd, { root: "/r", embedded: 0, cached: 0 }) as { suspects: { apply_refused: string | null }[] };
+    expect(oddJson.suspects.map((x) => x.apply_refused)).toEqual(["it contains a control character", ...byCleanlab.suspects.slice(1).map(() => null)]);
     expect(formatCleanReport(byCleanlab, 5)).toContain(`about ${byCleanlab.expectedLabelIssues} wrong label(s) expected; cleanlab's calibrated count, which also counts the heads' own confusions: ${byCleanlab.estimatedLabelIssues}`);
   });
 });
