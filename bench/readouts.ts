@@ -212,6 +212,8 @@ function cholSolve(l: Float64Array, d: number, b: Float64Array): Float64Array {
 
 /** A shrinkage-LDA scorer fitted on (x, y): standardise, pooled within-class covariance shrunk by alpha towards tr/d · I. */
 export function fitShrinkageLda(x: Float32Array[], y: number[], numLabels: number, alpha: number): (v: Float32Array) => number {
+  // alpha = 1 would leave only the identity (the covariance's trace is then unknown): a nearest-mean rule, not measured here.
+  if (!(alpha >= 0 && alpha < 1)) throw new RangeError(`shrinkage must be in [0, 1); got ${alpha}`);
   const d = x[0].length;
   const n = x.length;
   const mu0 = new Float64Array(d);
@@ -290,10 +292,14 @@ async function finetune(name: QualitySetName, adapterLr: number, epochs: number,
   const cin = 96;
   const cout = 576;
   const file = path.join(qualityRoot(), `.readouts-${name}-block_12_add.bin`);
+  // The maps are kept for the images they were made from (their content hashes, in order): another set's are made again.
+  const hashes = JSON.stringify(set.items.map((it) => it.hash));
+  const fresh = existsSync(file) && existsSync(`${file}.json`) && readFileSync(`${file}.json`, "utf8") === hashes;
   let maps: Float32Array;
-  if (existsSync(file)) {
+  if (fresh) {
     const bytes = readFileSync(file);
     maps = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    if (maps.length !== set.items.length * hw * cin) throw new Error(`${file}: ${maps.length} numbers, expected ${set.items.length * hw * cin}; delete it to make it again`);
   } else {
     const cut = tf.model({ inputs: full.inputs, outputs: full.getLayer("block_12_add").output });
     const decoder = createSharpDecoder();
@@ -307,6 +313,7 @@ async function finetune(name: QualitySetName, adapterLr: number, epochs: number,
       tf.dispose([x, y]);
     }
     writeFileSync(file, Buffer.from(maps.buffer));
+    writeFileSync(`${file}.json`, hashes);
   }
   // block_13_expand with its batch norm folded: W' = W·γ/√(σ²+ε), b' = β − μ·γ/√(σ²+ε).
   const [kernel] = await Promise.all(full.getLayer("block_13_expand").getWeights().map((w) => w.data()));

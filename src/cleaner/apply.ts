@@ -7,10 +7,11 @@
 import type { DecisionBook, Fingerprint } from "./decisions";
 import type { AppliedBatch, ApplyStep, FileOps, StepJournal, StepResult, TrashedFile, TrashResult } from "./batch-types";
 import { ensureFolder, existsOr, hashOrUndefined, JournalError, journaled, moveTo, recheck, statOrNull, unwrap } from "./guarded-steps";
-import { baseName, freeNameAsync, parentOf } from "./names";
+import { baseName, freeNameAsync, labelProblem, parentOf } from "./names";
 import { datasetFileProblem, labelDestinationProblem, trashFileProblem, VAULT_TRASH, type CleanerScope } from "./paths";
 import type { Plan } from "./plan";
 import { errorText } from "../shared/errors";
+import { showInvisible } from "../timestamps/video";
 
 /** A batch id that sorts by time: `20261125T210045123Z-k3f9`. */
 export function makeBatchId(now: Date): string {
@@ -33,16 +34,71 @@ export function stepPath(step: ApplyStep): string {
   return step.op === "move" ? step.from : step.path;
 }
 
-/** Why a step may not run at all (a path outside the dataset's label folders), or null. */
-export function stepRefusal(step: ApplyStep, scope: CleanerScope): string | null {
-  const from = stepPath(step);
-  const p1 = datasetFileProblem(from, scope);
-  if (p1) return `refused "${from}": ${p1}`;
-  if (step.op === "move") {
-    const p2 = labelDestinationProblem(step.to, scope);
-    if (p2) return `refused the destination "${step.to}": ${p2}`;
-  }
+/**
+ * Why a step cannot run, known before anything moves: its source is not an image in a label
+ * folder of the dataset, or its destination is not a usable file name directly inside a label
+ * folder (containment, control characters, "..", a label folder name that labelProblem refuses).
+ * `role` says which path is at fault, `path` is that path, `reason` is plain text that does not
+ * quote the path (renderers escape and show it: the CLI with oneLine, the pane as DOM text).
+ */
+export interface StepProblem {
+  /** The step's index in the batch (planSteps order). */
+  index: number;
+  op: ApplyStep["op"];
+  /** The file the step acts on. */
+  source: string;
+  role: "source" | "destination";
+  /** The faulty path: the source, or the move's destination. */
+  path: string;
+  reason: string;
+}
+
+/**
+ * The one validation apply runs for a step: the preflight (stepProblems, over the whole batch
+ * before the first step) and each step right before it acts (runApplyStep) call it, so a step
+ * never fails at move time for a reason the preflight could have known. Null when the step may run.
+ */
+export function stepProblem(step: ApplyStep, scope: CleanerScope, index = 0): StepProblem | null {
+  const source = stepPath(step);
+  const at = (role: StepProblem["role"], path: string, reason: string): StepProblem => ({ index, op: step.op, source, role, path, reason });
+  const p1 = datasetFileProblem(source, scope);
+  if (p1) return at("source", source, p1);
+  if (step.op !== "move") return null;
+  const p2 = labelDestinationProblem(step.to, scope);
+  if (p2) return at("destination", step.to, p2);
+  const label = labelProblem(baseName(parentOf(step.to)));
+  if (label) return at("destination", step.to, `its label folder cannot be used (${label})`);
   return null;
+}
+
+/** Every step's problem (stepProblem), for refusing a batch whole before anything moves. */
+export function stepProblems(steps: readonly ApplyStep[], scope: CleanerScope): StepProblem[] {
+  return steps.flatMap((s, k) => stepProblem(s, scope, k) ?? []);
+}
+
+/**
+ * A step problem as one line. `quote` shows a path (default: in double quotes, with control,
+ * zero-width and bidi characters written `\u{XXXX}` by showInvisible; the CLI passes its oneLine).
+ */
+export function stepProblemText(p: StepProblem, quote: (s: string) => string = (s) => `"${showInvisible(s)}"`): string {
+  const what = p.op === "move" ? "move" : "trash";
+  if (p.role === "source") return `step ${p.index + 1} (${what} ${quote(p.source)}): ${p.reason}`;
+  return `step ${p.index + 1} (${what} ${quote(p.source)}): the destination ${quote(p.path)} is refused: ${p.reason}`;
+}
+
+/** Thrown by the workflow's apply when any step of a batch has a StepProblem: nothing was moved. */
+export class BatchRefusedError extends Error {
+  constructor(readonly problems: readonly StepProblem[]) {
+    super(`The batch is refused, nothing was moved: ${problems.map((p) => stepProblemText(p)).join("; ")}.`);
+    this.name = "BatchRefusedError";
+  }
+}
+
+/** Why a step may not run at all (stepProblem as text), or null. */
+export function stepRefusal(step: ApplyStep, scope: CleanerScope): string | null {
+  const p = stepProblem(step, scope);
+  if (!p) return null;
+  return p.role === "source" ? `refused "${p.path}": ${p.reason}` : `refused the destination "${p.path}": ${p.reason}`;
 }
 
 /** Carries out one step of a batch (re-checking the file first) and records it in the journal. */
@@ -115,8 +171,9 @@ export interface ApplyOptions {
  * Carries out a confirmed plan (planBatch) through `ops`: every step re-checks its file first
  * (size, time and, when recorded, content hash), a move never targets an existing path (a free
  * name is taken), one failing file is recorded in `failed` with its reason while the batch goes
- * on, and no path outside the dataset's label folders and the trash is touched (refused with a
- * message naming it).
+ * on, and no path outside the dataset's label folders and the trash is touched. A batch with
+ * any step that stepProblem refuses (a source or destination known bad before anything moves) is
+ * refused whole: BatchRefusedError, naming every such step, and nothing is moved.
  *
  * Returns the AppliedBatch (`id`, `at` = `now` as ISO 8601, `moves`, `trashed` with where each
  * file went, `failed`), which the log records and undo reverses. Throws only when the journal
@@ -128,6 +185,8 @@ export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string 
   const batch: AppliedBatch = { id, at: now.toISOString(), moves: [], trashed: [], failed: [] };
   const scope: CleanerScope = { dataset: plan.datasetFolder, trash: options.trash ?? VAULT_TRASH };
   const steps = planSteps(plan);
+  const problems = stepProblems(steps, scope);
+  if (problems.length) throw new BatchRefusedError(problems);
   for (let k = 0; k < steps.length; k++) {
     try {
       recordResult(batch, await runApplyStep(steps[k], k, ops, scope, options.journal));

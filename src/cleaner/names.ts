@@ -80,6 +80,8 @@ export async function freeNameAsync(
 /** Why `label` cannot name a label folder, or null when it can. */
 export function labelProblem(label: string): string | null {
   if (label.trim() === "") return "a label cannot be empty";
+  // Before any message that quotes the label: a control character must not reach a message raw.
+  if ([...label].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return "the label contains a control character (a line break, tab or escape)";
   if (label !== label.trim()) return `label "${label}" starts or ends with a space`;
   if (/[/\\:]/.test(label)) return `label "${label}" contains / \\ or :`;
   if (label === "." || label === ".." || label.startsWith(".")) return `label "${label}" starts with a dot (a hidden folder)`;

@@ -5,7 +5,7 @@
 // interrupted batch, analyse and retrain through the Trainer and Finder ports. Pure: no Obsidian
 // import; everything outside goes through CleanerPorts (ports.ts), so it is tested without a DOM.
 import type { TrainResult } from "../classifier/pipeline";
-import { settleDecisions } from "./apply";
+import { BatchRefusedError, settleDecisions } from "./apply";
 import { undoMessage } from "./undo";
 import type { AppliedBatch, UndoResult } from "./batch-types";
 import { describeDecision, sameDecision, type Decision, type DecisionBook, type Fingerprint } from "./decisions";
@@ -313,7 +313,15 @@ export class CleanerSession {
     if (busy) throw new Error(`The cleaner is ${busy} in "${folder}"; wait for it to finish.`);
     const plan = planBatch(book, { datasetFolder: folder, labels: this.labels(), vault: this.ports.vault(folder) });
     if (!(await confirm(plan))) return { batch: null, outcome: { status: "Nothing applied." } };
-    const { batch, warnings }: ApplyOutcome = await workflow.apply(plan);
+    let applied: ApplyOutcome;
+    try {
+      applied = await workflow.apply(plan);
+    } catch (e) {
+      // A step known bad before anything moves: the whole batch is refused, every such step named.
+      if (!(e instanceof BatchRefusedError)) throw e;
+      return { batch: null, outcome: { status: e.message, isError: true, notice: e.message } };
+    }
+    const { batch, warnings } = applied;
     settleDecisions(book, plan, batch);
     await this.save();
     afterApply(

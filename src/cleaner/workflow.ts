@@ -10,7 +10,7 @@
 // - Exclusive: one apply, undo or finish at a time per dataset; a second call is refused with a
 //   message (BusyError).
 
-import { makeBatchId, planSteps, recordResult, runApplyStep, stepPath, stepRefusal } from "./apply";
+import { BatchRefusedError, makeBatchId, planSteps, recordResult, runApplyStep, stepPath, stepProblems } from "./apply";
 import { planUndo, runUndoJob, undoOrder } from "./undo";
 import type { AppliedBatch, ApplyStep, FailedFile, FileOps, StepJournal, StepResult, UndoJob, UndoResult } from "./batch-types";
 import type { Fingerprint } from "./decisions";
@@ -104,19 +104,15 @@ export class CleanerWorkflow {
       const log = await this.readLog();
       if (log.open) throw new Error(interruptedMessage(log.open));
       const now = this.now();
-      const refused: FailedFile[] = [];
-      const steps: ApplyStep[] = [];
-      for (const s of planSteps(plan)) {
-        const r = stepRefusal(s, this.o.scope);
-        if (r) refused.push({ path: stepPath(s), reason: `${s.op === "move" ? "not moved" : "not trashed"}: ${r}` });
-        else steps.push(s);
-      }
+      const steps: ApplyStep[] = planSteps(plan);
+      // Preflight: a step that would be refused makes the whole batch refused, before the log or any file changes.
+      const problems = stepProblems(steps, this.o.scope);
+      if (problems.length) throw new BatchRefusedError(problems);
       const intent: ApplyIntent = { id: makeBatchId(now), at: now.toISOString(), dataset: this.o.scope.dataset, trash: this.o.scope.trash, steps };
       await this.appendEntry(formatIntentEntry(intent));
       const batch: AppliedBatch = { id: intent.id, at: intent.at, moves: [], trashed: [], failed: [] };
       const journal = this.journal(intent.id);
       for (let k = 0; k < steps.length; k++) recordResult(batch, await this.step(() => runApplyStep(steps[k], k, this.o.ops, this.o.scope, journal)));
-      batch.failed.push(...refused);
       await this.appendEntry(formatLogEntry(batch));
       return { batch, warnings: log.warnings };
     });

@@ -4,17 +4,21 @@
 // missing value, strict booleans and numbers, and the messages users see.
 import yargsParser from "yargs-parser";
 import { errorText } from "../shared/errors";
+import { shellWord } from "./terminal";
 
-export type FlagType = "boolean" | "string" | "number";
+export type FlagType = "boolean" | "string" | "number" | "integer";
 
-/** A flag's type, or its type and a one-letter alias (`{ type: "boolean", short: "h" }` for `-h`). */
-export type FlagSpec = FlagType | { type: FlagType; short?: string };
+/**
+ * A flag's type, or its type and a one-letter alias (`{ type: "boolean", short: "h" }` for `-h`);
+ * an "integer" flag may give its range (`{ type: "integer", min: 1, max: 1000 }`, both inclusive).
+ */
+export type FlagSpec = FlagType | { type: FlagType; short?: string; min?: number; max?: number };
 
 export type ArgSpec = Record<string, FlagSpec>;
 
 type ValueOf<T extends FlagSpec> = (T extends { type: infer U } ? U : T) extends "boolean"
   ? boolean
-  : (T extends { type: infer U } ? U : T) extends "number"
+  : (T extends { type: infer U } ? U : T) extends "number" | "integer"
     ? number
     : string;
 
@@ -44,6 +48,18 @@ const CONFIGURATION: Partial<yargsParser.Configuration> = {
   // `-h` comes back as `help` only.
   "strip-aliased": true,
 };
+
+/**
+ * What a number flag accepts: a plain decimal number, optionally signed, with a fraction and an
+ * exponent (`3`, `-0.5`, `1e-3`); not hex, binary, octal, Infinity, spaces or nothing, all of
+ * which JavaScript's Number() would take.
+ */
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/** What the user typed, for a message: as is when a plain decimal, else in double quotes. */
+function typedText(text: string): string {
+  return DECIMAL.test(text) ? text : `"${text}"`;
+}
 
 /** yargs-parser's negative number: a value or a positional, never a flag. */
 const NEGATIVE = /^-(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
@@ -110,8 +126,14 @@ export function parseArgs<S extends ArgSpec>(argv: readonly string[], spec: S): 
       // The value is the next token, unless that one looks like an option (yargs-parser's narg
       // rule): then yargs-parser reports only the last such flag, this the first.
       const next = options[i + 1];
-      if (next === undefined || (/^-[^0-9]/.test(next) && !NEGATIVE.test(next))) problems.push({ at: i, error: `--${name} needs a value` });
-      else valueAt = i + 1;
+      if (next === undefined) problems.push({ at: i, error: `--${name} needs a value` });
+      else if (/^-[^0-9]/.test(next) && !NEGATIVE.test(next)) {
+        // A known flag after it: the value was left out. Anything else may be a value that starts
+        // with "-" (`--title -My title`): say how to give one.
+        const m2 = /^(--?)([^=]+)/.exec(next);
+        const known = m2 !== null && has(m2[1] === "--" ? m2[2] : (byShort.get(m2[2]) ?? ""));
+        problems.push({ at: i, error: known ? `--${name} needs a value` : `--${name} needs a value (to give one that starts with "-", write ${shellWord(`--${name}=${next}`)})` });
+      } else valueAt = i + 1;
     }
   }
 
@@ -149,11 +171,22 @@ export function parseArgs<S extends ArgSpec>(argv: readonly string[], spec: S): 
   // Missing values are found above; any other error of yargs-parser's is passed on.
   if (parsed.error && problems.length === 0) problems.push({ at: options.length, error: parsed.error.message });
   for (const name of values) {
-    if (typeOf(spec[name]) !== "number" || flags[name] === undefined) continue;
+    const type = typeOf(spec[name]);
+    if ((type !== "number" && type !== "integer") || flags[name] === undefined) continue;
     const text = String(flags[name]);
-    const n = text.trim() === "" ? NaN : Number(text);
-    if (Number.isFinite(n)) flags[name] = n;
-    else problems.push({ at: lastAt.get(name) ?? options.length, error: `--${name} needs a number, not "${text}"` });
+    const at = lastAt.get(name) ?? options.length;
+    const n = DECIMAL.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(n)) {
+      problems.push({ at, error: `--${name} needs a number, not "${text}"` });
+      continue;
+    }
+    flags[name] = n;
+    const s = spec[name];
+    const min = typeof s === "string" ? undefined : s.min;
+    const max = typeof s === "string" ? undefined : s.max;
+    if (type === "integer" && (!Number.isSafeInteger(n) || (min !== undefined && n < min) || (max !== undefined && n > max))) {
+      problems.push({ at, error: `--${name} must be a whole number${rangeText(min, max)}; got ${typedText(text)}` });
+    }
   }
 
   if (problems.length > 0) return { error: first(problems) };
@@ -179,11 +212,37 @@ function findOption(options: readonly string[], key: string): { at: number; text
   return at >= 0 ? { at, text: options[at] } : undefined;
 }
 
+/**
+ * Whether a command's output is JSON: the parsed `--json` flag when `parsed` succeeded, else
+ * (a usage error, reported as `{"error": …}` on stdout with --json) the last `--json` or
+ * `--json=VALUE` token before `--`, read as parseArgs reads a switch (true/1/yes, any case).
+ * `--json` is never taken as another flag's value (parseArgs refuses a value that starts
+ * with "-"), so this agrees with the parsed flag whenever parsing succeeds.
+ */
+export function wantsJson(args: readonly string[], parsed?: ParsedArgs<ArgSpec> | { flags: { json?: unknown } }): boolean {
+  if (parsed !== undefined && !("error" in parsed)) return parsed.flags.json === true;
+  const end = args.indexOf("--");
+  let json = false;
+  for (const token of end < 0 ? args : args.slice(0, end)) {
+    const m = /^--json(?:=([\s\S]*))?$/.exec(token);
+    if (m) json = m[1] === undefined || TRUE_WORDS.test(m[1]);
+  }
+  return json;
+}
+
 /** Exit codes every command shares (main.ts). */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_CANCELLED = 130;
+
+/** " from MIN to MAX", " of at least MIN", " of at most MAX" or "" (integerProblem's wording). */
+function rangeText(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined && max !== Infinity) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` of at least ${min}`;
+  if (max !== undefined && max !== Infinity) return ` of at most ${max}`;
+  return "";
+}
 
 /** A flag value's problem as a message, or null: a whole number in [min, max] when given (max may be Infinity). */
 export function integerProblem(flag: string, value: number | undefined, min: number, max: number = Infinity): string | null {

@@ -14,7 +14,8 @@ import { DecisionBook, type Decision } from "../cleaner/decisions";
 import { labelProblem } from "../cleaner/names";
 import { datasetFileProblem, type CleanerScope } from "../cleaner/paths";
 import { planBatch, type SkippedDecision } from "../cleaner/plan";
-import { CleanerWorkflow, warningsText, type UndoOutcome } from "../cleaner/workflow";
+import { CleanerWorkflow, warningsText, type ApplyOutcome, type UndoOutcome } from "../cleaner/workflow";
+import { BatchRefusedError, stepProblemText } from "../cleaner/apply";
 import { diskCleaner, type DiskCleaner } from "../node/cleaner-store";
 import { createFsStore } from "../node/fs-store";
 import { EXIT_FAILURE } from "./args";
@@ -22,7 +23,7 @@ import { startDatasetCommand } from "./dataset-command";
 import type { CliIo } from "./io";
 import { processIo } from "./io";
 import { shownPath } from "./paths";
-import { oneLine, shellWord, terminalIo } from "./terminal";
+import { oneLine, shellWord } from "./terminal";
 import { locateDataset } from "../node/dataset-location";
 import { errorText } from "../shared/errors";
 
@@ -33,6 +34,14 @@ export interface DecisionLine {
   label?: string;
   /** SHA-256 hex of the file as reviewed (`clean --json` prints it); a file that differs is skipped. */
   hash?: string;
+}
+
+/**
+ * A value from a decisions file, for a message: a string in double quotes with oneLine's escapes
+ * (the one style of the CLI's output: `\u{XXXX}`), anything else as JSON, escaped the same way.
+ */
+function q(value: unknown): string {
+  return typeof value === "string" ? `"${oneLine(value)}"` : oneLine(JSON.stringify(value) ?? String(value));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -74,30 +83,30 @@ export function readDecisions(text: string, scope: CleanerScope, facts?: Dataset
     if (!isRecord(item)) return void problems.push(`${where} is not an object`);
     const path = item.path;
     const outside = datasetFileProblem(path, scope);
-    if (outside) return void problems.push(`${where}: refused the path ${JSON.stringify(path)}: ${outside}`);
+    if (outside) return void problems.push(`${where}: refused the path ${q(path)}: ${outside}`);
     const p = path as string;
-    if (seen.has(p)) return void problems.push(`${where}: "${p}" is named twice`);
+    if (seen.has(p)) return void problems.push(`${where}: ${q(p)} is named twice`);
     seen.add(p);
     if (facts && !facts.items.has(p)) {
       const why = facts.skipped.get(p);
-      if (why !== undefined) return void problems.push(`${where}: refused the path "${p}": the dataset scan does not use it (${why})`);
-      if (facts.present(p)) return void problems.push(`${where}: refused the path "${p}": it is not an image the dataset scan uses`);
+      if (why !== undefined) return void problems.push(`${where}: refused the path ${q(p)}: the dataset scan does not use it (${why})`);
+      if (facts.present(p)) return void problems.push(`${where}: refused the path ${q(p)}: it is not an image the dataset scan uses`);
     }
     if (item.action !== "keep" && item.action !== "delete" && item.action !== "relabel") {
-      return void problems.push(`${where} ("${p}"): the action must be "keep", "delete" or "relabel"; got ${JSON.stringify(item.action)}`);
+      return void problems.push(`${where} (${q(p)}): the action must be "keep", "delete" or "relabel"; got ${q(item.action)}`);
     }
     if (item.hash !== undefined && (typeof item.hash !== "string" || !/^[0-9a-fA-F]{64}$/.test(item.hash))) {
-      return void problems.push(`${where} ("${p}"): the hash must be a SHA-256 in hex (64 characters, as clean --json prints it); got ${JSON.stringify(item.hash)}`);
+      return void problems.push(`${where} (${q(p)}): the hash must be a SHA-256 in hex (64 characters, as clean --json prints it); got ${q(item.hash)}`);
     }
     const line: DecisionLine = { path: p, action: item.action };
     if (typeof item.hash === "string") line.hash = item.hash;
     if (item.action === "relabel") {
-      if (typeof item.label !== "string") return void problems.push(`${where} ("${p}"): a relabel needs a "label"`);
+      if (typeof item.label !== "string") return void problems.push(`${where} (${q(p)}): a relabel needs a "label"`);
       const bad = labelProblem(item.label);
-      if (bad) return void problems.push(`${where} ("${p}"): ${bad}`);
+      if (bad) return void problems.push(`${where} (${q(p)}): ${bad}`);
       if (facts && !facts.labels.includes(item.label)) {
-        const known = facts.labels.map((l) => JSON.stringify(l)).join(", ");
-        return void problems.push(`${where} ("${p}"): the label ${JSON.stringify(item.label)} is not a label of the dataset (its labels: ${known || "none"})`);
+        const known = facts.labels.map((l) => q(l)).join(", ");
+        return void problems.push(`${where} (${q(p)}): the label ${q(item.label)} is not a label of the dataset (its labels: ${known || "none"})`);
       }
       line.label = item.label;
     }
@@ -200,7 +209,7 @@ export async function runApply(folder: string, options: { apply?: string; finish
       return fail(`cannot read the decisions file "${options.apply}": ${errorText(error)}`);
     }
     const read = readDecisions(text, cleaner.scope, await datasetFacts(root, cleaner.scope.dataset));
-    if ("problems" in read) return fail(`the decisions file "${options.apply}" is refused, nothing was moved: ${read.problems.join("; ")}`);
+    if ("problems" in read) return fail(`the decisions file "${oneLine(options.apply!)}" is refused, nothing was moved: ${read.problems.join("; ")}`);
     const book = new DecisionBook(cleaner.scope.dataset);
     const absent = new Set<string>();
     for (const d of read.decisions) {
@@ -214,7 +223,15 @@ export async function runApply(folder: string, options: { apply?: string; finish
     // "no such file" (a misspelling, another case or Unicode form) rather than "moved since review".
     plan.skipped = plan.skipped.map((x) => (x.code === "missing" && absent.has(x.path) ? { ...x, reason: "no such file (check the spelling, letter case and accents of the path)" } : x));
     if (plan.moves.length === 0 && plan.deletions.length === 0) return reportNothing(plan.skipped, io, options.json, root, logPath, show);
-    const { batch, warnings } = await workflow.apply(plan);
+    let applied: ApplyOutcome;
+    try {
+      applied = await workflow.apply(plan);
+    } catch (error) {
+      if (!(error instanceof BatchRefusedError)) throw error;
+      const each = error.problems.map((p) => stepProblemText(p, (s) => `"${oneLine(shownPath(root, s))}"`));
+      return fail(`the decisions file "${oneLine(options.apply!)}" is refused, nothing was moved: ${each.join("; ")}`);
+    }
+    const { batch, warnings } = applied;
     if (options.json) io.out(`${JSON.stringify(batchJson(batch, plan.skipped, { root, log: logPath, warnings }))}\n`);
     else {
       io.out(batchText(batch, plan.skipped, show, folder));
@@ -282,12 +299,11 @@ Exit codes: 0 undone, 1 nothing to undo or a file could not be restored, 2 usage
 
 /** `lesson-lab undo FOLDER [--json]`. */
 export async function runUndo(args: string[], rawIo: CliIo = processIo): Promise<number> {
-  // Paths from the log note and the dataset reach the terminal escaped, as in train and clean.
-  const io = terminalIo(rawIo, args.includes("--json"));
+  // Paths from the log note and the dataset reach the terminal escaped (startDatasetCommand's io), as in train and clean.
   const spec = { json: "boolean", help: { type: "boolean", short: "h" } } as const;
-  const started = await startDatasetCommand("undo", args, spec, UNDO_USAGE, io);
+  const started = await startDatasetCommand("undo", args, spec, UNDO_USAGE, rawIo);
   if (typeof started === "number") return started;
-  const { folder, json, fail } = started;
+  const { folder, json, io, fail } = started;
   const opened = await open(folder, fail);
   if (typeof opened === "number") return opened;
   try {

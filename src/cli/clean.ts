@@ -17,7 +17,7 @@ import { cancelledCacheNote, choiceProblem, firstProblem, integerProblem, EXIT_C
 import { pathsNote, shownPath } from "./paths";
 import { KFOLD_DEFAULTS } from "../cleaner/kfold";
 import { processIo, type CliIo } from "./io";
-import { oneLine, terminalIo } from "./terminal";
+import { oneLine } from "./terminal";
 import { startDatasetCommand } from "./dataset-command";
 import type { TrainProgress } from "../classifier/types";
 import { isAbortError } from "../shared/abort";
@@ -64,14 +64,14 @@ outside it). Exit codes: 0 listed, 1 failure, 2 usage error, 130 cancelled (Ctrl
 `;
 
 const SPEC = {
-  top: "number",
-  folds: "number",
-  repeats: "number",
-  seed: "number",
+  top: { type: "integer", min: 1 },
+  folds: { type: "integer", min: 2, max: 50 },
+  repeats: { type: "integer", min: 1, max: 20 },
+  seed: "integer",
   method: "string",
   "rank-by": "string",
   backbone: "string",
-  threads: "number",
+  threads: { type: "integer", min: 1, max: 64 },
   "no-cache": "boolean",
   json: "boolean",
   apply: "string",
@@ -227,11 +227,11 @@ export function foldProgress(done: number, total: number, folds: number): string
 }
 
 export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
-  // Names from the dataset reach the terminal escaped (QA 1 #13); progress draws its own escapes.
-  const io = terminalIo(rawIo, args.includes("--json"));
-  const started = await startDatasetCommand("clean", args, SPEC, USAGE, io, cleanFlagsProblem);
+  // Names from the dataset reach the terminal escaped (QA 1 #13: startDatasetCommand's io,
+  // JSON mode from the parsed --json); progress draws its own escapes.
+  const started = await startDatasetCommand("clean", args, SPEC, USAGE, rawIo, cleanFlagsProblem);
   if (typeof started === "number") return started;
-  const { folder, flags, json, fail } = started;
+  const { folder, flags, json, io, fail } = started;
   const rankBy = flags["rank-by"];
   if (flags.apply !== undefined || flags.finish === true) {
     const { runApply } = await import("./clean-apply");

@@ -3,9 +3,9 @@
 // and fail the same way (stderr, plus {error} with --json).
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { EXIT_FAILURE, EXIT_USAGE, integerProblem, parseArgs, type ArgSpec, type Flags } from "./args";
+import { EXIT_FAILURE, EXIT_USAGE, integerProblem, parseArgs, wantsJson, type ArgSpec, type Flags } from "./args";
 import type { CliIo } from "./io";
-import { oneLine } from "./terminal";
+import { oneLine, terminalIo } from "./terminal";
 import { errorText } from "../shared/errors";
 
 export { isDirectory } from "../node/dataset-location";
@@ -54,6 +54,8 @@ export interface DatasetCommand<S extends ArgSpec> {
   folder: string;
   flags: Flags<S>;
   json: boolean;
+  /** The command's io: stdout escaped for JSON with --json, for a terminal without (terminalIo). */
+  io: CliIo;
   /** Reports `message` (escaped on one line, oneLine) and returns exit code 1; with --json, `details` join `error` in the object (the files concerned). */
   fail: (message: string, details?: Record<string, unknown>) => number;
 }
@@ -62,17 +64,20 @@ export interface DatasetCommand<S extends ArgSpec> {
  * Parses `args` for command `name`. Returns the command's start, or the exit code when the
  * command is already over: 2 for a usage error (unknown option, no folder, a flag value that
  * `check` or the shared --threads check refuses), 0 for --help, 1 for a missing folder.
+ * `rawIo` is wrapped in terminalIo, in JSON mode when the parsed --json flag says so (wantsJson:
+ * also for a usage error, when a --json token is true).
  */
 export async function startDatasetCommand<S extends ArgSpec>(
   name: string,
   args: string[],
   spec: S,
   usage: string,
-  io: CliIo,
+  rawIo: CliIo,
   check: (flags: Flags<S>) => string | null = () => null,
 ): Promise<DatasetCommand<S> | number> {
   const parsed = parseArgs(args, spec);
-  const json = args.includes("--json");
+  const json = wantsJson(args, parsed);
+  const io = terminalIo(rawIo, json);
   const usageError = (message: string): number => {
     io.err(`lesson-lab ${name}: ${oneLine(message)}\n\n${usage}`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);
@@ -98,5 +103,5 @@ export async function startDatasetCommand<S extends ArgSpec>(
   const folder = positional[0];
   const notFolder = await folderProblem(folder);
   if (notFolder) return fail(notFolder);
-  return { folder, flags, json: (flags as { json?: unknown }).json === true, fail };
+  return { folder, flags, json, io, fail };
 }

@@ -4,7 +4,7 @@
 // Exit codes: 0 written; 1 no model, a backbone that cannot be bundled, or a DIR that is not
 // empty (without --force); 2 usage.
 import * as path from "node:path";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs } from "./args";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs, wantsJson } from "./args";
 import { processIo, type CliIo } from "./io";
 import { oneLine, terminalIo } from "./terminal";
 import { errorText } from "../shared/errors";
@@ -26,22 +26,21 @@ const SPEC = { out: "string", title: "string", force: "boolean", json: "boolean"
 export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
   // The title, labels and backbone come from the model folder, the paths from the user: all
   // reach the terminal escaped (terminal.ts), each inside its line (oneLine).
-  const io = terminalIo(rawIo, args.includes("--json"));
   const parsed = parseArgs(args, SPEC);
-  if ("error" in parsed) {
-    io.err(`lesson-lab export: ${oneLine(parsed.error)}\n\n${USAGE}`);
+  const json = wantsJson(args, parsed);
+  const io = terminalIo(rawIo, json);
+  const usageError = (message: string): number => {
+    io.err(`lesson-lab export: ${oneLine(message)}\n\n${USAGE}`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return EXIT_USAGE;
-  }
+  };
+  if ("error" in parsed) return usageError(parsed.error);
   const { positional, flags } = parsed;
   if (flags.help) {
     io.out(USAGE);
     return EXIT_OK;
   }
-  if (positional.length !== 1 || !flags.out || flags.out.trim() === "") {
-    io.err(`lesson-lab export: give one model or dataset folder and --out DIR\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  const json = flags.json === true;
+  if (positional.length !== 1 || !flags.out || flags.out.trim() === "") return usageError("give one model or dataset folder and --out DIR");
   try {
     const [{ modelFolderOf, readBundleFromDisk }, { webAppRuntime }, { webAppFiles, writeWebApp }, { fsExportTarget }] = await Promise.all([
       import("../production/node/model"),

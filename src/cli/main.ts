@@ -7,7 +7,7 @@
 // cannot be read, a model that cannot be loaded); 2 a usage error (unknown command or
 // option, a missing argument, a flag value out of range), reported before any model
 // loads; 130 cancelled with Ctrl-C (SIGINT).
-import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE } from "./args";
+import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE, wantsJson } from "./args";
 import { errorText } from "../shared/errors";
 import { oneLine } from "./terminal";
 
@@ -63,7 +63,7 @@ function usage(): string {
  * adds its own SIGINT listener, aborts, cleans up and returns 130; this one then stays quiet.
  */
 function installSigintFallback(name: string, args: readonly string[]): void {
-  const json = args.includes("--json");
+  const json = wantsJson(args);
   process.on("SIGINT", () => {
     if (process.listenerCount("SIGINT") > 1) return;
     process.stderr.write(`\nlesson-lab ${name}: cancelled\n`);

@@ -5,7 +5,7 @@
 // (the others are still classified and listed); 2 usage.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "./args";
+import { parseArgs, wantsJson } from "./args";
 import { formatPercent } from "./table";
 import { processIo, type CliIo } from "./io";
 import { oneLine, terminalIo } from "./terminal";
@@ -62,22 +62,21 @@ function readErrorText(error: unknown): string {
 
 export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
   // Names from the dataset reach the terminal escaped (QA 1 #13); progress draws its own escapes.
-  const io = terminalIo(rawIo, args.includes("--json"));
   const parsed = parseArgs(args, SPEC);
-  if ("error" in parsed) {
-    io.err(`lesson-lab predict: ${oneLine(parsed.error)}\n\n${USAGE}`);
+  const json = wantsJson(args, parsed);
+  const io = terminalIo(rawIo, json);
+  const usageError = (message: string): number => {
+    io.err(`lesson-lab predict: ${oneLine(message)}\n\n${USAGE}`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return 2;
-  }
+  };
+  if ("error" in parsed) return usageError(parsed.error);
   const { positional, flags } = parsed;
   if (flags.help) {
     io.out(USAGE);
     return 0;
   }
-  if (positional.length < 2) {
-    io.err(`lesson-lab predict: give a dataset or model folder and at least one image\n\n${USAGE}`);
-    return 2;
-  }
-  const json = flags.json === true;
+  if (positional.length < 2) return usageError("give a dataset or model folder and at least one image");
   const fail = (message: string): number => {
     io.err(`lesson-lab predict: ${oneLine(message)}\n`);
     if (json) io.out(`${JSON.stringify({ error: message })}\n`);

@@ -20,7 +20,7 @@ Serves the model trained on FOLDER (FOLDER.model/), or the model folder itself, 
 Ctrl-C stops it.
 `;
 
-const SPEC = { port: "number", host: "string", help: { type: "boolean", short: "h" } } as const;
+const SPEC = { port: { type: "integer", min: 0, max: 65535 }, host: "string", help: { type: "boolean", short: "h" } } as const;
 
 export interface ServeRunOptions {
   /** Stops the server when aborted (tests); Ctrl-C and SIGTERM always do. */

@@ -9,7 +9,7 @@ import path from "node:path";
 import { readYamlWithLibrary } from "../timestamps/frontmatter-yaml";
 import { problemsOf, scanNote, type NoteScan } from "../timestamps/note";
 import type { TimestampEntry, VideoRef } from "../timestamps/types";
-import { parseArgs } from "./args";
+import { parseArgs, wantsJson } from "./args";
 import { processIo, type CliIo } from "./io";
 import { oneLine, terminalIo } from "./terminal";
 import { isDirectory } from "./dataset-command";
@@ -197,12 +197,12 @@ function textLineRaw(r: TimestampRecord): string {
 
 export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(args, { json: "boolean", vault: "string", help: { type: "boolean", short: "h" } });
-  const wantsJson = "error" in parsed ? args.includes("--json") : parsed.flags.json === true;
+  const json = wantsJson(args, parsed);
   // Every line below escapes what it quotes (oneLine); terminalIo is the net under them.
-  const io = terminalIo(rawIo, wantsJson);
+  const io = terminalIo(rawIo, json);
   const usageError = (message: string, usage = true): number => {
     io.err(`lesson-lab timestamps: ${oneLine(message)}\n${usage ? `\n${USAGE}` : ""}`);
-    if (wantsJson) io.out(`${JSON.stringify({ error: message })}\n`);
+    if (json) io.out(`${JSON.stringify({ error: message })}\n`);
     return 2;
   };
   if ("error" in parsed) return usageError(parsed.error);

@@ -18,7 +18,7 @@ import type { TrainResult } from "../classifier/pipeline";
 import { isAbortError } from "../shared/abort";
 import { describeInterval } from "../classifier/metrics";
 import { processIo, type CliIo } from "./io";
-import { oneLine, terminalIo } from "./terminal";
+import { oneLine } from "./terminal";
 import { startDatasetCommand } from "./dataset-command";
 import { datasetProblem, locateDataset } from "../node/dataset-location";
 import { trainOnDisk } from "../node/train-on-disk";
@@ -57,13 +57,13 @@ written, the embeddings made so far kept in the cache).
 `;
 
 const SPEC = {
-  epochs: "number",
+  epochs: { type: "integer", min: 1, max: 1000 },
   "valid-pct": "number",
-  seed: "number",
+  seed: "integer",
   lr: "number",
   backbone: "string",
   "no-augment": "boolean",
-  threads: "number",
+  threads: { type: "integer", min: 1, max: 64 },
   "no-cache": "boolean",
   "no-save": "boolean",
   json: "boolean",
@@ -187,11 +187,11 @@ export function formatSkipped(skipped: readonly SkippedFile[], show: (storePath:
 }
 
 export async function run(args: string[], rawIo: CliIo = processIo): Promise<number> {
-  // Names from the dataset reach the terminal escaped (QA 1 #13); progress draws its own escapes.
-  const io = terminalIo(rawIo, args.includes("--json"));
-  const started = await startDatasetCommand("train", args, SPEC, USAGE, io, trainFlagsProblem);
+  // Names from the dataset reach the terminal escaped (QA 1 #13: startDatasetCommand's io,
+  // JSON mode from the parsed --json); progress draws its own escapes.
+  const started = await startDatasetCommand("train", args, SPEC, USAGE, rawIo, trainFlagsProblem);
   if (typeof started === "number") return started;
-  const { folder, flags, json, fail } = started;
+  const { folder, flags, json, io, fail } = started;
   const pct = flags["valid-pct"];
   if (pct !== undefined && pct > 0 && pct < 1) io.err(`lesson-lab train: note: --valid-pct is a percentage: ${pct} keeps ${pct}% of the images for validation (${pct * 100} would keep ${pct * 100}%)\n`);
 

@@ -119,9 +119,32 @@ describe("lesson-lab clean --apply and undo", () => {
       const c = capture();
       expect(await cleanCli([ds, "--apply", file, "--json"], c.io), outside).toBe(1);
       expect(c.err()).toMatch(/the decisions file ".*" is refused, nothing was moved: decision 2: refused the path/);
-      expect(c.err()).toContain(JSON.stringify(outside));
+      expect(c.err()).toContain(`"${outside}"`);
       expect(await files(root)).toEqual(start);
     }
+    await expect(stat(path.join(ds, "Cleaner log.md"))).rejects.toThrow();
+  });
+
+  it("a relabel into a label folder whose name has control characters refuses the whole file: nothing moved, one escape style", async () => {
+    const bad = "line\nbreak\rcr";
+    const rtl = "wrong2 \u202egnp.png";
+    const root = await tree({ ...START, [`ds/cat/${rtl}`]: "r", [`ds/${bad}/w.png`]: "w", "ds/cat/\u001b[5mblink.png": "e" });
+    const ds = path.join(root, "ds");
+    const start = await files(root);
+    const file = await decisionsFile(root, [
+      { path: `ds/cat/${rtl}`, action: "relabel", label: bad },
+      { path: "ds/cat/a.png", action: "delete" },
+      { path: "ds/cat/\u001b[5mblink.png", action: "relabel", label: "x\u0007" },
+    ]);
+    const c = capture();
+    expect(await cleanCli([ds, "--apply", file], c.io)).toBe(1);
+    const err = c.err();
+    expect(err).toMatch(/is refused, nothing was moved: decision 1 \("ds\/cat\/wrong2 \\u\{202E\}gnp\.png"\): the label contains a control character/);
+    expect(err).toContain(String.raw`decision 3: refused the path "ds/cat/\u{001B}[5mblink.png": it contains a control character`);
+    expect(err).not.toContain(String.raw`\u001b`);
+    expect([...err.trimEnd()].filter((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === "\u202e")).toEqual([]);
+    expect(err.trimEnd().split("\n")).toHaveLength(1);
+    expect(await files(root)).toEqual(start);
     await expect(stat(path.join(ds, "Cleaner log.md"))).rejects.toThrow();
   });
 

@@ -7,6 +7,7 @@ import type { FileOps } from "../../../src/cleaner/batch-types";
 import { DecisionBook, type Decision } from "../../../src/cleaner/decisions";
 import { logNotePath } from "../../../src/cleaner/log";
 import { parseLog } from "../../../src/cleaner/log-parse";
+import { BatchRefusedError } from "../../../src/cleaner/apply";
 import { planBatch } from "../../../src/cleaner/plan";
 import { BusyError, CleanerWorkflow, type LogStore } from "../../../src/cleaner/workflow";
 import { contentKey, MemoryVault, type TrashMode } from "../support/memory-vault";
@@ -135,18 +136,21 @@ describe("case 2: undo acts only on validated records inside the dataset and the
   });
 
   it("a plan naming a path outside the dataset is refused by name", async () => {
-    const { vault, book, plan, workflow } = setup({ "ds/a/x.jpg": "x", "Notes/n.md": "n" });
+    const { vault, book, plan, workflow, logText } = setup({ "ds/a/x.jpg": "x", "Notes/n.md": "n" });
     book.set("ds/../Notes/n.md", { kind: "delete" }, { size: 1, mtime: 1 });
     const p = plan();
     expect(p.skipped[0].reason).toMatch(/^refused: not an image of the dataset "ds" \(it contains ".."\)$/);
     // Even a plan built by hand cannot reach outside.
     p.deletions.push({ path: "Notes/n.md", fingerprint: vault.stat("Notes/n.md")! });
     p.moves.push({ from: "ds/a/x.jpg", to: ".obsidian/x.jpg", label: "a", fromLabel: "a", fingerprint: vault.stat("ds/a/x.jpg")!, createsFolder: false, renamed: false });
-    const { batch } = await workflow().apply(p);
-    expect(batch.failed.map((f) => f.reason)).toEqual([
-      'not moved: refused the destination ".obsidian/x.jpg": it is outside the dataset folder "ds"',
-      'not trashed: refused "Notes/n.md": it is outside the dataset folder "ds"',
+    // The preflight refuses the batch whole, naming each bad step: nothing moves, nothing is logged.
+    const refused = await workflow().apply(p).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BatchRefusedError);
+    expect((refused as BatchRefusedError).problems.map((x) => [x.index, x.role, x.path, x.reason])).toEqual([
+      [0, "destination", ".obsidian/x.jpg", 'it is outside the dataset folder "ds"'],
+      [1, "source", "Notes/n.md", 'it is outside the dataset folder "ds"'],
     ]);
+    expect(logText()).toBe("");
     expect(vault.read("Notes/n.md")).toBe("n");
     expect(vault.read("ds/a/x.jpg")).toBe("x");
   });

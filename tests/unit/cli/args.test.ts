@@ -50,9 +50,9 @@ describe("parseArgs keeps strings and negative numbers as typed", () => {
   it("takes a value that starts with - only after =", () => {
     expect(ok(["--vault=-foo"]).flags).toEqual({ vault: "-foo" });
     expect(ok(["--vault=--json"]).flags).toEqual({ vault: "--json" });
-    expect(error(["--vault", "-foo"])).toBe("--vault needs a value");
-    expect(error(["--vault", "--bogus"])).toBe("--vault needs a value");
-    expect(error(["-o", "-x"])).toBe("--out needs a value");
+    expect(error(["--vault", "-foo"])).toBe('--vault needs a value (to give one that starts with "-", write --vault=-foo)');
+    expect(error(["--vault", "--bogus"])).toBe('--vault needs a value (to give one that starts with "-", write --vault=--bogus)');
+    expect(error(["-o", "-x"])).toBe('--out needs a value (to give one that starts with "-", write --out=-x)');
     expect(ok(["--vault", "-"]).flags).toEqual({ vault: "-" });
   });
 

@@ -125,7 +125,7 @@ describe("names with control characters, printed by each command", () => {
     const no = captureIo();
     expect(await cleanCli([ds, "--apply", refused], no.io)).toBe(1);
     expectSafe(no.err());
-    expect(no.err()).toContain('refused the path "ds/cat/bad\\u001b[31m\\r\\nfake: done\\u{202E}gnp.png": it contains a control character');
+    expect(no.err()).toContain('refused the path "ds/cat/bad\\u{001B}[31m\\u{000D}\\u{000A}fake: done\\u{202E}gnp.png": it contains a control character');
 
     const decisions = path.join(root, "decisions.json");
     await writeFile(decisions, JSON.stringify([{ path: `ds/cat/${MOVABLE}.png`, action: "relabel", label: "dog" }]));
