@@ -5,7 +5,7 @@
 // the layout's line breaks and tabs (forTerminal); each name or message put inside a line is
 // escaped whole, line breaks too (oneLine); JSON keeps its values, with the characters a
 // terminal could act on written as JSON escapes (jsonForTerminal).
-import stringWidth from "string-width";
+import fastStringWidth from "fast-string-width";
 import { showInvisible } from "../timestamps/video";
 import type { CliIo } from "./io";
 
@@ -67,17 +67,14 @@ export function shellWord(arg: string): string {
 /**
  * Columns `text` takes on a terminal once printed, that is as oneLine writes it (control,
  * zero-width and bidi characters as their ASCII `\u{XXXX}` escapes; measuring the escaped form is
- * what keeps columns aligned, since that is what reaches the screen). Measured by string-width
- * (sindresorhus): per grapheme cluster, with Unicode's East Asian Width (wide and fullwidth
- * characters, CJK, take 2 columns; ambiguous ones 1) and emoji presentation (an RGI emoji,
- * flags and keycaps included, takes 2); combining marks take none ("café" is 4 whether its é is
- * one code point or e + U+0301). A terminal whose font or settings differ may still draw a rare
- * character at another width.
+ * what keeps columns aligned, since that is what reaches the screen). Measured by
+ * fast-string-width (the es-tooling module-replacements' choice over string-width): wide and
+ * fullwidth characters (CJK) and emoji, flags and keycaps included, take 2 columns; combining
+ * marks take none ("café" is 4 whether its é is one code point or e + U+0301). A terminal whose
+ * font or settings differ may still draw a rare character at another width.
  */
 export function displayWidth(text: string): number {
-  // The escaped text holds no ESC or CSI (oneLine writes them out), so nothing is an ANSI
-  // sequence to leave uncounted.
-  return stringWidth(oneLine(text), { countAnsiEscapeCodes: true });
+  return fastStringWidth(oneLine(text));
 }
 
 /**
