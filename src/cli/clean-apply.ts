@@ -310,7 +310,7 @@ export async function runUndo(args: string[], rawIo: CliIo = processIo): Promise
     const outcome = await opened.workflow.undo({ skipEmpty: true });
     if (!outcome) {
       const hasLog = (await opened.cleaner.log.read()) !== "";
-      return fail(hasLog ? `no applied batch to undo in "${folder}" (its Cleaner log.md records none)` : `nothing to undo in "${folder}": it has no Cleaner log.md (no batch was ever applied there)`);
+      return fail(hasLog ? `nothing to undo in "${folder}": every batch in its Cleaner log.md is already undone (or none was applied)` : `nothing to undo in "${folder}": it has no Cleaner log.md (no batch was ever applied there)`);
     }
     return reportUndo(outcome, io, json, opened.root, opened.cleaner.scope.logNote!, opened.show);
   } catch (error) {

@@ -18,7 +18,8 @@ from any static server, or as a Hugging Face Space (sdk: static; see DIR/README.
   --title TEXT   the page's title (default "<dataset> classifier")
   --force        write into a DIR that is not empty, replacing only the files an export writes
                  (index.html, lesson-lab.js, model.js, lesson-lab.mjs, model-card.json, README.md)
-  --json         one JSON object {out, index, files, replaced}
+  --json         one JSON object {out, index, files, replaced}; {"error": "..."} on a failure
+  -h, --help     this help
 `;
 
 const SPEC = { out: "string", title: "string", force: "boolean", json: "boolean", help: { type: "boolean", short: "h" } } as const;

@@ -10,12 +10,13 @@
 import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE, wantsJson } from "./args";
 import { errorText } from "../shared/errors";
 import { oneLine } from "./terminal";
+import { version } from "../../package.json";
 
 type CommandRunner = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
   timestamps: {
-    summary: "timestamps FILE... [--json] [--vault DIR]  list the timestamps of notes and the videos they seek",
+    summary: "timestamps FILE_OR_DIR... [--json] [--vault DIR]  list the timestamps of notes and the videos they seek",
     load: async () => (await import("./timestamps")).run,
   },
   train: {
@@ -35,11 +36,11 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     load: async () => (await import("./clean-apply")).runUndo,
   },
   export: {
-    summary: "export FOLDER_OR_MODEL --out DIR [--title T] [--force]  write a web app that runs the model in the browser",
+    summary: "export MODEL_OR_DATASET_FOLDER --out DIR [--title T] [--force] [--json]  write a web app that runs the model in the browser",
     load: async () => (await import("./export")).run,
   },
   serve: {
-    summary: "serve FOLDER_OR_MODEL [--port 7860] [--host 127.0.0.1]  serve the model as an HTTP API and web page",
+    summary: "serve MODEL_OR_DATASET_FOLDER [--port 7860] [--host 127.0.0.1]  serve the model as an HTTP API and web page",
     load: async () => (await import("./serve")).run,
   },
   demo: {
@@ -52,7 +53,8 @@ function usage(): string {
   const lines = Object.values(commands).map((c) => `  ${c.summary}`);
   return (
     `usage: lesson-lab <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
-    "`lesson-lab <command> --help` describes a command. Exit codes: 0 done, 1 a failure, 2 a usage\n" +
+    "`lesson-lab <command> --help` or `lesson-lab help <command>` describes a command;\n" +
+    "`lesson-lab --version` prints the version. Exit codes: 0 done, 1 a failure, 2 a usage\n" +
     "error (checked before any model loads), 130 cancelled with Ctrl-C.\n"
   );
 }
@@ -87,6 +89,12 @@ function endQuietlyWhenStdoutCloses(): void {
 export async function main(argv: string[]): Promise<number> {
   endQuietlyWhenStdoutCloses();
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`lesson-lab ${version}\n`);
+    return 0;
+  }
+  // `help CMD` is `CMD --help`; `help` alone, `--help` and `-h` the general help.
+  if (name === "help" && rest.length > 0) return main([rest[0], "--help"]);
   if (!name || name === "--help" || name === "-h" || name === "help") {
     (name ? process.stdout : process.stderr).write(usage());
     return name ? 0 : EXIT_USAGE;

@@ -21,6 +21,7 @@ folder itself.
   --json   one JSON array of {image, label, ranked: [{label, probability}], probabilities: {label: p},
            error}; ranked is most probable first; probabilities (kept for compatibility) has
            the same numbers keyed by label, in no particular order
+  -h, --help   this help
 Exit code 1 when the model cannot be loaded or an image cannot be read (the rest are still listed).
 `;
 

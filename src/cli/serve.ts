@@ -17,6 +17,7 @@ Serves the model trained on FOLDER (FOLDER.model/), or the model folder itself, 
                   answers {label, ranked: [{label, probability}], probabilities}
   --port N        port (default 7860; 0 picks a free one)
   --host ADDR     address to listen on (default 127.0.0.1, this machine only)
+  -h, --help      this help
 Ctrl-C stops it.
 `;
 

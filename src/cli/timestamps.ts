@@ -40,7 +40,9 @@ one is named on stderr.
                could be read, or on a usage error, {"error": "..."} instead
   --vault DIR  vault root for [[video.mp4]] links (default: the nearest folder above the note
                holding .obsidian, else the note's folder)
-Exit code 0 when every file was read, even if timestamps have errors; 1 when a file could not be read.
+  -h, --help   this help
+Exit codes: 0 every file was read, even if timestamps have errors; 1 a file could not be read;
+2 usage error.
 `;
 
 /** Folders never searched besides hidden ones (.obsidian, .git, .trash): dependencies. */

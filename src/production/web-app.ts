@@ -11,6 +11,7 @@
 import type { ModelBundle } from "./bundle";
 import { ExportError } from "./bundle";
 import type { ModelCard } from "./card";
+import { jsonForTerminal, markdownText, plainLine } from "./safe-text";
 
 export interface WebAppFile {
   name: string;
@@ -118,13 +119,15 @@ export async function card() {
 }
 `;
 
+/** A YAML double-quoted value on one line: control, bidi and zero-width characters written visibly (plainLine). */
 function yamlString(s: string): string {
-  return JSON.stringify(s.replace(/[\r\n]+/g, " "));
+  return JSON.stringify(plainLine(s));
 }
 
 function readme(card: ModelCard): string {
   const acc = card.accuracy === null ? "not measured" : `${(card.accuracy * 100).toFixed(1)}% on ${card.valid_count} validation images`;
-  const labels = card.labels.map((l) => `\`${l.replace(/`/g, "'")}\``).join(", ");
+  // Every string of the card comes from folder names or a model folder (the web): literal Markdown text.
+  const labels = card.labels.map(markdownText).join(", ");
   return `---
 title: ${yamlString(card.title.slice(0, 60))}
 emoji: 🔎
@@ -135,7 +138,7 @@ app_file: index.html
 pinned: false
 ---
 
-# ${card.title.replace(/[\r\n]+/g, " ")}
+# ${markdownText(card.title)}
 
 An image classifier exported by Lesson Lab, an Obsidian plugin for fast.ai lesson notes. It runs
 entirely in the visitor's browser with TensorFlow.js: images are never uploaded, and the page
@@ -143,7 +146,7 @@ fetches nothing from any other site.
 
 - Labels: ${labels}
 - Validation accuracy: ${acc}
-- Backbone: \`${card.backbone}\`; trained ${card.trainedAt}
+- Backbone: ${markdownText(card.backbone)}; trained ${markdownText(card.trainedAt)}
 
 ## Use it
 
@@ -179,7 +182,7 @@ A page that is itself opened from disk can use the classic scripts instead:
 \`const model = await LessonLab.load(); await model.classify(image)\`.
 
 Images are decoded by the browser, composited on white, squished to
-${card.imageSize}x${card.imageSize} pixels (bilinear, antialiased) and run through the backbone and the
+${Number(card.imageSize)}x${Number(card.imageSize)} pixels (bilinear, antialiased) and run through the backbone and the
 head on tfjs's WebAssembly backend: the same steps and numbers (to 1e-4) as
 \`lesson-lab predict\`. An \`<img>\` or URL from another origin can only be read if that origin
 allows it (CORS); on a page opened from disk, give images as files or Blobs.
@@ -199,13 +202,14 @@ allows it (CORS); on a page opened from disk, give images as files or Blobs.
 /** The files of the web app for a bundle; `runtimeJs` is the built lesson-lab.js. */
 export function webAppFiles(bundle: ModelBundle, runtimeJs: string): WebAppFile[] {
   if (!runtimeJs.includes("LessonLab")) throw new ExportError("the web app's runtime (lesson-lab.js) is not a Lesson Lab build");
-  const model = `// Lesson Lab model: ${bundle.card.title.replace(/[\r\n]+/g, " ")} (weights embedded so that index.html works from disk)\nwindow.LESSON_LAB_MODEL = JSON.parse(${JSON.stringify(JSON.stringify(bundle))});\n`;
+  // The title on one line, escaped (U+2028 would end the comment in JavaScript); the JSON with what a terminal could act on escaped.
+  const model = `// Lesson Lab model: ${plainLine(bundle.card.title)} (weights embedded so that index.html works from disk)\nwindow.LESSON_LAB_MODEL = JSON.parse(${jsonForTerminal(JSON.stringify(JSON.stringify(bundle)))});\n`;
   return [
     { name: "index.html", text: indexHtml(bundle.card), type: "text/html; charset=utf-8" },
     { name: "lesson-lab.js", text: runtimeJs, type: "text/javascript; charset=utf-8" },
     { name: "model.js", text: model, type: "text/javascript; charset=utf-8" },
     { name: "lesson-lab.mjs", text: MODULE, type: "text/javascript; charset=utf-8" },
-    { name: "model-card.json", text: `${JSON.stringify(bundle.card, null, 2)}\n`, type: "application/json; charset=utf-8" },
+    { name: "model-card.json", text: `${jsonForTerminal(JSON.stringify(bundle.card, null, 2))}\n`, type: "application/json; charset=utf-8" },
     { name: "README.md", text: readme(bundle.card), type: "text/markdown; charset=utf-8" },
   ];
 }

@@ -140,3 +140,35 @@ describe("the built lesson-lab CLI", () => {
     expect(result.cached + result.embedded).toBeGreaterThan(result.cached);
   }, 300_000);
 });
+
+describe("help and version (QA)", () => {
+  const COMMANDS = ["timestamps", "train", "predict", "clean", "undo", "export", "serve", "demo"];
+  it("`help CMD` is CMD's help; every command's help lists -h, --help", async () => {
+    for (const name of COMMANDS) {
+      const own = await cli([name, "--help"]);
+      const viaHelp = await cli(["help", name]);
+      expect(own.code).toBe(0);
+      expect(viaHelp.code).toBe(0);
+      expect(viaHelp.stdout).toBe(own.stdout);
+      expect(own.stdout).toContain(`usage: lesson-lab ${name}`);
+      expect(own.stdout).toContain("-h, --help");
+    }
+  }, 120_000);
+  it("the general help's line for each command starts as the command's own usage line", async () => {
+    const general = await cli(["help"]);
+    for (const name of COMMANDS) {
+      const own = (await cli([name, "--help"])).stdout.split("\n")[0].replace(/^usage: lesson-lab /, "").replace(/ \[options\]$/, "");
+      const line = general.stdout.split("\n").find((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
+      expect(line, name).toBeDefined();
+      // Same words for the arguments (FOLDER/MODEL names aside): the flags the usage line names are in the summary.
+      for (const flag of own.match(/--[a-z-]+/g) ?? []) expect(line, `${name} ${flag}`).toContain(flag);
+      expect(line!.split(/\s+/)[2]).toBe(own.split(/\s+/)[1]);
+    }
+  }, 120_000);
+  it("--version prints the package's version", async () => {
+    const { version } = (await import("../../../package.json")) as { version: string };
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`lesson-lab ${version}\n`);
+  });
+});
