@@ -9,6 +9,8 @@ import { benchClassifier } from "./classifier";
 import { benchQuality, cleanerSeconds } from "./quality";
 import { benchStartup } from "./startup";
 import { isQualityRowKey, qualityTable } from "./quality-table";
+import { parseArgs } from "../src/cli/args";
+import { errorText } from "../src/shared/errors";
 
 type Figures = Record<string, unknown>;
 
@@ -107,9 +109,25 @@ function table(results: Record<string, Figures>): string {
   return rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd()).join("\n");
 }
 
+const USAGE = `usage: npx tsx bench/run.ts [--only SECTION[,SECTION…]] [--json]
+  --only   run only these sections (--only=a,b or --only a,b); known: ${Object.keys(SECTIONS).join(", ")}
+  --json   one JSON object {section: {figure: value, …}, …} instead of the table
+`;
+
 async function main(argv: string[]): Promise<number> {
-  const json = argv.includes("--json");
-  const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+  // The CLI's parser: an unknown or misspelled flag, or a stray word, stops here (exit 2)
+  // instead of running every section.
+  const parsed = parseArgs(argv, { only: "string", json: "boolean", help: { type: "boolean", short: "h" } });
+  if ("error" in parsed || parsed.positional.length > 0) {
+    console.error(`bench: ${"error" in parsed ? parsed.error : `unexpected argument "${parsed.positional[0]}"`}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const json = parsed.flags.json === true;
+  const only = parsed.flags.only?.split(",");
   const unknown = only?.filter((s) => !(s in SECTIONS)) ?? [];
   if (unknown.length > 0) {
     console.error(`unknown section(s): ${unknown.join(", ")}; known: ${Object.keys(SECTIONS).join(", ")}`);
@@ -129,7 +147,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e);
+    // The message only (e.g. main.js missing: run npm run build first), no stack trace.
+    console.error(`bench: ${errorText(e)}`);
     process.exit(1);
   },
 );

@@ -5,6 +5,7 @@
 // the layout's line breaks and tabs (forTerminal); each name or message put inside a line is
 // escaped whole, line breaks too (oneLine); JSON keeps its values, with the characters a
 // terminal could act on written as JSON escapes (jsonForTerminal).
+import fastStringWidth from "fast-string-width";
 import { showInvisible } from "../timestamps/video";
 import type { CliIo } from "./io";
 
@@ -63,14 +64,17 @@ export function shellWord(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
 /**
- * Columns `text` takes on a terminal, counted in grapheme clusters (so "café" is 4 whether its
- * é is one code point or e + U+0301). Wide East Asian characters and emoji count 1 here, not 2.
+ * Columns `text` takes on a terminal once printed, that is as oneLine writes it (control,
+ * zero-width and bidi characters as their ASCII `\u{XXXX}` escapes; measuring the escaped form is
+ * what keeps columns aligned, since that is what reaches the screen). Measured by
+ * fast-string-width (the es-tooling module-replacements' choice over string-width): wide and
+ * fullwidth characters (CJK) and emoji, flags and keycaps included, take 2 columns; combining
+ * marks take none ("café" is 4 whether its é is one code point or e + U+0301). A terminal whose
+ * font or settings differ may still draw a rare character at another width.
  */
 export function displayWidth(text: string): number {
-  return Array.from(graphemes.segment(text)).length;
+  return fastStringWidth(oneLine(text));
 }
 
 /**

@@ -109,6 +109,58 @@ describe("terminal text", () => {
     expect(lines[3]).toContain("x\\u{001B}[31mred");
   });
 
+  it("measures wide, emoji, combining and escaped characters as a terminal shows them", () => {
+    expect(displayWidth("猫猫猫猫")).toBe(8);
+    expect(displayWidth("ｶﾀｶﾅ")).toBe(4); // halfwidth katakana: 1 column each
+    expect(displayWidth("ＡＢ")).toBe(4); // fullwidth Latin
+    expect(displayWidth("😀")).toBe(2);
+    expect(displayWidth("👍🏽")).toBe(2); // emoji + skin-tone modifier: one cluster
+    expect(displayWidth("🇯🇵")).toBe(2); // a flag: two regional indicators, one cluster
+    expect(displayWidth("❤️")).toBe(2); // U+2764 + VS16: emoji presentation
+    expect(displayWidth("1️⃣")).toBe(2); // keycap sequence
+    expect(displayWidth("e\u0301\u0302x")).toBe(2); // combining marks take no column
+    // Measured as printed: ESC is shown as the 8 characters \u{001B}; a ZWJ as \u{200D}, so a
+    // ZWJ sequence is printed (and measured) as its emoji with the escapes between them.
+    expect(displayWidth(`a${ESC}b`)).toBe(10);
+    expect(displayWidth("👩\u200d💻")).toBe(2 + 8 + 2);
+    expect(displayWidth("a\u00adb")).toBe(10); // soft hyphen, escaped
+  });
+
+  it("aligns every table column for wide, emoji, combining and escaped labels", () => {
+    const labels = [
+      "cat",
+      "猫猫猫猫",
+      "😀",
+      "👨\u200d👩\u200d👧", // ZWJ family
+      "🏳️\u200d🌈", // ZWJ with VS16
+      "🇯🇵🇫🇷",
+      "cafe\u0301",
+      "a\u0308\u0304b", // stacked combining marks
+      `x${ESC}[31mred`,
+      "tab\there\nline",
+      "ｶﾀｶﾅＡＢ",
+    ];
+    // "|" cells mark the column boundaries: each must sit at the same column on every line.
+    const table = formatTable(
+      ["label", "|", "n", "|", "label again", "|"],
+      labels.map((l, i) => [l, "|", String(i * 37), "|", l, "|"]),
+      [false, false, true, false, false, false],
+    );
+    const lines = table.trimEnd().split("\n");
+    expect(lines).toHaveLength(labels.length + 1);
+    expectSafe(table);
+    const bars = (line: string): number[] => {
+      const at: number[] = [];
+      for (let i = line.indexOf("|"); i !== -1; i = line.indexOf("|", i + 1)) at.push(displayWidth(line.slice(0, i)));
+      return at;
+    };
+    const expected = bars(lines[0]);
+    expect(expected).toHaveLength(3);
+    for (const line of lines) expect(bars(line), line).toEqual(expected);
+    // The widest label, as printed, fixes the first column.
+    expect(expected[0]).toBe(Math.max(...labels.map(displayWidth)) + 2);
+  });
+
   it("groups labels equal after NFC normalization", () => {
     expect(sameAfterNormalization(["Dress", "cafe\u0301", "caf\u00e9", "x"])).toEqual([["cafe\u0301", "caf\u00e9"]]);
     expect(sameAfterNormalization(["a", "b"])).toEqual([]);
