@@ -10,6 +10,7 @@ import { benchQuality, cleanerSeconds } from "./quality";
 import { benchStartup } from "./startup";
 import { isQualityRowKey, qualityTable } from "./quality-table";
 import { parseArgs } from "../src/cli/args";
+import { figureTable } from "./figure-table";
 import { errorText } from "../src/shared/errors";
 
 type Figures = Record<string, unknown>;
@@ -105,8 +106,7 @@ function table(results: Record<string, Figures>): string {
       rows.push([`${section}.${name}`, formatValue(value), verdict]);
     }
   }
-  const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd()).join("\n");
+  return figureTable(rows);
 }
 
 const USAGE = `usage: npx tsx bench/run.ts [--only SECTION[,SECTION…]] [--json]
