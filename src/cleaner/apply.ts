@@ -11,7 +11,7 @@ import { baseName, freeNameAsync, labelProblem, parentOf } from "./names";
 import { datasetFileProblem, labelDestinationProblem, trashFileProblem, VAULT_TRASH, type CleanerScope } from "./paths";
 import type { Plan } from "./plan";
 import { errorText } from "../shared/errors";
-import { showInvisible } from "../timestamps/video";
+import { showInvisible } from "../shared/visible-text";
 
 /** A batch id that sorts by time: `20261125T210045123Z-k3f9`. */
 export function makeBatchId(now: Date): string {

@@ -2,7 +2,7 @@
 // the export's text files. A terminal showing `cat README.md` must not act on an escape sequence,
 // a line break must not start a Markdown heading or list, and a label must not become a link,
 // an image or HTML. Pure.
-import { jsonForTerminal, oneLine } from "../cli/terminal";
+import { jsonForTerminal, oneLine } from "../shared/visible-text";
 
 export { jsonForTerminal };
 

@@ -3,6 +3,7 @@
 // can run script (`javascript:`), read local files (`file:`) or inline content (`data:`).
 import getVideoId from "get-video-id";
 import type { VideoRef } from "./types";
+import { isControl, isHidden, showInvisible } from "../shared/visible-text";
 
 /** A video source as read: the video, or a sentence saying why the text names none. */
 export type VideoResult = { video: VideoRef } | { error: string };
@@ -25,31 +26,8 @@ export function isMediaPath(path: string): boolean {
   return ext !== null && MEDIA_EXTENSIONS.includes(ext[1].toLowerCase());
 }
 
-function isControl(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return c < 0x20 || c === 0x7f;
-}
-
-/**
- * Characters that change how text reads without showing: zero-width spaces and joiners, the soft
- * hyphen, word joiners, the byte-order mark and the bidirectional controls (U+202A–U+202E,
- * U+2066–U+2069, U+200E/U+200F) that can make "evil.com/4pm.exe" display as something else.
- */
-const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 /** What a copy can leave around a URL: whitespace and zero-width characters. */
 const INVISIBLE_EDGES = /^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$/gu;
-
-function isHidden(ch: string): boolean {
-  return isControl(ch) || INVISIBLE.test(ch);
-}
-
-/**
- * `text` with every control, zero-width and bidirectional-control character written as `\u{XXXX}`,
- * so a message shows where it is and a terminal or a note never interprets it.
- */
-export function showInvisible(text: string): string {
-  return Array.from(text, (ch) => (isHidden(ch) ? `\\u{${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}}` : ch)).join("");
-}
 
 function quote(text: string): string {
   return `"${showInvisible(text.length > 120 ? `${text.slice(0, 120)}…` : text)}"`;
