@@ -66,11 +66,11 @@ function indexHtml(card: ModelCard): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Lesson Lab">
-<title>${escapeHtml(card.title)}</title>
+<title>${escapeHtml(plainLine(card.title))}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<main id="lesson-lab-app"><h1>${escapeHtml(card.title)}</h1><p>Loading… (this page needs JavaScript.)</p></main>
+<main id="lesson-lab-app"><h1>${escapeHtml(plainLine(card.title))}</h1><p>Loading… (this page needs JavaScript.)</p></main>
 <script src="model.js"></script>
 <script src="lesson-lab.js"></script>
 </body>

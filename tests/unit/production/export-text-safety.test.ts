@@ -81,4 +81,13 @@ describe("the export's text files with hostile names", () => {
     runInNewContext(f["model.js"], sandbox);
     expect(sandbox.window.LESSON_LAB_MODEL?.card.labels).toEqual(LABELS);
   });
+
+  it("index.html: the title in <title> and <h1> is HTML-escaped and on one line, with no character that acts or reorders the text", () => {
+    const html = files()["index.html"];
+    expect(unsafe(html)).toEqual([]);
+    const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? "";
+    expect(title).toContain("Title\\u{001B}]0;pwned\\u{0007}\\u{000A}# Injected heading\\u{000A}[link](http://e)");
+    expect(html).toContain(`<h1>${title}</h1>`);
+    expect(html).not.toContain("<h1># Injected");
+  });
 });
