@@ -76,6 +76,12 @@ export function stepProblems(steps: readonly ApplyStep[], scope: CleanerScope): 
   return steps.flatMap((s, k) => stepProblem(s, scope, k) ?? []);
 }
 
+/** The preflight of every apply: throws BatchRefusedError naming each step stepProblem refuses, before anything moves. */
+export function refuseBadSteps(steps: readonly ApplyStep[], scope: CleanerScope): void {
+  const problems = stepProblems(steps, scope);
+  if (problems.length) throw new BatchRefusedError(problems);
+}
+
 /**
  * A step problem as one line. `quote` shows a path (default: in double quotes, with control,
  * zero-width and bidi characters written `\u{XXXX}` by showInvisible; the CLI passes its oneLine).
@@ -185,8 +191,7 @@ export async function applyPlan(plan: Plan, ops: FileOps, now: Date, id: string 
   const batch: AppliedBatch = { id, at: now.toISOString(), moves: [], trashed: [], failed: [] };
   const scope: CleanerScope = { dataset: plan.datasetFolder, trash: options.trash ?? VAULT_TRASH };
   const steps = planSteps(plan);
-  const problems = stepProblems(steps, scope);
-  if (problems.length) throw new BatchRefusedError(problems);
+  refuseBadSteps(steps, scope);
   for (let k = 0; k < steps.length; k++) {
     try {
       recordResult(batch, await runApplyStep(steps[k], k, ops, scope, options.journal));

@@ -10,7 +10,7 @@
 // - Exclusive: one apply, undo or finish at a time per dataset; a second call is refused with a
 //   message (BusyError).
 
-import { BatchRefusedError, makeBatchId, planSteps, recordResult, runApplyStep, stepPath, stepProblems } from "./apply";
+import { makeBatchId, planSteps, recordResult, refuseBadSteps, runApplyStep, stepPath } from "./apply";
 import { planUndo, runUndoJob, undoOrder } from "./undo";
 import type { AppliedBatch, ApplyStep, FailedFile, FileOps, StepJournal, StepResult, UndoJob, UndoResult } from "./batch-types";
 import type { Fingerprint } from "./decisions";
@@ -106,8 +106,7 @@ export class CleanerWorkflow {
       const now = this.now();
       const steps: ApplyStep[] = planSteps(plan);
       // Preflight: a step that would be refused makes the whole batch refused, before the log or any file changes.
-      const problems = stepProblems(steps, this.o.scope);
-      if (problems.length) throw new BatchRefusedError(problems);
+      refuseBadSteps(steps, this.o.scope);
       const intent: ApplyIntent = { id: makeBatchId(now), at: now.toISOString(), dataset: this.o.scope.dataset, trash: this.o.scope.trash, steps };
       await this.appendEntry(formatIntentEntry(intent));
       const batch: AppliedBatch = { id: intent.id, at: intent.at, moves: [], trashed: [], failed: [] };
