@@ -7,10 +7,10 @@
 // terminal could act on written as JSON escapes (jsonForTerminal).
 import fastStringWidth from "fast-string-width";
 import { forTerminal, jsonForTerminal, oneLine } from "../shared/visible-text";
+import type { CliIo } from "./io";
 
 // The escaping itself is shared (the cleaner and the web-app export use it too); the CLI imports it from here.
-export { forTerminal, jsonForTerminal, oneLine } from "../shared/visible-text";
-import type { CliIo } from "./io";
+export { forTerminal, jsonForTerminal, oneLine };
 
 /**
  * `arg` as one POSIX shell word, for a command the output suggests: as is when it holds only
