@@ -1,6 +1,7 @@
 // The quality section's figures (bench/quality.ts benchQuality) as one readable table: a row per
 // set and size (and experiment), the tuned sets' means, the held-out set apart, and issue 16's
 // goals beside the rows they are about. Pure: figures in, text out.
+import { formatTable } from "../src/cli/table";
 
 /** The figures of one row, as benchQuality's meanFigures gives them (NaN/null: not measured). */
 export type QualityRow = Record<string, number | null>;
@@ -74,13 +75,12 @@ export function qualityTable(figures: Record<string, unknown>): string {
     const name = r.set === "mean" ? "mean of the tuned sets" : r.set === heldOut ? `${r.set} (held out)` : r.set;
     return `${name}, ${r.size} per label${r.experiment ? ` [${r.experiment}]` : ""}`;
   };
-  const table: string[][] = [["set", ...COLUMNS.map((c) => c.title), "goal"]];
-  for (const r of rows) {
+  const headers = ["set", ...COLUMNS.map((c) => c.title), "goal"];
+  const body = rows.map((r) => {
     const goal = QUALITY_GOALS[`${r.set}_${r.size}`];
-    table.push([label(r), ...COLUMNS.map((c) => cell(r.values[c.key])), goal ? `${goal.text}: ${goal.met(r.values) ? "met" : "NOT MET"}` : ""]);
-  }
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  const lines = table.map((row) => row.map((s, c) => (c === 0 || c === row.length - 1 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join("  ").trimEnd());
-  lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-  return [...lines, ...skipped].join("\n");
+    return [label(r), ...COLUMNS.map((c) => cell(r.values[c.key])), goal ? `${goal.text}: ${goal.met(r.values) ? "met" : "NOT MET"}` : ""];
+  });
+  // The CLI's table: figures right-aligned, the set and the goal left-aligned.
+  const table = formatTable(headers, body, headers.map((_, c) => c > 0 && c < headers.length - 1)).trimEnd();
+  return [table, ...skipped].join("\n");
 }
